@@ -1,0 +1,325 @@
+"""Query evaluation over one index generation: match sets, filters, facets and BM25 ranking.
+
+Why not ``searcher.search()``: at 100,000 documents whoosh rebuilds facet and filter sets on every query and
+scores every posting through per-posting method calls. Here an :class:`IndexView` wraps one whoosh searcher
+(one index generation, immutable) and caches, for its lifetime:
+
+* per-document metadata (issuer, type, status, year, date, length) read from one column per *segment* — and
+  segments are immutable, so those lists survive commits that do not touch them;
+* one bitset per facet value, from which filters and facet counts are a ``&`` and a ``bit_count``;
+* recently used terms' postings (document numbers, term frequencies, bitset) and phrase results.
+
+A query is evaluated to one bitset (the match set); the total and all facets are computed from it; only the
+documents of the match set that contain the query's scoring terms get BM25 scores, and only the requested page
+is hydrated with stored text for snippets.
+"""
+
+from __future__ import annotations
+
+import bisect
+import heapq
+import math
+import threading
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable
+
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import Matcher
+from whoosh.query import Phrase as WhooshPhrase
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from portal.search import bitset
+from portal.search.analyzer import (
+    bigrams,
+    looks_like_doc_number,
+    normalize,
+    normalize_doc_number,
+    phrase_chars,
+    query_terms,
+)
+from portal.search.query import And, Node, Not, Or, Phrase, Term
+from portal.search.schema import DocMeta
+
+FACETS: tuple[str, ...] = ("issuer", "doc_type", "status", "year")
+# BM25 parameters; title matches weigh more than body matches.
+K1, B, TITLE_BOOST = 1.2, 0.75, 2.5
+# A term in more than this share of documents only filters; it adds almost nothing to the ranking.
+COMMON_TERM_SHARE = 0.5
+_TERM_CACHE_SIZE = 512
+_SEGMENT_CACHE_SIZE = 64
+
+Postings = tuple[array, array, int]  # document numbers, term frequencies, bitset
+
+_segment_meta: OrderedDict[str, list[DocMeta]] = OrderedDict()
+_segment_lock = threading.Lock()
+
+
+def _read_postings(matcher: Matcher, offset: int) -> tuple[array, array]:
+    """All (docnum + offset, frequency) pairs of a leaf matcher.
+
+    whoosh's block reader is used a whole block at a time (relies on whoosh-reloaded 2.7.5's W3LeafMatcher,
+    which is pinned): per-posting ``id()/weight()/next()`` calls cost 10x more. Terms with a single posting are
+    inlined by the codec and come back as a plain matcher, read the generic way.
+    """
+    ids, weights = array("i"), array("f")
+    leaf = getattr(matcher, "child", matcher)  # unwrap the deletion filter; deletions are masked by bitset
+    if isinstance(leaf, W3LeafMatcher):
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_weights()
+            ids.extend(doc + offset for doc in leaf._ids)
+            weights.extend(leaf._weights)
+            leaf._next_block()
+    else:
+        while leaf.is_active():
+            ids.append(leaf.id() + offset)
+            weights.append(leaf.weight())
+            leaf.next()
+    return ids, weights
+
+
+def _segment_metas(reader: IndexReader) -> list[DocMeta]:
+    """Metadata of every document of one segment, cached by segment id (segments never change)."""
+    segment_id = reader.segment().segment_id()
+    with _segment_lock:
+        cached = _segment_meta.get(segment_id)
+        if cached is not None:
+            _segment_meta.move_to_end(segment_id)
+            return cached
+    column = reader.column_reader("meta", translate=False)
+    metas = [DocMeta.decode(raw) for raw in column]
+    with _segment_lock:
+        _segment_meta[segment_id] = metas
+        while len(_segment_meta) > _SEGMENT_CACHE_SIZE:
+            _segment_meta.popitem(last=False)
+    return metas
+
+
+class IndexView:
+    """Caches and query evaluation for one whoosh searcher (one index generation). Thread-safe."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.searcher = searcher
+        self._lock = threading.RLock()  # whoosh readers seek+read shared files: one reader user at a time
+        reader = searcher.reader()
+        self.metas: list[DocMeta] = []
+        live = 0
+        for leaf, offset in reader.leaf_readers():
+            self.metas.extend(_segment_metas(leaf))
+            seg_live = bitset.full(leaf.doc_count_all())
+            if leaf.has_deletions():
+                seg_live &= ~bitset.from_ids(leaf.deleted_docs_set)
+            live |= seg_live << offset
+        self.live = live
+        self.doc_count = live.bit_count()
+        self.avg_length = sum(m.length for m in self.metas) / max(len(self.metas), 1) or 1.0
+        self._facets: dict[str, dict[str | int, int]] | None = None
+        self._by_date: tuple[list[int], list[int]] | None = None
+        self._terms: OrderedDict[tuple[str, str], Postings] = OrderedDict()
+        self._phrases: OrderedDict[tuple[str, tuple[str, ...]], int] = OrderedDict()
+
+    # -- cached sets -------------------------------------------------------------------------------------------
+
+    @property
+    def facets(self) -> dict[str, dict[str | int, int]]:
+        """facet name → value → bitset of live documents, built in one pass on first use."""
+        if self._facets is None:
+            groups: dict[str, dict[str | int, list[int]]] = {name: {} for name in FACETS}
+            issuer, doc_type, status, year = (groups[name] for name in FACETS)
+            for doc, meta in enumerate(self.metas):
+                issuer.setdefault(meta.issuer, []).append(doc)
+                doc_type.setdefault(meta.doc_type, []).append(doc)
+                status.setdefault(meta.status, []).append(doc)
+                year.setdefault(meta.year, []).append(doc)
+            self._facets = {
+                name: {value: bitset.from_ids(docs) & self.live for value, docs in values.items() if value}
+                for name, values in groups.items()
+            }
+        return self._facets
+
+    def _dates(self) -> tuple[list[int], list[int]]:
+        """(dates ascending, docnums in that order), for date ranges and date sorting."""
+        if self._by_date is None:
+            order = sorted(range(len(self.metas)), key=lambda doc: self.metas[doc].date)
+            self._by_date = ([self.metas[doc].date for doc in order], order)
+        return self._by_date
+
+    def date_range(self, first: int | None, last: int | None) -> int:
+        """Bitset of documents dated within [first, last] (ordinals); undated documents never match."""
+        dates, order = self._dates()
+        lo = bisect.bisect_left(dates, max(first or 1, 1))
+        hi = bisect.bisect_right(dates, last) if last else len(dates)
+        return bitset.from_ids(order[lo:hi])
+
+    def postings(self, field: str, text: str) -> Postings:
+        """Postings of one term across all segments, LRU-cached for this generation."""
+        key = (field, text)
+        with self._lock:
+            cached = self._terms.get(key)
+            if cached is not None:
+                self._terms.move_to_end(key)
+                return cached
+            ids, weights = array("i"), array("f")
+            for leaf, offset in self.searcher.reader().leaf_readers():
+                if (field, text) in leaf:
+                    seg_ids, seg_weights = _read_postings(leaf.postings(field, text), offset)
+                    ids.extend(seg_ids)
+                    weights.extend(seg_weights)
+            entry = (ids, weights, bitset.from_ids(ids) & self.live)
+            self._terms[key] = entry
+            if len(self._terms) > _TERM_CACHE_SIZE:
+                self._terms.popitem(last=False)
+            return entry
+
+    def term_bits(self, field: str, text: str) -> int:
+        return self.postings(field, text)[2]
+
+    def phrase_bits(self, field: str, grams: tuple[str, ...]) -> int:
+        """Documents whose ``field`` holds the bigrams at consecutive positions (cheap AND first, then positions)."""
+        candidates = self.live
+        for gram in grams:
+            candidates &= self.term_bits(field, gram)
+        if len(grams) < 2 or not candidates:
+            return candidates
+        key = (field, grams)
+        with self._lock:
+            cached = self._phrases.get(key)
+            if cached is None:
+                matcher = WhooshPhrase(field, list(grams)).matcher(self.searcher)
+                cached = bitset.from_ids(matcher.all_ids()) & candidates if matcher.is_active() else 0
+                self._phrases[key] = cached
+                if len(self._phrases) > _TERM_CACHE_SIZE:
+                    self._phrases.popitem(last=False)
+            return cached
+
+    # -- evaluation --------------------------------------------------------------------------------------------
+
+    def match(self, node: Node | None) -> int:
+        """The match set of a query tree; an empty query matches every live document."""
+        bits = self._eval(node)
+        return self.live if bits is None else bits & self.live
+
+    def _eval(self, node: Node | None) -> int | None:
+        """Bitset of a node, or None for "no constraint" (a term made only of stop words or punctuation)."""
+        if isinstance(node, Term):
+            return self._term(node)
+        if isinstance(node, Phrase):
+            return self._phrase(node)
+        if isinstance(node, Not):
+            inner = self._eval(node.item)
+            return None if inner is None else self.live & ~inner
+        if isinstance(node, And):
+            result: int | None = None
+            for item in node.items:
+                bits = self._eval(item)
+                if bits is not None:
+                    result = bits if result is None else result & bits
+            return result
+        if isinstance(node, Or):
+            parts = [self._eval(item) for item in node.items]
+            if any(part is None for part in parts):
+                return None
+            result = 0
+            for part in parts:
+                result |= part or 0
+            return result
+        return None
+
+    def _term(self, node: Term) -> int | None:
+        if node.field == "doc_number":
+            return self.term_bits("doc_number", normalize_doc_number(node.text))
+        if node.field == "issuer":
+            return self.issuer_matching(node.text)
+        fields = ("title",) if node.field == "title" else ("title", "body")
+        result: int | None = None
+        for term in query_terms(node.text):
+            bits = 0
+            for field in fields:
+                bits |= self.term_bits(field, term)
+            result = bits if result is None else result & bits
+        if node.field is None and looks_like_doc_number(node.text):
+            result = (result or 0) | self.term_bits("doc_number", normalize_doc_number(node.text))
+        return result
+
+    def _phrase(self, node: Phrase) -> int | None:
+        if node.field in ("doc_number", "issuer"):
+            return self._term(Term(node.text, node.field))
+        grams = tuple(bigrams(phrase_chars(normalize(node.text))))
+        if not grams:
+            return None
+        result = self.phrase_bits("title_bigrams", grams)
+        if node.field != "title":
+            result |= self.phrase_bits("body_bigrams", grams)
+        return result
+
+    def issuer_matching(self, text: str) -> int:
+        """发文机关 search: every issuer whose normalised name contains the normalised query text."""
+        wanted = "".join(normalize(text).split())
+        result = 0
+        for issuer, bits in self.facets["issuer"].items():
+            if wanted and wanted in "".join(normalize(str(issuer)).split()):
+                result |= bits
+        return result
+
+    # -- ranking -----------------------------------------------------------------------------------------------
+
+    def rank(self, matches: int, terms: Iterable[str], limit: int) -> list[tuple[int, float]]:
+        """Top ``limit`` (docnum, BM25 score) of the match set; unscored matches follow, newest first."""
+        membership = bitset.Membership(matches)
+        scores: dict[int, float] = {}
+        terms = list(dict.fromkeys(terms))
+        doc_count = max(self.doc_count, 1)
+        weighted = [
+            t for t in terms if self.postings("body", t)[2].bit_count() <= COMMON_TERM_SHARE * doc_count
+        ]
+        metas, avg = self.metas, self.avg_length
+        for term in weighted or terms[:1]:
+            for field, boost in (("body", 1.0), ("title", TITLE_BOOST)):
+                ids, freqs, bits = self.postings(field, term)
+                df = bits.bit_count()
+                if not df:
+                    continue
+                idf = boost * math.log(1 + (doc_count - df + 0.5) / (df + 0.5))
+                norm = K1 * (1 - B) if field == "body" else K1
+                slope = K1 * B / avg if field == "body" else 0.0
+                get = scores.get
+                for doc, tf in zip(ids, freqs, strict=True):
+                    if doc in membership:
+                        scores[doc] = get(doc, 0.0) + idf * tf * (K1 + 1) / (
+                            tf + norm + slope * metas[doc].length
+                        )
+        top = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], item[0]))
+        if len(top) < limit and len(scores) < matches.bit_count():
+            unscored = matches & ~bitset.from_ids(scores)
+            top.extend((doc, 0.0) for doc in self.newest(unscored, limit - len(top)))
+        return top
+
+    def newest(self, matches: int, limit: int) -> list[int]:
+        """Up to ``limit`` documents of the match set, newest first (undated last, then by index order)."""
+        _, order = self._dates()
+        count = matches.bit_count()
+        if count <= 4096 or count * 8 < len(order):
+            docs = bitset.to_ids(matches)
+            return heapq.nlargest(limit, docs, key=lambda doc: (self.metas[doc].date, doc))
+        membership = bitset.Membership(matches)
+        picked: list[int] = []
+        for doc in reversed(order):
+            if doc in membership:
+                picked.append(doc)
+                if len(picked) == limit:
+                    break
+        return picked
+
+    def facet_counts(self, base: int, selected: dict[str, int]) -> dict[str, list[tuple[str | int, int]]]:
+        """Per facet, value counts over ``base`` narrowed by every *other* facet's selected filter."""
+        result: dict[str, list[tuple[str | int, int]]] = {}
+        for name, values in self.facets.items():
+            scope = base
+            for other, bits in selected.items():
+                if other != name:
+                    scope &= bits
+            counts = [(value, (scope & bits).bit_count()) for value, bits in values.items()]
+            result[name] = sorted(((v, c) for v, c in counts if c), key=lambda item: (-item[1], str(item[0])))
+        return result

@@ -1,0 +1,278 @@
+"""The search seam of the portal: ``SearchProvider`` and its whoosh implementation.
+
+As ARCHITECTURE says, search returns ids, the total and highlights; the database hydrates rows. The provider
+knows nothing about Flask or SQLAlchemy: callers hand it plain dicts.
+
+Writes: whoosh allows one writer per index and raises ``LockError`` to a second one. Writers in this process
+queue on a lock per index directory; a writer in another process (e.g. ``flask search worker`` while a web
+worker publishes) is waited for with backoff. Callers never see ``LockError``; after ``lock_timeout`` seconds
+they get :class:`SearchIndexBusy`.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index
+from whoosh.index import LockError
+from whoosh.writing import IndexWriter
+
+from portal.search import query as query_syntax
+from portal.search.analyzer import normalize, phrase_chars, query_terms
+from portal.search.engine import IndexView
+from portal.search.query import And, Node, Not, Or, Phrase, Term
+from portal.search.schema import build_schema, status_code, to_fields
+from portal.search.snippets import highlight, snippet
+
+
+class SearchIndexBusy(RuntimeError):
+    """Another process held the index writer lock for longer than the provider's ``lock_timeout``."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    """What the user asked: query text, filters (facet values as returned in facets), sort and page."""
+
+    q: str = ""
+    issuer: str | None = None
+    doc_type: str | None = None
+    status: str | None = None  # code (in_force) or label (现行有效)
+    year: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    sort: str = "relevance"  # or "date": newest first
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: int
+    score: float
+    snippet_html: str  # escaped original text with <mark> around matches
+    title_html: str
+
+
+@dataclass(frozen=True)
+class SearchResponse:
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str | int, int]]] = field(default_factory=dict)
+
+
+class SearchProvider(abc.ABC):
+    """The engine seam: whoosh today, another engine tomorrow."""
+
+    @abc.abstractmethod
+    def index_documents(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        """Insert or replace documents by id; returns how many were written."""
+
+    @abc.abstractmethod
+    def delete(self, ids: Iterable[int]) -> None:
+        """Remove documents by id (unknown ids are ignored)."""
+
+    @abc.abstractmethod
+    def clear(self) -> None:
+        """Remove every document."""
+
+    @abc.abstractmethod
+    def search(self, request: SearchRequest) -> SearchResponse:
+        """Run a query; never raises on user input."""
+
+    def rebuild(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        """Replace the whole index with ``docs``."""
+        self.clear()
+        return self.index_documents(docs)
+
+
+_dir_locks: dict[str, threading.Lock] = {}
+_dir_locks_guard = threading.Lock()
+
+
+def _lock_for(path: Path) -> threading.Lock:
+    with _dir_locks_guard:
+        return _dir_locks.setdefault(os.path.realpath(path), threading.Lock())
+
+
+class WhooshProvider(SearchProvider):
+    """Whoosh + jieba implementation. One instance per index directory per process is enough (thread-safe).
+
+    ``procs`` > 1 makes bulk loads (:meth:`rebuild`) use that many processes; ``limitmb`` is per process.
+    """
+
+    def __init__(
+        self, index_dir: str | Path, *, procs: int = 1, limitmb: int = 256, lock_timeout: float = 60.0
+    ):
+        self.index_dir = Path(index_dir)
+        self.procs = procs
+        self.limitmb = limitmb
+        self.lock_timeout = lock_timeout
+        self._local_lock = _lock_for(self.index_dir)
+        self._view_lock = threading.Lock()
+        self._view: IndexView | None = None
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        with self._local_lock:
+            if index.exists_in(str(self.index_dir)):
+                self._index = index.open_dir(str(self.index_dir))
+            else:
+                self._index = index.create_in(str(self.index_dir), build_schema())
+
+    # -- writing -----------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def _writer(self, **options: Any) -> Iterator[IndexWriter]:
+        """A committed-on-success writer; waits for other writers instead of raising LockError."""
+        with self._local_lock:
+            deadline = time.monotonic() + self.lock_timeout
+            delay = 0.01
+            while True:
+                try:
+                    writer = self._index.writer(**options)
+                    break
+                except LockError:
+                    if time.monotonic() > deadline:
+                        raise SearchIndexBusy(
+                            f"search index {self.index_dir} is locked by another writer"
+                        ) from None
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)
+            try:
+                yield writer
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def index_documents(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        count = 0
+        with self._writer(limitmb=self.limitmb) as writer:
+            for doc in docs:
+                writer.update_document(**to_fields(doc))
+                count += 1
+        return count
+
+    def delete(self, ids: Iterable[int]) -> None:
+        with self._writer() as writer:
+            for doc_id in ids:
+                writer.delete_by_term("id", str(int(doc_id)))
+
+    def clear(self) -> None:
+        with self._local_lock:
+            self._index = index.create_in(str(self.index_dir), build_schema())
+        with self._view_lock:
+            self._view = None
+
+    def rebuild(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        """Fresh index loaded with ``procs`` processes (whoosh multisegment: no final merge, faster)."""
+        self.clear()
+        count = 0
+        options: dict[str, Any] = {"limitmb": self.limitmb}
+        if self.procs > 1:
+            options.update(procs=self.procs, multisegment=True)
+        with self._writer(**options) as writer:
+            for doc in docs:
+                writer.add_document(**to_fields(doc))
+                count += 1
+        return count
+
+    # -- searching ---------------------------------------------------------------------------------------------
+
+    def view(self) -> IndexView:
+        """The current generation's view; reopened when a writer (any process) has committed since."""
+        with self._view_lock:
+            view = self._view
+            if view is None:
+                view = IndexView(self._index.searcher())
+            elif not view.searcher.up_to_date():
+                view = IndexView(view.searcher.refresh())
+            self._view = view
+            return view
+
+    def search(self, request: SearchRequest) -> SearchResponse:
+        view = self.view()
+        tree = query_syntax.parse(request.q)
+        matches = view.match(tree)
+        if request.date_from or request.date_to:
+            matches &= view.date_range(
+                request.date_from.toordinal() if request.date_from else None,
+                request.date_to.toordinal() if request.date_to else None,
+            )
+        selected = self._selected_filters(view, request)
+        facets = view.facet_counts(matches, selected)
+        for bits in selected.values():
+            matches &= bits
+
+        per_page = max(1, min(request.per_page, 100))
+        page = max(1, request.page)
+        limit = page * per_page
+        terms = _highlight_terms(tree)
+        if request.sort == "date" or tree is None:
+            ranked = [(doc, 0.0) for doc in view.newest(matches, limit)]
+        else:
+            ranked = view.rank(matches, _scoring_terms(tree), limit)
+        with view._lock:
+            stored = [
+                (doc, score, view.searcher.stored_fields(doc)) for doc, score in ranked[limit - per_page :]
+            ]
+        hits = [
+            Hit(
+                id=int(fields["id"]),
+                score=round(score, 4),
+                snippet_html=snippet(fields.get("body_text") or "", terms),
+                title_html=highlight(fields.get("title") or "", terms),
+            )
+            for _, score, fields in stored
+        ]
+        return SearchResponse(total=matches.bit_count(), hits=hits, facets=facets)
+
+    @staticmethod
+    def _selected_filters(view: IndexView, request: SearchRequest) -> dict[str, int]:
+        wanted: dict[str, str | int | None] = {
+            "issuer": request.issuer,
+            "doc_type": request.doc_type,
+            "status": status_code(request.status) or None,
+            "year": request.year,
+        }
+        return {
+            name: view.facets[name].get(value, 0) for name, value in wanted.items() if value not in (None, "")
+        }
+
+
+def _positive(node: Node | None) -> Iterator[Term | Phrase]:
+    """Terms and phrases the user wants present (not under NOT)."""
+    if isinstance(node, (Term, Phrase)):
+        yield node
+    elif isinstance(node, (And, Or)):
+        for item in node.items:
+            yield from _positive(item)
+    elif isinstance(node, Not):
+        return
+
+
+def _scoring_terms(tree: Node | None) -> list[str]:
+    terms: list[str] = []
+    for node in _positive(tree):
+        if node.field in (None, "title"):
+            terms.extend(query_terms(node.text))
+    return terms
+
+
+def _highlight_terms(tree: Node | None) -> list[str]:
+    """Normalised strings to mark: whole phrases (as typed, and without punctuation) and query terms."""
+    terms: list[str] = []
+    for node in _positive(tree):
+        if node.field not in (None, "title"):
+            continue
+        if isinstance(node, Phrase):
+            terms.extend({" ".join(normalize(node.text).split()), phrase_chars(normalize(node.text))})
+        terms.extend(query_terms(node.text))
+    return sorted(set(terms), key=len, reverse=True)

@@ -1,0 +1,122 @@
+"""The whoosh schema of the policy archive and the mapping of a policy dict onto it.
+
+Field layout, and why:
+
+* ``title``/``body``: jieba search-mode terms, frequencies only (no positions: search-mode tokens overlap, so
+  positions could not support phrases anyway, and they would double the postings).
+* ``title_bigrams``/``body_bigrams``: character bigrams with sequential positions, used only for quoted phrases.
+* ``doc_number``/``issuer``/``doc_type``/``status``: exact terms for field search and filters.
+* ``meta``: one column per document with everything facets, filters, sorting and BM25 need (issuer, type,
+  status, year, date, body length), read once per segment and cached — instead of whoosh's per-query facets.
+* ``stored``: the ORIGINAL title, body and 文号 for display and snippets; the normalised form is recomputed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import columns, fields
+from whoosh.formats import Frequency, Positions
+
+from portal.search.analyzer import BigramTokenizer, DocNumberTokenizer, JiebaTokenizer, normalize
+
+# Policy status labels (现行有效/已修改/失效/废止) and the codes stored in the index and returned by facets.
+STATUS_CODES: dict[str, str] = {
+    "现行有效": "in_force",
+    "已修改": "amended",
+    "失效": "expired",
+    "废止": "repealed",
+}
+STATUS_LABELS: dict[str, str] = {code: label for label, code in STATUS_CODES.items()}
+
+_SEP = "\x1f"
+
+
+def build_schema() -> fields.Schema:
+    """The schema; its analyzer classes are pickled into the index, so they must stay importable by name."""
+    words = JiebaTokenizer()
+    bigram = BigramTokenizer()
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        title=fields.FieldType(Frequency(), words, scorable=True, stored=True),
+        body=fields.FieldType(Frequency(), words, scorable=True),
+        title_bigrams=fields.FieldType(Positions(), bigram),
+        body_bigrams=fields.FieldType(Positions(), bigram),
+        doc_number=fields.FieldType(Frequency(), DocNumberTokenizer(), stored=True),
+        issuer=fields.ID(),
+        doc_type=fields.ID(),
+        status=fields.ID(),
+        meta=fields.COLUMN(columns.VarBytesColumn()),
+        body_text=fields.STORED(),
+    )
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """Per-document values behind facets, filters, date sorting and BM25 length normalisation."""
+
+    issuer: str
+    doc_type: str
+    status: str
+    year: int
+    date: int  # proleptic ordinal of published_on (else written_on); 0 when unknown
+    length: int  # characters of the body, for BM25
+
+    def encode(self) -> bytes:
+        return _SEP.join(
+            (self.issuer, self.doc_type, self.status, str(self.year), str(self.date), str(self.length))
+        ).encode()
+
+    @classmethod
+    def decode(cls, raw: bytes) -> DocMeta:
+        if not raw:
+            return cls("", "", "", 0, 0, 0)
+        issuer, doc_type, status, year, date, length = raw.decode().split(_SEP)
+        return cls(issuer, doc_type, status, int(year), int(date), int(length))
+
+
+def status_code(value: str | None) -> str:
+    """Accept a code (in_force) or its Chinese label (现行有效); unknown values pass through unchanged."""
+    if not value:
+        return ""
+    return STATUS_CODES.get(value, value)
+
+
+def _as_date(value: Any) -> dt.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def to_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """Whoosh field values for one policy dict (keys as documented on :meth:`WhooshProvider.index_documents`)."""
+    title = doc.get("title") or ""
+    body = doc.get("body") or ""
+    issuer = doc.get("issuer") or ""
+    doc_type = doc.get("doc_type") or ""
+    status = status_code(doc.get("status"))
+    day = _as_date(doc.get("published_on")) or _as_date(doc.get("written_on"))
+    year = day.year if day else int(doc.get("year") or 0)
+    meta = DocMeta(issuer, doc_type, status, year, day.toordinal() if day else 0, len(body))
+    values: dict[str, Any] = {
+        "id": str(int(doc["id"])),
+        "title": title,
+        "body": body,
+        "title_bigrams": title,
+        "body_bigrams": body,
+        "issuer": normalize(issuer),
+        "doc_type": normalize(doc_type),
+        "status": status,
+        "meta": meta.encode(),
+        "body_text": body,
+    }
+    if doc.get("doc_number"):
+        values["doc_number"] = doc["doc_number"]
+    return values
