@@ -1,0 +1,87 @@
+"""The portal: public hearings, feedback work orders and the policy archive."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal.config import ROOT, load_config
+
+# Capability packages, each a vertical slice exposing ``init_app(app)`` that registers
+# its blueprints, CLI commands, Socket.IO handlers and demo loader.
+CAPABILITIES = ("accounts", "pages")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; ``config`` overrides settings (tests pass their database here)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    register_extensions(app)
+    register_capabilities(app)
+    register_error_handlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal import extensions as ext
+    from portal.security import init_security
+
+    ext.db.init_app(app)
+    ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    ext.login_manager.init_app(app)
+    ext.csrf.init_app(app)
+    ext.limiter.init_app(app)
+    ext.socketio.init_app(
+        app,
+        async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or _async_mode(),
+        message_queue=app.config["REDIS_URL"],
+        channel=app.config.get("SOCKETIO_CHANNEL", "portal-socketio"),
+        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
+        manage_session=False,
+    )
+    init_security(app)
+
+    from portal import templating
+
+    templating.init_app(app)
+
+
+def _async_mode() -> str:
+    """gevent when the serving process patched the stdlib (make run, gunicorn); threading otherwise."""
+    try:
+        from gevent import monkey
+    except ImportError:  # pragma: no cover - gevent is a pinned requirement
+        return "threading"
+    return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def register_capabilities(app: Flask) -> None:
+    for name in CAPABILITIES:
+        importlib.import_module(f"portal.{name}").init_app(app)
+
+
+def register_error_handlers(app: Flask) -> None:
+    from portal.errors import register_error_handlers as register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from portal.demo import demo_cli
+
+    app.cli.add_command(demo_cli)

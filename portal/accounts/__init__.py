@@ -1,0 +1,26 @@
+"""Accounts: users, roles, departments, enterprises, log-in and permissions."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.accounts import admin, demo, views  # noqa: F401  (demo registers its loader)
+    from portal.accounts.cli import users_cli
+    from portal.accounts.models import User
+    from portal.extensions import db, login_manager
+
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
+    app.cli.add_command(users_cli)

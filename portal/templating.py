@@ -1,0 +1,53 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, request
+from flask_login import current_user
+
+from portal.privacy import mask_name, mask_phone
+from portal.times import to_local
+
+# Top navigation: (endpoint path, label). Paths, not endpoints, so the shell does not depend
+# on which capability packages a deployment enables.
+NAVIGATION = (
+    ("/hearings/", "公开答辩"),
+    ("/feedback/", "问政"),
+    ("/policies/", "政策文库"),
+    ("/data/", "数据公开"),
+)
+
+
+def format_datetime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return ""
+    return to_local(value).strftime(fmt)
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value).date()
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        datetime=format_datetime,
+        date_cn=format_date,
+        mask_phone=mask_phone,
+        mask_name=mask_name,
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def shell_context() -> dict[str, object]:
+        from portal.accounts.permissions import can
+
+        path = request.path if request else "/"
+        nav = [(href, label, path.startswith(href)) for href, label in NAVIGATION]
+        return {"navigation": nav, "can": lambda action, obj=None: can(current_user, action, obj)}

@@ -1,0 +1,113 @@
+"""The security baseline: headers, cookies, CSRF on every state change, throttling, error pages."""
+
+import logging
+
+import pytest
+
+from portal import create_app
+from tests.conftest import make_test_config
+
+
+def test_every_page_carries_a_csp_without_inline_script(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "<script>" not in response.get_data(as_text=True)
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_session_cookie_is_httponly_and_samesite(client, users):
+    response = client.post("/login", data={"username": "citizen", "password": "password123"})
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.fixture
+def csrf_app(database_url, instance_dir, app):
+    config = make_test_config(database_url, instance_dir) | {"WTF_CSRF_ENABLED": True}
+    return create_app(config)
+
+
+def test_every_state_changing_route_requires_a_csrf_token(csrf_app, users):
+    client = csrf_app.test_client()
+    checked = []
+    for rule in csrf_app.url_map.iter_rules():
+        methods = rule.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        if not methods or rule.endpoint == "static":
+            continue
+        url = rule.rule
+        for arg in rule.arguments:
+            url = url.replace(f"<int:{arg}>", "1").replace(f"<{arg}>", "x").replace(f"<string:{arg}>", "x")
+        for method in methods:
+            response = client.open(url, method=method, data={})
+            assert response.status_code == 400, (method, url, response.status_code)
+            checked.append(url)
+    assert "/login" in checked and "/register" in checked and "/admin/users/new" in checked
+
+
+def test_csrf_failure_page_is_chinese(csrf_app):
+    response = csrf_app.test_client().post("/login", data={"username": "a", "password": "b"})
+    assert response.status_code == 400
+    assert "请刷新页面后重试" in response.get_data(as_text=True)
+
+
+@pytest.fixture
+def throttled_app(database_url, instance_dir, app):
+    """A second app with throttling on; the limiter is a shared extension, so re-bind it after."""
+    from portal.extensions import limiter
+
+    config = make_test_config(database_url, instance_dir) | {
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "3 per minute",
+    }
+    yield create_app(config)
+    limiter.init_app(app)
+
+
+def test_login_is_throttled(throttled_app, users):
+    client = throttled_app.test_client()
+    statuses = [
+        client.post("/login", data={"username": "citizen", "password": "wrong-pass"}).status_code for _ in range(4)
+    ]
+    assert statuses == [401, 401, 401, 429]
+    blocked = client.post("/login", data={"username": "citizen", "password": "password123"})
+    assert blocked.status_code == 429 and "操作过于频繁" in blocked.get_data(as_text=True)
+
+
+def test_passwords_never_reach_the_log(client, users, caplog):
+    with caplog.at_level(logging.DEBUG):
+        client.post("/login", data={"username": "citizen", "password": "Sup3r-secret-pw"})
+        client.post(
+            "/register",
+            data={
+                "role": "citizen",
+                "username": "logtest",
+                "display_name": "某人",
+                "password": "An0ther-secret",
+                "confirm": "An0ther-secret",
+            },
+        )
+    assert "Sup3r-secret-pw" not in caplog.text and "An0ther-secret" not in caplog.text
+
+
+@pytest.mark.parametrize(("path", "status", "title"), [("/no-such-page", 404, "页面不存在")])
+def test_error_pages_are_chinese(client, path, status, title):
+    response = client.get(path)
+    assert response.status_code == status
+    assert title in response.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/nothing")
+    assert response.status_code == 404
+    assert response.json["error"]["code"] == "not_found"
+    assert response.json["error"]["message"]
+
+
+def test_unexpected_error_is_a_chinese_500_page(app, client):
+    app.view_functions.setdefault("boom", lambda: 1 / 0)
+    if "boom" not in {r.endpoint for r in app.url_map.iter_rules()}:
+        app.url_map.add(app.url_rule_class("/test-boom", endpoint="boom"))
+    response = client.get("/test-boom")
+    assert response.status_code == 500
+    assert "系统繁忙" in response.get_data(as_text=True)

@@ -1,0 +1,64 @@
+"""Factories for users and departments, through the real services."""
+
+from __future__ import annotations
+
+import itertools
+
+from portal.accounts import services
+from portal.accounts.models import Department, DepartmentKind, DepartmentPosition, Role, User
+
+PASSWORD = "password123"
+_seq = itertools.count(1)
+
+
+class Factory:
+    def department(
+        self,
+        name: str | None = None,
+        kind: DepartmentKind = DepartmentKind.OFFICE,
+        parent: Department | None = None,
+        short_name: str | None = None,
+    ) -> Department:
+        n = next(_seq)
+        name = name or f"测试部门{n}"
+        return services.create_department(
+            None,
+            services.DepartmentData(
+                name=name,
+                short_name=short_name or name[:20],
+                kind=kind,
+                parent_id=parent.id if parent else None,
+                phone=f"0532-8000{n:04d}",
+            ),
+        )
+
+    def user(
+        self,
+        *roles: Role,
+        username: str | None = None,
+        display_name: str | None = None,
+        department: Department | None = None,
+        position: DepartmentPosition | None = None,
+        phone: str | None = None,
+    ) -> User:
+        roles = roles or (Role.CITIZEN,)
+        n = next(_seq)
+        if department is None and set(roles) & {Role.OFFICIAL, Role.UNIT}:
+            department = self.department()
+        return services.create_user(
+            None,
+            services.UserData(
+                username=username or f"{roles[0].value}{n}",
+                display_name=display_name or f"测试用户{n}",
+                roles=set(roles),
+                password=PASSWORD,
+                phone=phone,
+                department_id=department.id if department else None,
+                position=position,
+                enterprise_name="测试企业有限公司" if Role.ENTREPRENEUR in roles else "",
+                uscc="91350100M000100Y43" if Role.ENTREPRENEUR in roles else "",
+            ),
+        )
+
+    def one_user_per_role(self) -> dict[str, User]:
+        return {role.value: self.user(role, username=role.value) for role in Role}
