@@ -14,6 +14,7 @@ import random
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,7 @@ class Vocabulary:
         counts: dict[str, int] = defaultdict(int)
         for sentence in self.sentences:
             words = ["<s>", *jieba.cut(sentence, HMM=False)]
-            for left, right in zip(words, words[1:], strict=False):
+            for left, right in pairwise(words):
                 chain[left].append(right)
             for word in words[1:]:
                 counts[word] += 1

@@ -41,7 +41,6 @@ DOMAIN_WORDS: tuple[str, ...] = (
     "满意度",
     "回访率",
     "12345",
-    "12345热线",
     "市民热线",
     "工单",
     "一网通办",
@@ -65,7 +64,33 @@ DOMAIN_WORDS: tuple[str, ...] = (
 
 # Function words that match nearly every document; dropping them keeps postings small and AND queries sane.
 STOP_WORDS: frozenset[str] = frozenset(
-    "的 了 和 是 在 与 及 等 对 为 并 将 把 被 之 其 或 而 也 就 都 向 从 以 于".split()
+    [
+        "的",
+        "了",
+        "和",
+        "是",
+        "在",
+        "与",
+        "及",
+        "等",
+        "对",
+        "为",
+        "并",
+        "将",
+        "把",
+        "被",
+        "之",
+        "其",
+        "或",
+        "而",
+        "也",
+        "就",
+        "都",
+        "向",
+        "从",
+        "以",
+        "于",
+    ]
 )
 
 _FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}

@@ -11,9 +11,7 @@ import re
 from collections.abc import Iterable
 
 _NONZERO = re.compile(rb"[^\x00]")
-_BITS_OF_BYTE: tuple[tuple[int, ...], ...] = tuple(
-    tuple(i for i in range(8) if b >> i & 1) for b in range(256)
-)
+_BITS_OF_BYTE: tuple[tuple[int, ...], ...] = tuple(tuple(i for i in range(8) if b >> i & 1) for b in range(256))
 
 
 def from_ids(ids: Iterable[int], offset: int = 0) -> int:

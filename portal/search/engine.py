@@ -107,6 +107,8 @@ class IndexView:
         self.metas: list[DocMeta] = []
         live = 0
         for leaf, offset in reader.leaf_readers():
+            if not leaf.doc_count_all():
+                continue  # an empty index has one segment-less reader
             self.metas.extend(_segment_metas(leaf))
             seg_live = bitset.full(leaf.doc_count_all())
             if leaf.has_deletions():
@@ -271,9 +273,7 @@ class IndexView:
         scores: dict[int, float] = {}
         terms = list(dict.fromkeys(terms))
         doc_count = max(self.doc_count, 1)
-        weighted = [
-            t for t in terms if self.postings("body", t)[2].bit_count() <= COMMON_TERM_SHARE * doc_count
-        ]
+        weighted = [t for t in terms if self.postings("body", t)[2].bit_count() <= COMMON_TERM_SHARE * doc_count]
         metas, avg = self.metas, self.avg_length
         for term in weighted or terms[:1]:
             for field, boost in (("body", 1.0), ("title", TITLE_BOOST)):
@@ -287,9 +287,7 @@ class IndexView:
                 get = scores.get
                 for doc, tf in zip(ids, freqs, strict=True):
                     if doc in membership:
-                        scores[doc] = get(doc, 0.0) + idf * tf * (K1 + 1) / (
-                            tf + norm + slope * metas[doc].length
-                        )
+                        scores[doc] = get(doc, 0.0) + idf * tf * (K1 + 1) / (tf + norm + slope * metas[doc].length)
         top = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], item[0]))
         if len(top) < limit and len(scores) < matches.bit_count():
             unscored = matches & ~bitset.from_ids(scores)

@@ -109,9 +109,7 @@ class WhooshProvider(SearchProvider):
     ``procs`` > 1 makes bulk loads (:meth:`rebuild`) use that many processes; ``limitmb`` is per process.
     """
 
-    def __init__(
-        self, index_dir: str | Path, *, procs: int = 1, limitmb: int = 256, lock_timeout: float = 60.0
-    ):
+    def __init__(self, index_dir: str | Path, *, procs: int = 1, limitmb: int = 256, lock_timeout: float = 60.0):
         self.index_dir = Path(index_dir)
         self.procs = procs
         self.limitmb = limitmb
@@ -140,9 +138,7 @@ class WhooshProvider(SearchProvider):
                     break
                 except LockError:
                     if time.monotonic() > deadline:
-                        raise SearchIndexBusy(
-                            f"search index {self.index_dir} is locked by another writer"
-                        ) from None
+                        raise SearchIndexBusy(f"search index {self.index_dir} is locked by another writer") from None
                     time.sleep(delay)
                     delay = min(delay * 2, 0.5)
             try:
@@ -189,13 +185,11 @@ class WhooshProvider(SearchProvider):
     def view(self) -> IndexView:
         """The current generation's view; reopened when a writer (any process) has committed since."""
         with self._view_lock:
-            view = self._view
-            if view is None:
-                view = IndexView(self._index.searcher())
-            elif not view.searcher.up_to_date():
-                view = IndexView(view.searcher.refresh())
-            self._view = view
-            return view
+            if self._view is None or not self._view.searcher.up_to_date():
+                # A fresh searcher, not searcher.refresh(): refresh() reuses segment readers whose deletion
+                # sets are stale when a commit only deleted documents from an existing segment.
+                self._view = IndexView(self._index.searcher())
+            return self._view
 
     def search(self, request: SearchRequest) -> SearchResponse:
         view = self.view()
@@ -220,9 +214,7 @@ class WhooshProvider(SearchProvider):
         else:
             ranked = view.rank(matches, _scoring_terms(tree), limit)
         with view._lock:
-            stored = [
-                (doc, score, view.searcher.stored_fields(doc)) for doc, score in ranked[limit - per_page :]
-            ]
+            stored = [(doc, score, view.searcher.stored_fields(doc)) for doc, score in ranked[limit - per_page :]]
         hits = [
             Hit(
                 id=int(fields["id"]),
@@ -242,9 +234,7 @@ class WhooshProvider(SearchProvider):
             "status": status_code(request.status) or None,
             "year": request.year,
         }
-        return {
-            name: view.facets[name].get(value, 0) for name, value in wanted.items() if value not in (None, "")
-        }
+        return {name: view.facets[name].get(value, 0) for name, value in wanted.items() if value not in (None, "")}
 
 
 def _positive(node: Node | None) -> Iterator[Term | Phrase]:

@@ -149,12 +149,7 @@ class _Parser:
 
     def _alternative(self) -> Node | None:
         items = [self._unary()]
-        while (
-            (token := self._peek()) is not None
-            and token[0] == "word"
-            and token[1] is None
-            and token[2] in _OR_WORDS
-        ):
+        while (token := self._peek()) is not None and token[0] == "word" and token[1] is None and token[2] in _OR_WORDS:
             self.pos += 1
             if self._peek() is None:
                 break
