@@ -29,7 +29,7 @@ from whoosh.writing import IndexWriter
 from portal.search import query as query_syntax
 from portal.search.analyzer import normalize, phrase_chars, query_terms
 from portal.search.engine import IndexView
-from portal.search.query import And, Node, Not, Or, Phrase, Term
+from portal.search.query import And, Node, Or, Phrase, Term
 from portal.search.schema import build_schema, status_code, to_fields
 from portal.search.snippets import highlight, snippet
 
@@ -244,8 +244,6 @@ def _positive(node: Node | None) -> Iterator[Term | Phrase]:
     elif isinstance(node, (And, Or)):
         for item in node.items:
             yield from _positive(item)
-    elif isinstance(node, Not):
-        return
 
 
 def _scoring_terms(tree: Node | None) -> list[str]:

@@ -128,8 +128,7 @@ class _Parser:
         self.pos = 0
 
     def parse(self) -> Node | None:
-        node = self._sequence(top=True)
-        return node
+        return self._sequence(top=True)
 
     def _peek(self) -> tuple[str, str | None, str] | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None

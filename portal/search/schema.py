@@ -5,7 +5,7 @@ Field layout, and why:
 * ``title``/``body``: jieba search-mode terms, frequencies only (no positions: search-mode tokens overlap, so
   positions could not support phrases anyway, and they would double the postings).
 * ``title_bigrams``/``body_bigrams``: character bigrams with sequential positions, used only for quoted phrases.
-* ``doc_number``/``issuer``/``doc_type``/``status``: exact terms for field search and filters.
+* ``doc_number``: the canonical 文号 plus its prefix, for 文号: search (see ``doc_number_terms``).
 * ``meta``: one column per document with everything facets, filters, sorting and BM25 need (issuer, type,
   status, year, date, body length), read once per segment and cached — instead of whoosh's per-query facets.
 * ``stored``: the ORIGINAL title, body and 文号 for display and snippets; the normalised form is recomputed.
@@ -21,7 +21,7 @@ from typing import Any
 from whoosh import columns, fields
 from whoosh.formats import Frequency, Positions
 
-from portal.search.analyzer import BigramTokenizer, DocNumberTokenizer, JiebaTokenizer, normalize
+from portal.search.analyzer import BigramTokenizer, DocNumberTokenizer, JiebaTokenizer
 
 # Policy status labels (现行有效/已修改/失效/废止) and the codes stored in the index and returned by facets.
 STATUS_CODES: dict[str, str] = {
@@ -46,9 +46,6 @@ def build_schema() -> fields.Schema:
         title_bigrams=fields.FieldType(Positions(), bigram, scorable=True),
         body_bigrams=fields.FieldType(Positions(), bigram, scorable=True),
         doc_number=fields.FieldType(Frequency(), DocNumberTokenizer(), scorable=True, stored=True),
-        issuer=fields.ID(),
-        doc_type=fields.ID(),
-        status=fields.ID(),
         meta=fields.COLUMN(columns.VarBytesColumn()),
         body_text=fields.STORED(),
     )
@@ -111,9 +108,6 @@ def to_fields(doc: Mapping[str, Any]) -> dict[str, Any]:
         "body": body,
         "title_bigrams": title,
         "body_bigrams": body,
-        "issuer": normalize(issuer),
-        "doc_type": normalize(doc_type),
-        "status": status,
         "meta": meta.encode(),
         "body_text": body,
     }
