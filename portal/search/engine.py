@@ -196,6 +196,11 @@ class IndexView:
                     self._phrases.popitem(last=False)
             return cached
 
+    def stored_fields(self, docs: list[int]) -> list[dict]:
+        """Stored values (original title, body, 文号, id) of the given documents, for the page of hits."""
+        with self._lock:
+            return [self.searcher.stored_fields(doc) for doc in docs]
+
     # -- evaluation --------------------------------------------------------------------------------------------
 
     def match(self, node: Node | None) -> int:

@@ -126,21 +126,24 @@ class WhooshProvider(SearchProvider):
 
     # -- writing -----------------------------------------------------------------------------------------------
 
+    def _acquire_writer(self, **options: Any) -> IndexWriter:
+        """Open a writer, waiting (with backoff) for a writer in another process instead of raising LockError."""
+        deadline = time.monotonic() + self.lock_timeout
+        delay = 0.01
+        while True:
+            try:
+                return self._index.writer(**options)
+            except LockError:
+                if time.monotonic() > deadline:
+                    raise SearchIndexBusy(f"search index {self.index_dir} is locked by another writer") from None
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+
     @contextmanager
     def _writer(self, **options: Any) -> Iterator[IndexWriter]:
-        """A committed-on-success writer; waits for other writers instead of raising LockError."""
+        """A writer committed on success and cancelled on error; one at a time per index directory."""
         with self._local_lock:
-            deadline = time.monotonic() + self.lock_timeout
-            delay = 0.01
-            while True:
-                try:
-                    writer = self._index.writer(**options)
-                    break
-                except LockError:
-                    if time.monotonic() > deadline:
-                        raise SearchIndexBusy(f"search index {self.index_dir} is locked by another writer") from None
-                    time.sleep(delay)
-                    delay = min(delay * 2, 0.5)
+            writer = self._acquire_writer(**options)
             try:
                 yield writer
             except BaseException:
@@ -162,8 +165,13 @@ class WhooshProvider(SearchProvider):
                 writer.delete_by_term("id", str(int(doc_id)))
 
     def clear(self) -> None:
+        """Empty the index with the current schema (so a rebuild also picks up schema changes)."""
         with self._local_lock:
-            self._index = index.create_in(str(self.index_dir), build_schema())
+            writer = self._acquire_writer()  # held only to keep other writers out while the index is replaced
+            try:
+                self._index = index.create_in(str(self.index_dir), build_schema())
+            finally:
+                writer.cancel()
         with self._view_lock:
             self._view = None
 
@@ -213,8 +221,8 @@ class WhooshProvider(SearchProvider):
             ranked = [(doc, 0.0) for doc in view.newest(matches, limit)]
         else:
             ranked = view.rank(matches, _scoring_terms(tree), limit)
-        with view._lock:
-            stored = [(doc, score, view.searcher.stored_fields(doc)) for doc, score in ranked[limit - per_page :]]
+        page_of = ranked[limit - per_page :]
+        stored = zip(page_of, view.stored_fields([doc for doc, _ in page_of]), strict=True)
         hits = [
             Hit(
                 id=int(fields["id"]),
@@ -222,7 +230,7 @@ class WhooshProvider(SearchProvider):
                 snippet_html=snippet(fields.get("body_text") or "", terms),
                 title_html=highlight(fields.get("title") or "", terms),
             )
-            for _, score, fields in stored
+            for (_, score), fields in stored
         ]
         return SearchResponse(total=matches.bit_count(), hits=hits, facets=facets)
 
@@ -232,9 +240,19 @@ class WhooshProvider(SearchProvider):
             "issuer": request.issuer,
             "doc_type": request.doc_type,
             "status": status_code(request.status) or None,
-            "year": request.year,
+            "year": _as_int(request.year),
         }
         return {name: view.facets[name].get(value, 0) for name, value in wanted.items() if value not in (None, "")}
+
+
+def _as_int(value: object) -> int | None:
+    """Facet year as an int, also when a web form passes "2020"; junk selects nothing rather than raising."""
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)  # type: ignore[call-overload]
+    except ValueError:
+        return -1
 
 
 def _positive(node: Node | None) -> Iterator[Term | Phrase]:

@@ -114,6 +114,11 @@ def test_year_and_date_filters(provider):
     assert ids(provider, date_from=dt.date(2020, 12, 1), date_to=dt.date(2020, 12, 31)) == [IDS["guiyang"]]
 
 
+def test_year_from_a_form_string_and_junk_filters(provider):
+    assert set(ids(provider, year="2020")) == {IDS["laixi"], IDS["guiyang"]}
+    assert ids(provider, year="two thousand") == []
+
+
 def test_sort_by_date_newest_first(provider):
     # campaign: written 2021; guiyang: published 2020-12-14; laixi: written 2020; reengineering: 2019; laiwu: undated
     expected = ["qingdao_campaign", "guiyang", "laixi", "qingdao_reengineering", "laiwu"]
