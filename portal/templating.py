@@ -34,7 +34,13 @@ def format_date(value: date | datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def html_attrs(**attrs: object) -> dict[str, object]:
+    """Attributes for a form widget: drop empty ones, spell aria_x as aria-x."""
+    return {key.replace("_", "-"): value for key, value in attrs.items() if value not in (None, "")}
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["html_attrs"] = html_attrs
     app.jinja_env.filters.update(
         datetime=format_datetime,
         date_cn=format_date,
