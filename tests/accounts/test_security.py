@@ -111,3 +111,43 @@ def test_unexpected_error_is_a_chinese_500_page(app, client):
     response = client.get("/test-boom")
     assert response.status_code == 500
     assert "系统繁忙" in response.get_data(as_text=True)
+
+
+@pytest.mark.redis
+def test_login_throttling_counts_in_redis_when_configured(database_url, instance_dir, app, users):
+    import os
+    import uuid
+
+    import redis
+
+    from portal.extensions import limiter
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL not set: rate-limit storage in Redis not tested")
+    prefix = f"portal-test-{uuid.uuid4().hex[:8]}"
+    config = make_test_config(database_url, instance_dir) | {
+        "RATELIMIT_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "2 per minute",
+        "REDIS_URL": url,
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": prefix,
+    }
+    redis.Redis.from_url(url).delete(*redis.Redis.from_url(url).keys("LIMITS:*accounts.login*") or ["-"])
+    try:
+        throttled = create_app(config)
+        # Two app instances (two worker processes) share the count through Redis.
+        second = create_app(config)
+        statuses = [
+            throttled.test_client().post("/login", data={"username": "citizen", "password": "x-wrong-1"}).status_code,
+            second.test_client().post("/login", data={"username": "citizen", "password": "x-wrong-1"}).status_code,
+            throttled.test_client().post("/login", data={"username": "citizen", "password": "x-wrong-1"}).status_code,
+        ]
+        assert statuses == [401, 401, 429]
+        client = redis.Redis.from_url(url)
+        keys = client.keys("LIMITS:*accounts.login*")
+        assert keys, "limiter stored nothing in Redis"
+        for key in keys:
+            client.delete(key)
+    finally:
+        limiter.init_app(app)

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +32,10 @@ def server_env(database_url: str, instance_dir: Path, **extra: str) -> dict[str,
         RUN_BACKGROUND_JOBS="1",
         PYTHONUNBUFFERED="1",
     )
-    env.pop("REDIS_URL", None)
+    # With Redis available (CI's PostgreSQL run) the live server uses it like production: Socket.IO
+    # message queue and rate-limit storage, under keys and a channel of this run only.
+    run_id = uuid.uuid4().hex[:8]
+    env.update(SOCKETIO_CHANNEL=f"portal-test-{run_id}", RATELIMIT_KEY_PREFIX=f"portal-test-{run_id}")
     env.update(extra)
     return env
 
@@ -39,7 +43,11 @@ def server_env(database_url: str, instance_dir: Path, **extra: str) -> dict[str,
 def flask_cli(env: dict[str, str], *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "portal", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     if result.returncode != 0:
         raise RuntimeError(f"flask {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
@@ -72,7 +80,10 @@ def start_server(env: dict[str, str], log_path: Path, port: int | None = None) -
     log = log_path.open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "portal.serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     server = LiveServer(f"http://127.0.0.1:{port}", port, env, process, log_path)
     deadline = time.monotonic() + 60
