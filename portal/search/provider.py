@@ -30,7 +30,7 @@ from portal.search import query as query_syntax
 from portal.search.analyzer import normalize, phrase_chars, query_terms
 from portal.search.engine import IndexView
 from portal.search.query import And, Node, Or, Phrase, Term
-from portal.search.schema import build_schema, status_code, to_fields
+from portal.search.schema import ArchiveCodec, build_schema, status_code, to_fields
 from portal.search.snippets import highlight, snippet
 
 
@@ -132,7 +132,7 @@ class WhooshProvider(SearchProvider):
         delay = 0.01
         while True:
             try:
-                return self._index.writer(**options)
+                return self._index.writer(codec=ArchiveCodec(), **options)
             except LockError:
                 if time.monotonic() > deadline:
                     raise SearchIndexBusy(f"search index {self.index_dir} is locked by another writer") from None

@@ -1,0 +1,272 @@
+"""The outbox indexer: the one writer of the search index (ARCHITECTURE "Search").
+
+Modes (``app.config["SEARCH_INDEXER"]``, env ``SEARCH_INDEXER``):
+
+* ``inline`` (embedded default): after a transaction that wrote outbox rows commits, a background task drains
+  the outbox in this process; a ``@periodic`` job drains whatever a crashed task left behind.
+* ``sync``: drain right after commit, in the committing thread (tests, scripts).
+* ``worker``: web processes only write outbox rows; ``flask search worker`` is the single writer.
+
+Concurrency: one drain at a time per index directory, across threads (a lock; a drain requested while one runs
+makes the running one loop again, so no request is lost) and across processes (``flock`` on a file in the
+index directory). A drain reads outbox rows, then the documents' current state, writes the index and deletes
+exactly the rows it read: an edit committed meanwhile leaves a newer row behind for the next round.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy.orm import Session
+
+from portal.search.outbox import DIRTY, SearchOutbox
+from portal.search.provider import WhooshProvider
+
+log = logging.getLogger(__name__)
+
+BATCH = 500
+FLOCK_TIMEOUT = 30.0
+
+Doc = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Source:
+    """How to read documents of one entity kind for the index."""
+
+    load: Callable[[Session, list[int]], tuple[list[Doc], list[int]]]  # (docs to index, ids to remove)
+    all_docs: Callable[[Session], Iterable[Doc]]
+
+
+_sources: dict[str, Source] = {}
+_providers: dict[str, WhooshProvider] = {}
+_providers_guard = threading.Lock()
+_drain_locks: dict[str, threading.Lock] = {}
+_drain_again: set[str] = set()
+_drain_guard = threading.Lock()
+
+
+def register_source(entity: str, source: Source) -> None:
+    _sources[entity] = source
+
+
+def index_dir(app: Flask | None = None) -> str:
+    app = app or current_app
+    return os.path.realpath(app.config["SEARCH_INDEX_DIR"])
+
+
+def get_provider(app: Flask | None = None) -> WhooshProvider:
+    """The provider of this app's index directory (one per directory per process)."""
+    path = index_dir(app)
+    with _providers_guard:
+        provider = _providers.get(path)
+        if provider is None or not Path(path).exists():
+            provider = _providers[path] = WhooshProvider(path)
+        return provider
+
+
+def mode(app: Flask | None = None) -> str:
+    app = app or current_app
+    return app.config.get("SEARCH_INDEXER") or os.environ.get("SEARCH_INDEXER") or "inline"
+
+
+# -- locking -------------------------------------------------------------------------------------------------
+
+
+def _thread_lock(path: str) -> threading.Lock:
+    with _drain_guard:
+        return _drain_locks.setdefault(path, threading.Lock())
+
+
+@contextmanager
+def _process_lock(path: str, timeout: float = FLOCK_TIMEOUT) -> Iterator[bool]:
+    """Exclusive ``flock`` on the index directory's drain lock file; yields False after ``timeout``."""
+    Path(path).mkdir(parents=True, exist_ok=True)
+    fd = os.open(os.path.join(path, "drain.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        delay = 0.01
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    yield False
+                    return
+                time.sleep(delay)  # cooperative under gevent (time is patched)
+                delay = min(delay * 2, 0.25)
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+# -- draining ------------------------------------------------------------------------------------------------
+
+
+def _engine():
+    from portal.extensions import db
+
+    return db.engine
+
+
+def _drain_rounds(app: Flask) -> int:
+    """Drain until the outbox is empty (caller holds both locks)."""
+    provider = get_provider(app)
+    done = 0
+    while True:
+        with Session(_engine()) as session:
+            rows = session.execute(
+                sa.select(SearchOutbox.id, SearchOutbox.entity, SearchOutbox.entity_id)
+                .order_by(SearchOutbox.id)
+                .limit(BATCH)
+            ).all()
+            if not rows:
+                return done
+            by_entity: dict[str, set[int]] = defaultdict(set)
+            for _, entity, entity_id in rows:
+                by_entity[entity].add(entity_id)
+            for entity, ids in by_entity.items():
+                source = _sources.get(entity)
+                if source is None:
+                    log.warning("search outbox: no source registered for %r; dropping %d rows", entity, len(ids))
+                    continue
+                docs, gone = source.load(session, sorted(ids))
+                if docs:
+                    provider.index_documents(docs)
+                if gone:
+                    provider.delete(gone)
+                done += len(ids)
+            session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_([row[0] for row in rows])))
+            session.commit()
+
+
+def drain(app: Flask | None = None, *, block: bool = True) -> int:
+    """Apply pending outbox rows to the index; returns how many documents were written or removed.
+
+    ``block=False`` returns at once when another thread of this process is draining: that drain runs one more
+    round for us, so nothing committed before this call is left behind.
+    """
+    app = app or current_app._get_current_object()
+    path = index_dir(app)
+    lock = _thread_lock(path)
+    done = 0
+    while True:
+        with _drain_guard:
+            _drain_again.add(path)
+        if not lock.acquire(blocking=block):
+            return done
+        try:
+            with _drain_guard:
+                _drain_again.discard(path)
+            with _process_lock(path) as locked:
+                if not locked:
+                    log.warning("search index %s: another process drains; leaving rows to it", path)
+                    return done
+                done += _drain_rounds(app)
+        finally:
+            lock.release()
+        with _drain_guard:
+            if path not in _drain_again:
+                return done
+        block = False  # someone asked while we ran: go again unless another thread took over
+
+
+def rebuild(app: Flask | None = None) -> int:
+    """Rebuild the index from the database; outbox rows written before the rebuild started are dropped."""
+    app = app or current_app._get_current_object()
+    path = index_dir(app)
+    with _thread_lock(path), _process_lock(path, timeout=300) as locked:
+        if not locked:
+            raise RuntimeError(f"search index {path} is being drained by another process")
+        with Session(_engine()) as session:
+            last = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+            docs: list[Doc] = []
+            for source in _sources.values():
+                docs.extend(source.all_docs(session))
+            count = get_provider(app).rebuild(docs)
+            session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id <= last))
+            session.commit()
+    return count
+
+
+def _run_drain(app: Flask) -> None:
+    with app.app_context():
+        try:
+            drain(app, block=False)
+        except Exception:  # the periodic job retries; a user's request never sees this
+            log.exception("search outbox drain failed")
+
+
+def _after_commit(session: Session) -> None:
+    if not session.info.pop(DIRTY, False):
+        return
+    try:
+        app = current_app._get_current_object()
+    except RuntimeError:  # no app context: the periodic job or the worker picks the rows up
+        return
+    how = mode(app)
+    if how == "sync":
+        _run_drain(app)
+    elif how == "inline":
+        from portal.extensions import socketio
+
+        socketio.start_background_task(_run_drain, app)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(DIRTY, None)
+
+
+def ensure_populated(app: Flask) -> int:
+    """Rebuild an empty index when the database has documents (e.g. the index directory was deleted)."""
+    if get_provider(app).view().doc_count:
+        return 0
+    with Session(_engine()) as session:
+        has_docs = any(True for source in _sources.values() for _ in source.all_docs(session))
+    if not has_docs:
+        return 0
+    log.info("search index %s is empty: rebuilding from the database", index_dir(app))
+    return rebuild(app)
+
+
+_listening = False
+
+
+def init_app(app: Flask) -> None:
+    """Install the after-commit hook (once per process) and the periodic fallback."""
+    global _listening
+    if not _listening:
+        sa.event.listen(Session, "after_commit", _after_commit)
+        sa.event.listen(Session, "after_soft_rollback", lambda session, previous: _after_rollback(session))
+        _listening = True
+
+    from portal.jobs import periodic
+
+    state = {"checked": False}
+
+    @periodic(5)
+    def search_outbox_fallback() -> None:
+        """Drain rows a failed background drain left behind; heal an empty index once per process."""
+        current = current_app._get_current_object()
+        if mode(current) == "worker":
+            return
+        if not state["checked"]:
+            state["checked"] = True
+            ensure_populated(current)
+        drain(current, block=False)
