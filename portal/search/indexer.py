@@ -270,3 +270,14 @@ def init_app(app: Flask) -> None:
             state["checked"] = True
             ensure_populated(current)
         drain(current, block=False)
+
+
+@contextmanager
+def deferred(app: Flask) -> Iterator[None]:
+    """Bulk loads: commits only write outbox rows; the caller drains once at the end."""
+    previous = app.config.get("SEARCH_INDEXER")
+    app.config["SEARCH_INDEXER"] = "worker"
+    try:
+        yield
+    finally:
+        app.config["SEARCH_INDEXER"] = previous

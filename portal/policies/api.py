@@ -1,0 +1,74 @@
+"""JSON API: ``GET /api/v1/policies/search`` and ``GET /api/v1/policies/<id>``."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request, url_for
+from flask_login import current_user
+
+from portal.policies import services
+from portal.policies.models import Policy
+from portal.search import service as search
+
+bp = Blueprint("policies_api", __name__, url_prefix="/api/v1/policies")
+
+
+def _summary(policy: Policy) -> dict:
+    return {
+        "id": policy.id,
+        "title": policy.title,
+        "doc_number": policy.doc_number or None,
+        "issuer": policy.issuer or None,
+        "doc_type": policy.doc_type or None,
+        "written_on": policy.written_on.isoformat() if policy.written_on else None,
+        "published_on": policy.published_on.isoformat() if policy.published_on else None,
+        "year": policy.display_year,
+        "status": policy.status.value,
+        "status_label": policy.status.label,
+        "url": url_for("policies.detail", policy_id=policy.id, _external=True),
+    }
+
+
+@bp.route("/search")
+def search_policies():
+    """The search page's query as JSON; bad parameters → 400 with a Chinese message."""
+    params = search.parse_params(request.args)
+    results = search.search(params)
+    return jsonify(
+        total=results.total,
+        page=params.page,
+        per_page=params.per_page,
+        pages=results.pages,
+        results=[{**_summary(r.policy), "snippet": str(r.snippet_html)} for r in results.results],
+        facets={
+            name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+            for name, values in results.facets.items()
+        },
+    )
+
+
+@bp.route("/<int:policy_id>")
+def get_policy(policy_id: int):
+    """One document with its body text, status history and versions."""
+    policy = services.get_policy(current_user, policy_id)
+    return jsonify(
+        {
+            **_summary(policy),
+            "topics": list(policy.topics or []),
+            "body": policy.body_text,
+            "interprets": policy.interprets_id,
+            "status_changes": [
+                {
+                    "from": c.from_status.value,
+                    "to": c.to_status.value,
+                    "effective_on": c.effective_on.isoformat(),
+                    "reason": c.reason,
+                }
+                for c in policy.status_changes
+            ],
+            "versions": [
+                {"number": v.number, "summary": v.summary, "created_at": v.created_at.isoformat()}
+                for v in policy.versions
+            ],
+            "citation": services.citation(policy, url_for("policies.detail", policy_id=policy.id, _external=True)),
+        }
+    )

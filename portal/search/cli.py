@@ -1,0 +1,55 @@
+"""``flask search rebuild | drain | worker | status``: the index from the command line."""
+
+from __future__ import annotations
+
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from portal.extensions import db
+from portal.search import indexer
+from portal.search.outbox import pending_count
+
+search_cli = AppGroup("search", help="Full-text search index.")
+
+
+@search_cli.command("rebuild")
+def rebuild_command() -> None:
+    """Rebuild the whole index from the database."""
+    started = time.monotonic()
+    count = indexer.rebuild(current_app._get_current_object())
+    click.echo(f"indexed {count} documents into {indexer.index_dir()} in {time.monotonic() - started:.1f}s")
+
+
+@search_cli.command("drain")
+def drain_command() -> None:
+    """Apply pending outbox rows once and exit."""
+    count = indexer.drain(current_app._get_current_object())
+    click.echo(f"applied {count} document changes")
+
+
+@search_cli.command("worker")
+@click.option("--interval", default=0.5, show_default=True, help="Seconds between polls of the outbox.")
+def worker_command(interval: float) -> None:
+    """Run the single index writer for several web workers (set SEARCH_INDEXER=worker for them)."""
+    app = current_app._get_current_object()
+    click.echo(f"search worker: draining the outbox into {indexer.index_dir(app)} every {interval}s")
+    while True:
+        try:
+            count = indexer.drain(app)
+            if count:
+                click.echo(f"applied {count} document changes")
+        except Exception as error:  # keep serving; the rows stay in the outbox
+            click.echo(f"drain failed: {error}", err=True)
+        finally:
+            db.session.remove()
+        time.sleep(interval)
+
+
+@search_cli.command("status")
+def status_command() -> None:
+    """Documents in the index and rows waiting in the outbox."""
+    view = indexer.get_provider().view()
+    click.echo(f"index: {indexer.index_dir()} · {view.doc_count} documents · outbox: {pending_count(db.session)}")
