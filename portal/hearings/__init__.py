@@ -1,0 +1,16 @@
+"""Hearings (公开答辩 / 公开质询): panels, the live question queue over Socket.IO, transcripts, commitments."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.extensions import socketio
+    from portal.hearings import commitments, demo, permissions, views  # noqa: F401  (rules, jobs, loader register)
+    from portal.hearings.events import HearingsNamespace
+    from portal.hearings.live import NAMESPACE, init_live
+
+    app.register_blueprint(views.bp)
+    init_live(app)
+    socketio.on_namespace(HearingsNamespace(NAMESPACE))

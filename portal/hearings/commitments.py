@@ -1,0 +1,147 @@
+"""承诺事项: promises made in answers, tracked afterwards with a dated status history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+
+from portal.accounts.models import Department, User
+from portal.accounts.permissions import require
+from portal.errors import Conflict, Invalid, NotFound
+from portal.extensions import db
+from portal.hearings.models import (
+    Commitment,
+    CommitmentStatus,
+    CommitmentUpdate,
+    Hearing,
+    Question,
+    QuestionState,
+)
+from portal.jobs import periodic
+from portal.times import to_local, utcnow
+
+
+def get_commitment(commitment_id: int) -> Commitment:
+    commitment = db.session.get(Commitment, commitment_id)
+    if commitment is None:
+        raise NotFound("承诺事项不存在")
+    return commitment
+
+
+def flag_commitment(
+    actor: User | None, hearing: Hearing, question_id: int | None, department_id: int, text: str, due_date: date | None
+) -> Commitment:
+    """The host flags an answer as a commitment of a department with a due date (actor None: demo loader)."""
+    if actor is not None:
+        require(actor, "hearings.host", hearing)
+    text = (text or "").strip()
+    if len(text) < 4:
+        raise Invalid("请写明承诺的具体内容", field="text")
+    if len(text) > 500:
+        raise Invalid("承诺内容不能超过 500 字", field="text")
+    if db.session.get(Department, department_id or 0) is None:
+        raise Invalid("请选择责任部门", field="department_id")
+    if due_date is None:
+        raise Invalid("请填写完成时限", field="due_date")
+    if actor is not None and due_date < to_local(utcnow()).date():
+        raise Invalid("完成时限不能早于今天", field="due_date")
+    if question_id is not None:
+        question = db.session.get(Question, question_id)
+        if question is None or question.hearing_id != hearing.id:
+            raise NotFound("问题不存在")
+        if question.state not in (QuestionState.ANSWERING, QuestionState.ANSWERED):
+            raise Conflict("只有正在回答或已回答的问题才能形成承诺事项")
+    commitment = Commitment(
+        hearing_id=hearing.id,
+        question_id=question_id,
+        plan_id=hearing.plan_id,
+        department_id=department_id,
+        text=text,
+        due_date=due_date,
+    )
+    db.session.add(commitment)
+    db.session.flush()
+    db.session.add(
+        CommitmentUpdate(
+            commitment_id=commitment.id,
+            actor_id=actor.id if actor else None,
+            from_status=None,
+            to_status=CommitmentStatus.NOT_STARTED.value,
+            note="答辩中作出承诺",
+        )
+    )
+    db.session.commit()
+    return commitment
+
+
+def update_commitment(actor: User, commitment: Commitment, status: CommitmentStatus | str, note: str) -> Commitment:
+    """The lead department's officials or a host record progress with a note; every change is kept."""
+    require(actor, "hearings.commitment.update", commitment)
+    try:
+        status = CommitmentStatus(status)
+    except ValueError:
+        raise Invalid("请选择状态", field="status") from None
+    note = (note or "").strip()
+    if not note:
+        raise Invalid("请填写进展说明", field="note")
+    if len(note) > 1000:
+        raise Invalid("进展说明不能超过 1000 字", field="note")
+    db.session.add(
+        CommitmentUpdate(
+            commitment_id=commitment.id,
+            actor_id=actor.id,
+            from_status=commitment.status.value,
+            to_status=status.value,
+            note=note,
+        )
+    )
+    commitment.status = status
+    commitment.updated_at = utcnow()
+    db.session.commit()
+    return commitment
+
+
+def commitments_for_plan(plan_id: int) -> list[Commitment]:
+    """Every commitment made at the plan's hearings, soonest due first (the plan page lists them)."""
+    return list(
+        db.session.scalars(
+            sa.select(Commitment).where(Commitment.plan_id == plan_id).order_by(Commitment.due_date, Commitment.id)
+        )
+    )
+
+
+def commitments_for_hearing(hearing_id: int) -> list[Commitment]:
+    return list(
+        db.session.scalars(
+            sa.select(Commitment)
+            .where(Commitment.hearing_id == hearing_id)
+            .order_by(Commitment.due_date, Commitment.id)
+        )
+    )
+
+
+@periodic(3600)
+def mark_overdue_commitments() -> int:
+    """Commitments past their due date and not done become 逾期, with a history row."""
+    today = to_local(utcnow()).date()
+    late = db.session.scalars(
+        sa.select(Commitment).where(
+            Commitment.due_date < today,
+            Commitment.status.in_([CommitmentStatus.NOT_STARTED, CommitmentStatus.IN_PROGRESS]),
+        )
+    ).all()
+    for commitment in late:
+        db.session.add(
+            CommitmentUpdate(
+                commitment_id=commitment.id,
+                actor_id=None,
+                from_status=commitment.status.value,
+                to_status=CommitmentStatus.OVERDUE.value,
+                note="已超过承诺完成时限，系统标记为逾期",
+            )
+        )
+        commitment.status = CommitmentStatus.OVERDUE
+        commitment.updated_at = utcnow()
+    db.session.commit()
+    return len(late)

@@ -1,0 +1,121 @@
+"""Socket.IO namespace ``/hearings``: thin handlers that parse, call one service and ack.
+
+Client → server: join, leave, ask, vote, unvote, sync, moderate. Server → client: question, votes,
+now, hearing, presence (public room), moderation (moderators), mine (the asker). See docs/API.md.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import current_app, request
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
+
+from portal.accounts.permissions import can
+from portal.errors import DomainError, Invalid, ack_error
+from portal.extensions import db
+from portal.hearings import live, payloads, questions, services
+
+log = logging.getLogger(__name__)
+
+
+def _user():
+    return current_user if current_user.is_authenticated else None
+
+
+def _handler(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Turn domain errors into ``{ok: false, error}`` acks; never leak a traceback to a client."""
+
+    @wraps(fn)
+    def wrapper(self, data=None):
+        try:
+            if not isinstance(data, dict):
+                raise Invalid("请求格式有误")
+            return fn(self, data)
+        except DomainError as error:
+            db.session.rollback()
+            return ack_error(error)
+        except Exception:
+            log.exception("socket handler %s failed", fn.__name__)
+            db.session.rollback()
+            return {"ok": False, "error": {"code": "server_error", "message": "系统繁忙，请稍后重试"}}
+
+    return wrapper
+
+
+def _int(data: dict[str, Any], key: str) -> int:
+    try:
+        return int(data.get(key))
+    except (TypeError, ValueError):
+        raise Invalid(f"缺少 {key}", field=key) from None
+
+
+class HearingsNamespace(Namespace):
+    def on_connect(self, auth=None):
+        """Refuse cross-origin browsers (CSRF for sockets); watching needs no account."""
+        origin = request.headers.get("Origin")
+        if origin and urlsplit(origin).netloc != request.host:
+            raise ConnectionRefusedError("来源不被允许")
+        live.ensure_flusher(current_app._get_current_object())
+
+    def on_disconnect(self, reason=None):
+        live.presence.leave_all(request.sid)
+
+    @_handler
+    def on_join(self, data):
+        hearing = services.get_hearing(_int(data, "hearing_id"))
+        user = _user()
+        join_room(live.public_room(hearing.id))
+        if user is not None:
+            join_room(live.user_room(user.id))
+            if can(user, "hearings.moderate", hearing):
+                join_room(live.moderators_room(hearing.id))
+        live.presence.join(hearing.id, request.sid)
+        return services.snapshot(hearing, user)
+
+    @_handler
+    def on_leave(self, data):
+        hearing_id = _int(data, "hearing_id")
+        leave_room(live.public_room(hearing_id))
+        leave_room(live.moderators_room(hearing_id))
+        live.presence.leave(hearing_id, request.sid)
+        return {"ok": True}
+
+    @_handler
+    def on_sync(self, data):
+        return services.snapshot(services.get_hearing(_int(data, "hearing_id")), _user())
+
+    @_handler
+    def on_ask(self, data):
+        hearing = services.get_hearing(_int(data, "hearing_id"))
+        result = questions.ask(
+            _user(), hearing, str(data.get("text") or ""), data.get("client_id"), bool(data.get("anonymous"))
+        )
+        q = result.question
+        return {"ok": True, "created": result.created, "question": payloads.mine(q), "public": q.state.public}
+
+    @_handler
+    def on_vote(self, data):
+        q = questions.vote(_user(), data.get("question_id"), data.get("client_id"))
+        return {"ok": True, "question_id": q.id, "voted": True}
+
+    @_handler
+    def on_unvote(self, data):
+        q = questions.unvote(_user(), data.get("question_id"), data.get("client_id"))
+        return {"ok": True, "question_id": q.id, "voted": False}
+
+    @_handler
+    def on_moderate(self, data):
+        action = str(data.get("action") or "")
+        if action == "answered_next":
+            hearing = services.get_hearing(_int(data, "hearing_id"))
+            q = questions.answered_next(_user(), hearing, str(data.get("summary") or ""))
+            return {"ok": True, "now": q.id if q else None}
+        params = {k: data.get(k) for k in ("reason", "text", "into", "summary")}
+        q = questions.moderate(_user(), data.get("question_id"), action, **params)
+        return {"ok": True, "question": payloads.moderation(q)}

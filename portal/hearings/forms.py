@@ -1,0 +1,31 @@
+"""Forms of the host console and of commitment tracking."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.hearings.models import CommitmentStatus
+
+
+class CommitmentForm(FlaskForm):
+    """Flag an answer as a commitment (承诺事项) of a department with a due date."""
+
+    question_id = HiddenField()
+    text = TextAreaField("承诺内容", validators=[DataRequired("请写明承诺的具体内容"), Length(max=500)])
+    department_id = SelectField("责任部门", coerce=int, validators=[DataRequired("请选择责任部门")])
+    due_date = DateField("完成时限", validators=[DataRequired("请填写完成时限")])
+
+
+class CommitmentUpdateForm(FlaskForm):
+    status = SelectField("状态", choices=[(s.value, s.label) for s in CommitmentStatus])
+    note = TextAreaField("进展说明", validators=[DataRequired("请填写进展说明"), Length(max=1000)])
+
+
+class AskForm(FlaskForm):
+    """The audience's question box; scripts send it over Socket.IO, without them it posts."""
+
+    text = TextAreaField("您的问题", validators=[DataRequired("请输入问题内容")])
+    anonymous = BooleanField("匿名提问（公开显示为“匿名提问”）")
+    client_id = HiddenField(validators=[Optional()])

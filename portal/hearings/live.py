@@ -1,0 +1,216 @@
+"""Broadcasting the live queue: rooms, the per-hearing seq, emits after commit, coalesced votes, presence.
+
+Every server event carries the hearing's ``seq``, taken from the database in the transaction that
+made the change, and is emitted only after that transaction commits. Vote counts are not emitted
+per vote: a vote marks its question dirty and a per-process task flushes the dirty counts, read
+from the database, as one ``votes`` event per hearing per tick, so the cost grows with the tick
+rate rather than with the vote rate. With REDIS_URL set, emits go through the Redis message queue.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import defaultdict
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from portal.extensions import db, socketio
+from portal.hearings.models import Hearing, Question
+
+log = logging.getLogger(__name__)
+
+NAMESPACE = "/hearings"
+TICK_SECONDS = 0.2  # votes and presence are flushed at most this often (≤ 250 ms)
+PRESENCE_TTL = 90  # seconds a socket counts as present without a refresh (Redis presence)
+
+
+def public_room(hearing_id: int) -> str:
+    return f"h{hearing_id}"
+
+
+def moderators_room(hearing_id: int) -> str:
+    return f"h{hearing_id}:mod"
+
+
+def user_room(user_id: int) -> str:
+    return f"u{user_id}"
+
+
+def next_seq(hearing_id: int) -> int:
+    """Take the hearing's next event number inside the current transaction (row-locked on PostgreSQL)."""
+    stmt = (
+        sa.update(Hearing)
+        .where(Hearing.id == hearing_id)
+        .values(seq=Hearing.seq + 1)
+        .returning(Hearing.seq)
+        .execution_options(synchronize_session=False)
+    )
+    return db.session.execute(stmt).scalar_one()
+
+
+def current_seq(hearing_id: int) -> int:
+    return db.session.scalar(sa.select(Hearing.seq).where(Hearing.id == hearing_id)) or 0
+
+
+# --- emits after commit ----------------------------------------------------------------------
+
+_PENDING_KEY = "hearings_emits"
+
+
+def emit_after_commit(event_name: str, data: dict[str, Any], room: str) -> None:
+    """Queue an emit that happens once the current transaction commits (and never if it rolls back)."""
+    db.session.info.setdefault(_PENDING_KEY, []).append((event_name, data, room))
+
+
+@event.listens_for(Session, "after_commit")
+def _emit_queued(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    for event_name, data, room in pending or ():
+        try:
+            socketio.emit(event_name, data, to=room, namespace=NAMESPACE)
+        except Exception:  # a broken message queue must not undo a committed change
+            log.exception("emit %s to %s failed", event_name, room)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_queued(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)
+
+
+# --- coalesced votes ------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_dirty_votes: dict[int, set[int]] = defaultdict(set)
+_dirty_presence: set[int] = set()
+_flusher_started = False
+
+
+def mark_votes_dirty(hearing_id: int, question_id: int) -> None:
+    """Called after a vote commits; the next tick sends the question's count from the database."""
+    with _lock:
+        _dirty_votes[hearing_id].add(question_id)
+
+
+def flush_votes() -> int:
+    """Send one ``votes`` event per hearing whose counts changed since the last flush; returns the count."""
+    global _dirty_votes
+    with _lock:
+        dirty, _dirty_votes = _dirty_votes, defaultdict(set)
+    for hearing_id, question_ids in dirty.items():
+        seq = next_seq(hearing_id)
+        rows = db.session.execute(sa.select(Question.id, Question.votes).where(Question.id.in_(question_ids)))
+        counts = {str(qid): votes for qid, votes in rows}
+        emit_after_commit("votes", {"hearing_id": hearing_id, "seq": seq, "counts": counts}, public_room(hearing_id))
+        db.session.commit()
+    return len(dirty)
+
+
+def ensure_flusher(app: Flask) -> None:
+    """Start this process's flusher once (every process that accepts votes runs one)."""
+    global _flusher_started
+    with _lock:
+        if _flusher_started:
+            return
+        _flusher_started = True
+    socketio.start_background_task(_flush_loop, app)
+
+
+def _flush_loop(app: Flask) -> None:
+    last_refresh = 0.0
+    while True:
+        socketio.sleep(TICK_SECONDS)
+        with app.app_context():
+            try:
+                flush_votes()
+                flush_presence()
+                if presence.redis is not None and time.monotonic() - last_refresh > PRESENCE_TTL / 3:
+                    presence.refresh()
+                    last_refresh = time.monotonic()
+            except Exception:
+                log.exception("live queue flush failed")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+
+# --- presence -------------------------------------------------------------------------------
+
+
+class Presence:
+    """Sockets watching each hearing: in-process, or a Redis sorted set per hearing shared by all workers."""
+
+    def __init__(self) -> None:
+        self.local: dict[int, set[str]] = defaultdict(set)
+        self.redis = None
+        self.prefix = "portal"
+
+    def configure(self, app: Flask) -> None:
+        url = app.config.get("REDIS_URL")
+        self.prefix = f"{app.config.get('SOCKETIO_CHANNEL', 'portal-socketio')}:presence"
+        if url:
+            import redis
+
+            self.redis = redis.Redis.from_url(url)
+
+    def _key(self, hearing_id: int) -> str:
+        return f"{self.prefix}:{hearing_id}"
+
+    def join(self, hearing_id: int, sid: str) -> None:
+        self.local[hearing_id].add(sid)
+        if self.redis is not None:
+            self.redis.zadd(self._key(hearing_id), {sid: time.time()})
+        _dirty_presence.add(hearing_id)
+
+    def leave(self, hearing_id: int, sid: str) -> None:
+        self.local[hearing_id].discard(sid)
+        if self.redis is not None:
+            self.redis.zrem(self._key(hearing_id), sid)
+        _dirty_presence.add(hearing_id)
+
+    def leave_all(self, sid: str) -> None:
+        for hearing_id, sids in list(self.local.items()):
+            if sid in sids:
+                self.leave(hearing_id, sid)
+
+    def count(self, hearing_id: int) -> int:
+        if self.redis is None:
+            return len(self.local.get(hearing_id, ()))
+        key = self._key(hearing_id)
+        self.redis.zremrangebyscore(key, 0, time.time() - PRESENCE_TTL)
+        return int(self.redis.zcard(key))
+
+    def refresh(self) -> None:
+        """Keep this process's sockets alive in Redis; sockets of a crashed worker expire."""
+        now = time.time()
+        for hearing_id, sids in self.local.items():
+            if sids:
+                self.redis.zadd(self._key(hearing_id), dict.fromkeys(sids, now))
+
+
+presence = Presence()
+
+
+def flush_presence() -> None:
+    global _dirty_presence
+    with _lock:
+        dirty, _dirty_presence = _dirty_presence, set()
+    for hearing_id in dirty:
+        data = {"hearing_id": hearing_id, "seq": current_seq(hearing_id), "count": presence.count(hearing_id)}
+        socketio.emit("presence", data, to=public_room(hearing_id), namespace=NAMESPACE)
+
+
+def init_live(app: Flask) -> None:
+    presence.configure(app)
+
+
+def rate_limit_storage():
+    """flask-limiter's storage strategy (memory or Redis), shared with the HTTP limits."""
+    from portal.extensions import limiter
+
+    return limiter.limiter if current_app.config.get("RATELIMIT_ENABLED", True) else None

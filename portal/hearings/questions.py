@@ -1,0 +1,320 @@
+"""The live question queue: ask, vote, moderate, Now / Next. Every state change writes history and
+takes the hearing's next seq in the same transaction; broadcasts follow the commit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from limits import parse
+
+from portal.accounts.models import Role, User
+from portal.accounts.permissions import require
+from portal.errors import Conflict, Invalid, NotFound, RateLimited
+from portal.extensions import db
+from portal.hearings import live, payloads, text
+from portal.hearings.models import (
+    Hearing,
+    HearingState,
+    Question,
+    QuestionEvent,
+    QuestionState,
+    RaiserKind,
+    Vote,
+)
+from portal.hearings.states import transition
+from portal.times import utcnow
+
+ACCEPTING = (HearingState.SCHEDULED, HearingState.LIVE)  # questions may be sent in before the hearing opens
+VOTABLE = (QuestionState.APPROVED, QuestionState.ANSWERING)
+
+
+@dataclass
+class AskResult:
+    question: Question
+    created: bool  # False: a retry with a client_id already used
+
+
+def _client_id(value: Any) -> str:
+    value = str(value or "").strip()
+    if not 1 <= len(value) <= 64:
+        raise Invalid("缺少客户端编号（client_id）", field="client_id")
+    return value
+
+
+def _rate_limit(kind: str, user: User) -> None:
+    storage = live.rate_limit_storage()
+    if storage is None:
+        return
+    limit = parse(current_app.config.get(f"HEARING_{kind.upper()}_LIMIT") or DEFAULT_LIMITS[kind])
+    if not storage.hit(limit, "hearings", kind, str(user.id)):
+        what = "提问" if kind == "ask" else "投票"
+        raise RateLimited(f"{what}过于频繁：每位用户{_describe(limit)}，请稍后再试")
+
+
+DEFAULT_LIMITS = {"ask": "5 per minute", "vote": "60 per minute"}
+
+
+def _describe(limit) -> str:
+    unit = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天"}.get(limit.GRANULARITY.name, "")
+    per = f"每 {limit.multiples} {unit}" if limit.multiples > 1 else f"每{unit}"
+    return f"{per}最多 {limit.amount} 次"
+
+
+def asker_kind(user: User) -> RaiserKind:
+    if user.has_role(Role.ENTREPRENEUR):
+        return RaiserKind.ENTREPRENEUR
+    if user.has_role(Role.OFFICIAL, Role.UNIT):
+        return RaiserKind.DEPARTMENT
+    return RaiserKind.CITIZEN
+
+
+def _asker_name(user: User) -> str:
+    if user.has_role(Role.ENTREPRENEUR) and user.enterprise is not None:
+        return f"{user.display_name}（{user.enterprise.name}）"
+    if user.has_role(Role.OFFICIAL, Role.UNIT) and user.department is not None:
+        return f"{user.display_name}（{user.department.short_name}）"
+    return user.display_name
+
+
+def _record(q: Question, actor: User | None, action: str, before: QuestionState | None, **extra: Any) -> None:
+    db.session.add(
+        QuestionEvent(
+            question_id=q.id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            from_state=before.value if before else None,
+            to_state=q.state.value,
+            **extra,
+        )
+    )
+
+
+def _broadcast(q: Question) -> int:
+    """Queue the events of one question change: public, moderators' and the asker's view, one seq."""
+    seq = live.next_seq(q.hearing_id)
+    db.session.flush()
+    counts = payloads.counts(q.hearing_id)
+    public = {"hearing_id": q.hearing_id, "seq": seq, "question": payloads.question(q), "counts": counts}
+    live.emit_after_commit("question", public, live.public_room(q.hearing_id))
+    live.emit_after_commit(
+        "moderation",
+        {"hearing_id": q.hearing_id, "seq": seq, "question": payloads.moderation(q)},
+        live.moderators_room(q.hearing_id),
+    )
+    live.emit_after_commit(
+        "mine", {"hearing_id": q.hearing_id, "question": payloads.mine(q)}, live.user_room(q.author_id)
+    )
+    return seq
+
+
+def _broadcast_slots(hearing: Hearing) -> None:
+    seq = live.next_seq(hearing.id)
+    live.emit_after_commit(
+        "now", {"hearing_id": hearing.id, "seq": seq, **payloads.slots(hearing)}, live.public_room(hearing.id)
+    )
+
+
+def get_question(question_id: Any) -> Question:
+    try:
+        question = db.session.get(Question, int(question_id))
+    except (TypeError, ValueError):
+        question = None
+    if question is None:
+        raise NotFound("问题不存在")
+    return question
+
+
+def ask(actor: User | None, hearing: Hearing, raw_text: str, client_id: Any, anonymous: bool = False) -> AskResult:
+    """Submit a question; a retry with the same client_id returns the first one."""
+    require(actor, "hearings.ask", hearing)
+    client_id = _client_id(client_id)
+    existing = db.session.scalar(
+        sa.select(Question).where(Question.author_id == actor.id, Question.client_id == client_id)
+    )
+    if existing is not None:
+        return AskResult(existing, False)
+    if hearing.state not in ACCEPTING:
+        raise Conflict("本场答辩已结束，不再接收提问")
+    if anonymous and not hearing.allow_anonymous:
+        raise Invalid("本场答辩不接受匿名提问", field="anonymous")
+    body = text.question_text(raw_text, hearing.max_question_length)
+    _rate_limit("ask", actor)
+    flagged = text.sensitive_matches(body)
+    state = QuestionState.PENDING if hearing.premoderation or flagged else QuestionState.APPROVED
+    q = Question(
+        hearing_id=hearing.id,
+        author_id=actor.id,
+        client_id=client_id,
+        text=body,
+        asker_kind=asker_kind(actor),
+        asker_name="匿名提问" if anonymous else _asker_name(actor),
+        anonymous=anonymous,
+        state=state,
+        flagged="、".join(flagged),
+        published_at=utcnow() if state == QuestionState.APPROVED else None,
+    )
+    db.session.add(q)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:  # the same retry raced us to the unique (author, client_id)
+        db.session.rollback()
+        return AskResult(
+            db.session.scalars(sa.select(Question).filter_by(author_id=actor.id, client_id=client_id)).one(), False
+        )
+    note = f"含敏感词「{q.flagged}」，转人工审核" if flagged else ""
+    _record(q, actor, "ask", None, note=note)
+    _broadcast(q)
+    db.session.commit()
+    return AskResult(q, True)
+
+
+def vote(actor: User | None, question_id: Any, client_id: Any) -> Question:
+    """One vote per user per question; voting again (a retry) changes nothing."""
+    require(actor, "hearings.vote")
+    _client_id(client_id)
+    q = get_question(question_id)
+    if db.session.scalar(sa.select(Vote.id).where(Vote.question_id == q.id, Vote.user_id == actor.id)) is not None:
+        return q
+    if q.state not in VOTABLE or db.session.get(Hearing, q.hearing_id).state not in ACCEPTING:
+        raise Conflict("该问题当前不能投票")
+    _rate_limit("vote", actor)
+    db.session.add(Vote(question_id=q.id, user_id=actor.id, client_id=str(client_id)))
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        return get_question(question_id)
+    db.session.execute(sa.update(Question).where(Question.id == q.id).values(votes=Question.votes + 1))
+    db.session.commit()
+    live.mark_votes_dirty(q.hearing_id, q.id)
+    return q
+
+
+def unvote(actor: User | None, question_id: Any, client_id: Any) -> Question:
+    """Withdraw one's vote; withdrawing a vote one does not have (a retry) changes nothing."""
+    require(actor, "hearings.vote")
+    _client_id(client_id)
+    q = get_question(question_id)
+    deleted = db.session.execute(sa.delete(Vote).where(Vote.question_id == q.id, Vote.user_id == actor.id)).rowcount
+    if deleted:
+        db.session.execute(sa.update(Question).where(Question.id == q.id).values(votes=Question.votes - deleted))
+    db.session.commit()
+    if deleted:
+        live.mark_votes_dirty(q.hearing_id, q.id)
+    return q
+
+
+def moderate(actor: User | None, question_id: Any, action: str, **params: Any) -> Question:
+    """Apply one transition of the question table (approve, reject, edit, merge, hide, answering, answered)."""
+    q = get_question(question_id)
+    hearing = db.session.get(Hearing, q.hearing_id)
+    if action == "next":
+        return set_next(actor, hearing, q)
+    t = transition(action)
+    if t is None:
+        raise Invalid("未知的审核操作", field="action")
+    require(actor, t.permission, hearing)
+    if q.state not in t.sources:
+        raise Conflict(f"问题当前为「{q.state.label}」，不能「{t.label}」")
+    before = q.state
+    extra: dict[str, Any] = {}
+    if action == "reject":
+        reason = text.plain_text(params.get("reason") or "")
+        if not reason:
+            raise Invalid("请填写不予公开的理由（提问人可见）", field="reason")
+        q.reject_reason = reason[:300]
+        extra["note"] = q.reject_reason
+    elif action == "edit":
+        new_text = text.question_text(params.get("text") or "", hearing.max_question_length)
+        if new_text == q.text:
+            raise Invalid("内容没有变化", field="text")
+        extra["text_before"], q.text = q.text, new_text
+    elif action == "merge":
+        target = _merge(q, params.get("into"))
+        extra["note"] = f"合并到问题 #{target.id}"
+    elif action == "answering":
+        if hearing.state != HearingState.LIVE:
+            raise Conflict("答辩尚未开始，不能开始回答")
+        if hearing.now_question_id and hearing.now_question_id != q.id:
+            raise Conflict("请先将正在回答的问题标记为已回答")
+        hearing.now_question_id = q.id
+        if hearing.next_question_id == q.id:
+            hearing.next_question_id = None
+    elif action == "answered":
+        q.answer_summary = text.plain_text(params.get("summary") or "")[:1000]
+        q.answered_at = utcnow()
+        extra["note"] = q.answer_summary
+        if hearing.now_question_id == q.id:
+            hearing.now_question_id = None
+    elif action == "hide":
+        extra["note"] = text.plain_text(params.get("reason") or "")[:300]
+        for slot in ("now_question_id", "next_question_id"):
+            if getattr(hearing, slot) == q.id:
+                setattr(hearing, slot, None)
+    if t.target is not None:
+        q.state = t.target
+    if action == "approve":
+        q.published_at = utcnow()
+    _record(q, actor, action, before, **extra)
+    _broadcast(q)
+    if action in ("answering", "answered", "hide"):
+        _broadcast_slots(hearing)
+    db.session.commit()
+    return q
+
+
+def _merge(q: Question, into: Any) -> Question:
+    """Merge a duplicate: its votes move to the target (one per user), both askers are kept."""
+    target = get_question(into)
+    if target.id == q.id or target.hearing_id != q.hearing_id:
+        raise Invalid("请选择本场答辩中的另一个问题", field="into")
+    if target.state not in (QuestionState.APPROVED, QuestionState.ANSWERING, QuestionState.ANSWERED):
+        raise Conflict("只能合并到已公开的问题")
+    already = sa.select(Vote.user_id).where(Vote.question_id == target.id)
+    db.session.execute(
+        sa.update(Vote)
+        .where(Vote.question_id == q.id, Vote.user_id.not_in(already), Vote.user_id != target.author_id)
+        .values(question_id=target.id)
+        .execution_options(synchronize_session=False)
+    )
+    for question in (q, target):
+        count = sa.select(sa.func.count()).where(Vote.question_id == question.id).scalar_subquery()
+        db.session.execute(
+            sa.update(Question)
+            .where(Question.id == question.id)
+            .values(votes=count)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.refresh(target)
+    db.session.refresh(q)
+    q.merged_into_id, q.state = target.id, QuestionState.MERGED
+    _broadcast(target)
+    return target
+
+
+def set_next(actor: User | None, hearing: Hearing, q: Question) -> Question:
+    """Put an approved question into the Next slot (the host's queue of one)."""
+    require(actor, "hearings.host", hearing)
+    if q.state != QuestionState.APPROVED:
+        raise Conflict("只有已公开、尚未回答的问题可以排到下一个")
+    hearing.next_question_id = q.id
+    _broadcast_slots(hearing)
+    db.session.commit()
+    return q
+
+
+def answered_next(actor: User | None, hearing: Hearing, summary: str = "") -> Question | None:
+    """ "Answered, next" in one action: the current question is answered, Next becomes Now."""
+    require(actor, "hearings.host", hearing)
+    if hearing.state != HearingState.LIVE:
+        raise Conflict("答辩未在进行中")
+    if hearing.now_question_id is None and hearing.next_question_id is None:
+        raise Conflict("没有正在回答或排在下一个的问题")
+    if hearing.now_question_id is not None:
+        moderate(actor, hearing.now_question_id, "answered", summary=summary)
+    if hearing.next_question_id is not None:
+        return moderate(actor, hearing.next_question_id, "answering")
+    return None

@@ -1,0 +1,260 @@
+"""Hearings: create, open and close, snapshots for clients, transcripts; commitments re-exported.
+
+Question operations (ask, vote, moderate, Now / Next) live in ``portal.hearings.questions``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.accounts.models import User
+from portal.accounts.permissions import can, require
+from portal.errors import Conflict, Invalid, NotFound
+from portal.extensions import db
+from portal.hearings import live, payloads
+from portal.hearings.commitments import (  # noqa: F401  (part of this module's interface)
+    commitments_for_hearing,
+    commitments_for_plan,
+    flag_commitment,
+    update_commitment,
+)
+from portal.hearings.models import (
+    PUBLIC_STATES,
+    Hearing,
+    HearingKind,
+    HearingState,
+    PanelMember,
+    Question,
+    QuestionState,
+    Raiser,
+    RaiserKind,
+    Vote,
+)
+from portal.hearings.states import HEARING_TRANSITIONS
+from portal.times import utcnow
+
+
+@dataclass
+class PanelData:
+    name: str
+    title: str
+    department_id: int | None = None
+    user_id: int | None = None
+    is_lead: bool = False
+
+
+@dataclass
+class HearingData:
+    kind: HearingKind
+    title: str
+    starts_at: datetime
+    plan_id: int | None = None
+    summary: str = ""
+    place: str = ""
+    ends_at: datetime | None = None
+    livestream_url: str = ""
+    agenda: str = ""
+    premoderation: bool = True
+    allow_anonymous: bool = False
+    max_question_length: int = 300
+    panel: list[PanelData] = field(default_factory=list)
+    raisers: list[tuple[RaiserKind, str, str]] = field(default_factory=list)  # (kind, name, organisation)
+
+
+def create_hearing(actor: User | None, data: HearingData) -> Hearing:
+    """Schedule a hearing (actor None: the demo loader and CLI)."""
+    if actor is not None:
+        require(actor, "hearings.manage")
+    if not data.title.strip():
+        raise Invalid("请填写答辩名称", field="title")
+    if data.livestream_url and not data.livestream_url.startswith(("https://", "http://")):
+        raise Invalid("直播地址须以 https:// 开头", field="livestream_url")
+    if not 20 <= data.max_question_length <= 2000:
+        raise Invalid("问题字数上限应在 20 到 2000 之间", field="max_question_length")
+    hearing = Hearing(
+        kind=data.kind,
+        title=data.title.strip(),
+        plan_id=data.plan_id,
+        summary=data.summary,
+        place=data.place,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        livestream_url=data.livestream_url,
+        agenda=data.agenda,
+        premoderation=data.premoderation,
+        allow_anonymous=data.allow_anonymous,
+        max_question_length=data.max_question_length,
+        projector_token=secrets.token_urlsafe(18),
+    )
+    hearing.panel = [
+        PanelMember(
+            name=p.name,
+            title=p.title,
+            department_id=p.department_id,
+            user_id=p.user_id,
+            is_lead=p.is_lead,
+            sort_order=i,
+        )
+        for i, p in enumerate(data.panel)
+    ]
+    hearing.raisers = [Raiser(kind=k, name=n, organisation=o, sort_order=i) for i, (k, n, o) in enumerate(data.raisers)]
+    db.session.add(hearing)
+    db.session.commit()
+    return hearing
+
+
+def get_hearing(hearing_id: int) -> Hearing:
+    hearing = db.session.get(Hearing, hearing_id)
+    if hearing is None:
+        raise NotFound("答辩不存在")
+    return hearing
+
+
+def hearing_by_token(hearing_id: int, token: str) -> Hearing:
+    hearing = db.session.get(Hearing, hearing_id)
+    if hearing is None or not secrets.compare_digest(hearing.projector_token, token or ""):
+        raise NotFound("投屏地址无效")
+    return hearing
+
+
+def list_hearings(states: tuple[HearingState, ...] | None = None) -> list[Hearing]:
+    stmt = sa.select(Hearing)
+    if states:
+        stmt = stmt.where(Hearing.state.in_(states))
+    order = sa.case({HearingState.LIVE.value: 0, HearingState.SCHEDULED.value: 1}, value=Hearing.state, else_=2)
+    return list(db.session.scalars(stmt.order_by(order, Hearing.starts_at.desc())))
+
+
+def hearings_for_plan(plan_id: int) -> list[Hearing]:
+    return list(db.session.scalars(sa.select(Hearing).where(Hearing.plan_id == plan_id).order_by(Hearing.starts_at)))
+
+
+def change_state(actor: User, hearing: Hearing, action: str) -> Hearing:
+    """Open (scheduled → live), close (live → closed) or archive (closed → archived) a hearing."""
+    require(actor, "hearings.host", hearing)
+    if action not in HEARING_TRANSITIONS:
+        raise Invalid("未知操作")
+    sources, target, _ = HEARING_TRANSITIONS[action]
+    if hearing.state not in sources:
+        raise Conflict(f"答辩当前状态为「{hearing.state.label}」，不能执行此操作")
+    hearing.state = target
+    if target == HearingState.LIVE:
+        hearing.opened_at = utcnow()
+    elif target == HearingState.CLOSED:
+        hearing.closed_at = utcnow()
+    seq = live.next_seq(hearing.id)
+    data = {"seq": seq, "hearing": payloads.hearing(hearing), "counts": payloads.counts(hearing.id)}
+    live.emit_after_commit("hearing", data, live.public_room(hearing.id))
+    db.session.commit()
+    return hearing
+
+
+def panel_by_role(hearing: Hearing) -> list[PanelMember]:
+    return sorted(hearing.panel, key=lambda p: (not p.is_lead, p.sort_order))
+
+
+def raisers_by_kind(hearing: Hearing) -> list[tuple[RaiserKind, list[Raiser]]]:
+    groups: dict[RaiserKind, list[Raiser]] = {}
+    for raiser in hearing.raisers:
+        groups.setdefault(raiser.kind, []).append(raiser)
+    return [(kind, groups[kind]) for kind in RaiserKind if kind in groups]
+
+
+def public_questions(hearing: Hearing, order: str = "votes") -> list[Question]:
+    stmt = sa.select(Question).where(Question.hearing_id == hearing.id, Question.state.in_(PUBLIC_STATES))
+    if order == "time":
+        stmt = stmt.order_by(Question.created_at.desc(), Question.id.desc())
+    else:
+        stmt = stmt.order_by(Question.votes.desc(), Question.created_at.asc(), Question.id.asc())
+    return list(db.session.scalars(stmt))
+
+
+def snapshot(hearing: Hearing, user: User | None) -> dict[str, Any]:
+    """Everything a client shows, with the seq it is current to (read first: later events are newer)."""
+    seq = live.current_seq(hearing.id)
+    db.session.refresh(hearing)
+    merged = payloads.merged_counts(hearing.id)
+    questions = [payloads.question(q, merged.get(q.id, 0)) for q in public_questions(hearing, "time")]
+    data: dict[str, Any] = {
+        "ok": True,
+        "seq": seq,
+        "hearing": payloads.hearing(hearing),
+        "questions": questions,
+        "counts": payloads.counts(hearing.id),
+        "presence": live.presence.count(hearing.id),
+        **payloads.slots(hearing),
+        "mine": [],
+        "voted": [],
+        "pending": [],
+    }
+    if user is not None and user.is_authenticated:
+        own = db.session.scalars(
+            sa.select(Question)
+            .where(Question.hearing_id == hearing.id, Question.author_id == user.id)
+            .order_by(Question.id.desc())
+        )
+        data["mine"] = [payloads.mine(q) for q in own]
+        data["voted"] = list(
+            db.session.scalars(
+                sa.select(Vote.question_id)
+                .join(Question, Question.id == Vote.question_id)
+                .where(Question.hearing_id == hearing.id, Vote.user_id == user.id)
+            )
+        )
+        if can(user, "hearings.moderate", hearing):
+            pending = db.session.scalars(
+                sa.select(Question)
+                .where(Question.hearing_id == hearing.id, Question.state == QuestionState.PENDING)
+                .order_by(Question.id)
+            )
+            data["pending"] = [payloads.moderation(q) for q in pending]
+    return data
+
+
+def transcript(hearing: Hearing) -> list[dict[str, Any]]:
+    """Every question of a closed hearing: state, votes, answer and commitments; unpublished text withheld."""
+    commitments: dict[int, list] = {}
+    for c in commitments_for_hearing(hearing.id):
+        if c.question_id:
+            commitments.setdefault(c.question_id, []).append(c)
+    rows = []
+    questions = db.session.scalars(
+        sa.select(Question).where(Question.hearing_id == hearing.id).order_by(Question.created_at, Question.id)
+    )
+    for q in questions:
+        shown = q.state in PUBLIC_STATES or q.state == QuestionState.MERGED
+        rows.append(
+            {
+                "id": q.id,
+                "asked_at": q.created_at.isoformat(),
+                "asker": q.asker_name if shown else "",
+                "kind": q.asker_kind.label,
+                "text": q.text if shown else "",
+                "state": q.state.value,
+                "state_label": q.state.label,
+                "reason": q.reject_reason,
+                "merged_into": q.merged_into_id,
+                "votes": q.votes,
+                "answer_summary": q.answer_summary,
+                "answered_at": q.answered_at.isoformat() if q.answered_at else None,
+                "commitments": [
+                    {
+                        "text": c.text,
+                        "department": c.department.name,
+                        "due_date": c.due_date.isoformat(),
+                        "status": c.status.label,
+                    }
+                    for c in commitments.get(q.id, [])
+                ],
+            }
+        )
+    return rows
+
+
+def transcript_available(hearing: Hearing) -> bool:
+    return hearing.state in (HearingState.CLOSED, HearingState.ARCHIVED)

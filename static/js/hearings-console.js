@@ -1,0 +1,166 @@
+/* Moderation and host consoles: buttons on top of hearings-live.js, each sending one `moderate`
+   event (approve, reject, edit, merge, hide, next, answering, answered, answered_next). */
+(function () {
+  "use strict";
+  const live = window.HearingsLive;
+  const root = document.getElementById("live-root");
+  if (!live || !root) return;
+  const hearingId = Number(root.dataset.hearingId);
+  const isHost = root.dataset.host === "true";
+  const mode = root.dataset.mode;
+  const slot = (name, el) => (el || root).querySelector('[data-slot="' + name + '"]');
+
+  function send(payload, done) {
+    live.socket.emit("moderate", Object.assign({ hearing_id: hearingId }, payload), (ack) => {
+      if (!ack || !ack.ok) live.toast((ack && ack.error && ack.error.message) || "操作失败，请重试", "warn");
+      else live.toast("已完成：" + (payload.label || payload.action), "ok");
+      if (done) done(ack);
+    });
+  }
+
+  function button(label, onClick, secondary) {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "button button-small" + (secondary ? " button-secondary" : "");
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // A small inline form (reason, corrected text, merge target) under an item; Escape closes it.
+  function inlineForm(container, labelText, control, submitLabel, onSubmit) {
+    container.querySelectorAll(".inline-panel").forEach((el) => el.remove());
+    const form = document.createElement("form");
+    form.className = "inline-panel";
+    const id = "f" + live.newId().slice(0, 8);
+    const label = document.createElement("label");
+    label.htmlFor = id;
+    label.textContent = labelText;
+    control.id = id;
+    const ok = document.createElement("button");
+    ok.type = "submit";
+    ok.className = "button button-small";
+    ok.textContent = submitLabel;
+    const cancel = button("取消", () => form.remove(), true);
+    form.append(label, control, ok, cancel);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      onSubmit(control.value, () => form.remove());
+    });
+    form.addEventListener("keydown", (event) => { if (event.key === "Escape") form.remove(); });
+    container.append(form);
+    control.focus();
+  }
+
+  function textarea(value) {
+    const t = document.createElement("textarea");
+    t.rows = 2;
+    t.value = value || "";
+    return t;
+  }
+
+  function mergeSelect(q) {
+    const select = document.createElement("select");
+    Array.from(live.state.questions.values())
+      .filter((other) => other.id !== q.id)
+      .forEach((other) => {
+        const option = document.createElement("option");
+        option.value = other.id;
+        option.textContent = "#" + other.id + " " + other.text.slice(0, 40);
+        select.append(option);
+      });
+    return select;
+  }
+
+  function actionsFor(q, container) {
+    const list = [];
+    const act = (action, label, extra) => send(Object.assign({ question_id: q.id, action: action, label: label }, extra || {}));
+    if (q.state === "pending") {
+      list.push(button("通过", () => act("approve", "通过")));
+      list.push(button("不予公开", () => inlineForm(container, "理由（提问人可见）", textarea(), "确认", (reason, close) =>
+        send({ question_id: q.id, action: "reject", reason: reason, label: "不予公开" }, (ack) => ack.ok && close())), true));
+      list.push(button("修改错字", () => inlineForm(container, "修改后的内容（原文保留在记录中）", textarea(q.text), "保存", (text, close) =>
+        send({ question_id: q.id, action: "edit", text: text, label: "修改" }, (ack) => ack.ok && close())), true));
+      return list;
+    }
+    if (isHost && q.state === "approved") {
+      list.push(button("排到下一个", () => act("next", "排到下一个")));
+      list.push(button("开始回答", () => act("answering", "开始回答"), true));
+    }
+    if (mode === "moderate" && q.state === "approved") {
+      list.push(button("修改错字", () => inlineForm(container, "修改后的内容（原文保留在记录中）", textarea(q.text), "保存", (text, close) =>
+        send({ question_id: q.id, action: "edit", text: text, label: "修改" }, (ack) => ack.ok && close())), true));
+      list.push(button("合并为重复…", () => inlineForm(container, "合并到", mergeSelect(q), "合并", (into, close) =>
+        send({ question_id: q.id, action: "merge", into: Number(into), label: "合并" }, (ack) => ack.ok && close())), true));
+    }
+    if (mode === "moderate" && (q.state === "approved" || q.state === "answered")) {
+      list.push(button("隐藏", () => inlineForm(container, "隐藏原因", textarea(), "隐藏", (reason, close) =>
+        send({ question_id: q.id, action: "hide", reason: reason, label: "隐藏" }, (ack) => ack.ok && close())), true));
+    }
+    return list;
+  }
+
+  live.decorate = function (li, q) {
+    const key = q.state;
+    if (li.dataset.decorated === key) return;
+    li.dataset.decorated = key;
+    const container = slot("actions", li);
+    container.replaceChildren(...actionsFor(q, container));
+  };
+
+  // The pending list of the moderation console (kept item by item so open forms survive updates).
+  function renderPending() {
+    const list = slot("pending");
+    if (!list) return;
+    const pending = Array.from(live.state.pending.values()).sort((a, b) => a.id - b.id);
+    const existing = new Map(Array.from(list.children).map((li) => [li.dataset.id, li]));
+    pending.forEach((q) => {
+      let li = existing.get(String(q.id));
+      existing.delete(String(q.id));
+      if (li && li.dataset.text === q.text) return;
+      const fresh = document.createElement("li");
+      fresh.className = "pending-item";
+      fresh.dataset.id = q.id;
+      fresh.dataset.text = q.text;
+      const text = document.createElement("p");
+      text.className = "q-text";
+      text.textContent = q.text;
+      const meta = document.createElement("p");
+      meta.className = "q-meta muted";
+      meta.textContent = q.author + "（公开署名：" + q.asker + "，" + q.kind_label + "）· " + q.time;
+      fresh.append(text, meta);
+      if (q.flagged) {
+        const flag = document.createElement("p");
+        flag.className = "flagged";
+        flag.textContent = "含敏感词：" + q.flagged;
+        fresh.append(flag);
+      }
+      const actions = document.createElement("div");
+      actions.className = "q-actions";
+      actions.append(...actionsFor(q, actions));
+      fresh.append(actions);
+      if (li) li.replaceWith(fresh);
+      else list.append(fresh);
+    });
+    existing.forEach((li) => li.remove());
+    const empty = slot("pending-empty");
+    if (empty) empty.hidden = pending.length > 0;
+  }
+  live.afterRender = renderPending;
+
+  root.querySelectorAll("[data-host-action]").forEach((b) => {
+    b.addEventListener("click", () => {
+      const summary = slot("summary");
+      const action = b.dataset.hostAction;
+      const now = live.state.now;
+      if (action === "answered" && !now) {
+        live.toast("当前没有正在回答的问题", "warn");
+        return;
+      }
+      const payload = { action: action, summary: summary.value, label: b.textContent };
+      if (now) payload.question_id = now.id;
+      send(payload, (ack) => { if (ack && ack.ok) summary.value = ""; });
+    });
+  });
+  live.render();
+})();

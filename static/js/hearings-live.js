@@ -1,0 +1,355 @@
+/* The live question queue: one Socket.IO connection to /hearings, state rebuilt from the server's
+   snapshot and kept current by events carrying the hearing's seq. A gap in seq or a reconnect asks
+   for `sync`, so the page always ends in exactly the server's state. Used by the public page, the
+   projector and the consoles (hearings-console.js adds the buttons there). */
+(function () {
+  "use strict";
+  const root = document.getElementById("live-root");
+  if (!root || typeof io === "undefined") return;
+
+  const hearingId = Number(root.dataset.hearingId);
+  const mode = root.dataset.mode || "public";
+  const loggedIn = root.dataset.loggedIn === "true";
+  const limit = Number(root.dataset.limit || 0);
+  const template = document.getElementById("tpl-question");
+  const slot = (name, el) => (el || root).querySelector('[data-slot="' + name + '"]');
+  const VOTABLE = new Set(["approved", "answering"]);
+  const STATE_CSS = { answering: "status-danger", answered: "status-ok", approved: "status-info" };
+
+  const state = {
+    seq: -1, joined: false, buffered: [], hearing: null, questions: new Map(), now: null, next: null,
+    counts: {}, presence: 0, mine: new Map(), voted: new Set(), pending: new Map(), sort: "votes",
+  };
+  const live = { state, socket: null, decorate: null, render: scheduleRender, toast: toast, newId: newId };
+  window.HearingsLive = live;
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    const bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  function toast(message, kind) {
+    const box = slot("connection");
+    if (!box) return;
+    box.textContent = message;
+    box.dataset.kind = kind || "info";
+  }
+
+  // --- connection, snapshot and seq ------------------------------------------------------------
+  const socket = io("/hearings", { transports: ["websocket", "polling"] });
+  live.socket = socket;
+  let syncing = false;
+
+  socket.on("connect", () => {
+    toast(mode === "projector" ? "" : "实时连接正常", "ok");
+    state.joined = false;
+    state.buffered = [];
+    socket.emit("join", { hearing_id: hearingId }, (snapshot) => {
+      applySnapshot(snapshot);
+      state.joined = true;
+      const early = state.buffered;
+      state.buffered = [];
+      early.forEach(([name, data]) => handle(name, data));
+      retryOutbox();
+    });
+  });
+  socket.on("disconnect", () => toast("连接已断开，正在重新连接…", "warn"));
+  socket.on("connect_error", () => toast("暂时无法连接实时服务，正在重试…", "warn"));
+
+  function sync() {
+    if (syncing) return;
+    syncing = true;
+    socket.emit("sync", { hearing_id: hearingId }, (snapshot) => {
+      syncing = false;
+      applySnapshot(snapshot);
+    });
+  }
+
+  function applySnapshot(s) {
+    if (!s || !s.ok) {
+      toast((s && s.error && s.error.message) || "加载失败，请刷新页面", "warn");
+      return;
+    }
+    state.seq = s.seq;
+    state.hearing = s.hearing;
+    state.questions = new Map(s.questions.map((q) => [q.id, q]));
+    state.now = s.now;
+    state.next = s.next;
+    state.counts = s.counts;
+    state.presence = s.presence;
+    state.mine = new Map(s.mine.map((q) => [q.id, q]));
+    state.voted = new Set(s.voted);
+    state.pending = new Map(s.pending.map((q) => [q.id, q]));
+    scheduleRender();
+  }
+
+  // An event is applied when newer than what we have; a gap means we missed one: resync.
+  function fresh(data) {
+    if (data.hearing_id !== hearingId || data.seq <= state.seq) return false;
+    const gap = data.seq > state.seq + 1;
+    state.seq = data.seq;
+    if (gap) sync();
+    return true;
+  }
+
+  const handlers = {
+    question(data) {
+      if (!fresh(data)) return;
+      const q = data.question;
+      if (q.visible) state.questions.set(q.id, q);
+      else state.questions.delete(q.id);
+      ["now", "next"].forEach((k) => { if (state[k] && state[k].id === q.id) state[k] = q.visible ? q : null; });
+      state.counts = data.counts;
+    },
+    votes(data) {
+      if (!fresh(data)) return;
+      Object.entries(data.counts).forEach(([id, n]) => {
+        const q = state.questions.get(Number(id));
+        if (q) q.votes = n;
+        ["now", "next"].forEach((k) => { if (state[k] && state[k].id === Number(id)) state[k].votes = n; });
+      });
+    },
+    now(data) {
+      if (!fresh(data)) return;
+      state.now = data.now;
+      state.next = data.next;
+    },
+    hearing(data) {
+      if (!fresh(data)) return;
+      state.hearing = data.hearing;
+      state.counts = data.counts;
+    },
+    presence(data) {
+      if (data.hearing_id === hearingId) state.presence = data.count;
+    },
+    moderation(data) {
+      if (data.hearing_id !== hearingId) return;
+      if (data.question.state === "pending") state.pending.set(data.question.id, data.question);
+      else state.pending.delete(data.question.id);
+    },
+    mine(data) {
+      if (data.hearing_id === hearingId) state.mine.set(data.question.id, data.question);
+    },
+  };
+
+  function handle(name, data) {
+    if (!state.joined) {
+      state.buffered.push([name, data]);
+      return;
+    }
+    handlers[name](data);
+    scheduleRender();
+  }
+  Object.keys(handlers).forEach((name) => socket.on(name, (data) => handle(name, data)));
+
+  // --- rendering --------------------------------------------------------------------------------
+  let renderQueued = false;
+  function scheduleRender() {
+    if (renderQueued) return;
+    renderQueued = true;
+    requestAnimationFrame(() => {
+      renderQueued = false;
+      render();
+    });
+  }
+
+  function sorted() {
+    const list = Array.from(state.questions.values());
+    if (state.sort === "time") list.sort((a, b) => (a.created_at < b.created_at ? 1 : -1) || b.id - a.id);
+    else list.sort((a, b) => b.votes - a.votes || (a.created_at < b.created_at ? -1 : 1) || a.id - b.id);
+    if (mode === "projector") return list.filter((q) => q.state === "approved");
+    return list;
+  }
+
+  function fill(li, q) {
+    li.dataset.id = q.id;
+    li.dataset.state = q.state;
+    ["text", "asker", "kind_label", "time", "votes"].forEach((k) => { slot(k, li).textContent = q[k]; });
+    const badge = slot("state_label", li);
+    badge.textContent = q.state_label;
+    badge.className = "status " + (STATE_CSS[q.state] || "status-info");
+    slot("merged", li).textContent = q.merged_count ? "已合并 " + q.merged_count + " 条相同问题" : "";
+    const answer = slot("answer_summary", li);
+    answer.textContent = q.answer_summary ? "答复：" + q.answer_summary : "";
+    answer.hidden = !q.answer_summary;
+    const vote = slot("vote", li);
+    const mineVote = state.voted.has(q.id);
+    vote.setAttribute("aria-pressed", mineVote ? "true" : "false");
+    vote.disabled = !VOTABLE.has(q.state) || mode === "projector";
+    vote.title = mineVote ? "已投票，再次点击撤回" : "为这个问题投票";
+    if (live.decorate) live.decorate(li, q);
+  }
+
+  function renderList(container, items, emptyEl) {
+    if (!container) return;
+    const existing = new Map(Array.from(container.children).map((li) => [li.dataset.id, li]));
+    items.forEach((q, index) => {
+      let li = existing.get(String(q.id));
+      if (!li) li = template.content.firstElementChild.cloneNode(true);
+      existing.delete(String(q.id));
+      fill(li, q);
+      if (container.children[index] !== li) container.insertBefore(li, container.children[index] || null);
+    });
+    existing.forEach((li) => li.remove());
+    if (emptyEl) emptyEl.hidden = items.length > 0;
+  }
+
+  function renderCard(name, q) {
+    const box = slot(name);
+    if (!box) return;
+    box.replaceChildren();
+    if (!q) {
+      const p = document.createElement("p");
+      p.className = "now-empty";
+      p.textContent = name === "now" ? "暂无正在回答的问题" : "尚未安排";
+      box.append(p);
+      return;
+    }
+    const text = document.createElement("p");
+    text.className = "now-text";
+    text.textContent = q.text;
+    const meta = document.createElement("p");
+    meta.className = "now-meta";
+    const kind = document.createElement("span");
+    kind.className = "badge";
+    kind.textContent = q.kind_label;
+    meta.append(kind, " " + q.asker + " · " + q.votes + " 票");
+    box.append(text, meta);
+  }
+
+  function renderMine() {
+    const list = slot("mine");
+    if (!list) return;
+    list.replaceChildren();
+    const mine = Array.from(state.mine.values()).sort((a, b) => b.id - a.id);
+    if (!mine.length) {
+      const li = document.createElement("li");
+      li.className = "muted";
+      li.textContent = "您还没有在本场提问。";
+      list.append(li);
+    }
+    mine.forEach((q) => {
+      const li = document.createElement("li");
+      const badge = document.createElement("span");
+      const ok = ["approved", "answering", "answered"].includes(q.state);
+      badge.className = "status " + (ok ? "status-ok" : q.state === "rejected" ? "status-danger" : "status-muted");
+      badge.textContent = q.state_label;
+      li.append(badge, " " + q.text);
+      if (q.reject_reason) {
+        const reason = document.createElement("span");
+        reason.className = "reason";
+        reason.textContent = "理由：" + q.reject_reason;
+        li.append(reason);
+      }
+      list.append(li);
+    });
+  }
+
+  function render() {
+    const items = sorted();
+    renderList(slot("queue"), limit ? items.slice(0, limit) : items, slot("queue-empty"));
+    renderCard("now", state.now);
+    renderCard("next", state.next);
+    renderMine();
+    root.querySelectorAll("[data-count]").forEach((el) => {
+      const key = el.dataset.count;
+      el.textContent = key === "presence" ? state.presence : state.counts[key] || 0;
+    });
+    const badge = slot("hearing-state");
+    if (badge && state.hearing) badge.textContent = state.hearing.state_label;
+    const form = slot("ask-form");
+    if (form && state.hearing) {
+      const open = ["scheduled", "live"].includes(state.hearing.state);
+      form.querySelectorAll("textarea, button, input").forEach((el) => { el.disabled = !open; });
+    }
+    if (live.afterRender) live.afterRender();
+  }
+
+  // --- sorting and voting -----------------------------------------------------------------------
+  root.querySelectorAll("[data-sort]").forEach((button) => {
+    button.addEventListener("click", () => {
+      state.sort = button.dataset.sort;
+      root.querySelectorAll("[data-sort]").forEach((b) => {
+        const on = b === button;
+        b.setAttribute("aria-pressed", on ? "true" : "false");
+        b.classList.toggle("button-secondary", !on);
+      });
+      scheduleRender();
+    });
+  });
+
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest('[data-slot="vote"]');
+    if (!button || button.disabled) return;
+    if (!loggedIn) {
+      window.location.href = root.dataset.loginUrl;
+      return;
+    }
+    const id = Number(button.closest(".q-item").dataset.id);
+    const voting = !state.voted.has(id);
+    if (voting) state.voted.add(id); else state.voted.delete(id);
+    scheduleRender();
+    socket.emit(voting ? "vote" : "unvote", { question_id: id, client_id: newId() }, (ack) => {
+      if (ack && ack.ok) return;
+      if (voting) state.voted.delete(id); else state.voted.add(id);
+      toast((ack && ack.error && ack.error.message) || "投票失败，请重试", "warn");
+      scheduleRender();
+    });
+  });
+
+  // --- asking: sent over the socket with a client id, retried with the same id -----------------
+  const form = slot("ask-form");
+  const outbox = new Map();
+  function sendAsk(payload) {
+    const result = slot("ask-result");
+    socket.timeout(8000).emit("ask", payload, (err, ack) => {
+      if (err) {
+        result.textContent = "网络不稳定，恢复连接后将自动重试（不会重复提交）。";
+        return;
+      }
+      outbox.delete(payload.client_id);
+      if (!ack.ok) {
+        result.textContent = ack.error.message;
+        result.dataset.kind = "error";
+        form.querySelector("textarea").focus();
+        return;
+      }
+      state.mine.set(ack.question.id, ack.question);
+      result.dataset.kind = "ok";
+      result.textContent = ack.public ? "问题已公开，感谢参与。" : "问题已提交，审核通过后公开。";
+      form.reset();
+      updateCount();
+      scheduleRender();
+    });
+  }
+  function retryOutbox() {
+    outbox.forEach((payload) => sendAsk(payload));
+  }
+  function updateCount() {
+    if (!form) return;
+    const max = state.hearing ? state.hearing.max_question_length : 300;
+    const n = form.querySelector("textarea").value.trim().length;
+    slot("char-count", form).textContent = n ? "已输入 " + n + " / " + max + " 字" : "最多 " + max + " 字";
+  }
+  if (form) {
+    const textarea = form.querySelector("textarea");
+    textarea.addEventListener("input", updateCount);
+    textarea.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
+    });
+    form.addEventListener("submit", (event) => {
+      if (!socket.connected) return; // without the live connection the form posts as usual
+      event.preventDefault();
+      const anonymous = form.querySelector('input[name="anonymous"]');
+      const payload = {
+        hearing_id: hearingId, text: textarea.value, client_id: newId(),
+        anonymous: Boolean(anonymous && anonymous.checked),
+      };
+      outbox.set(payload.client_id, payload);
+      slot("ask-result").textContent = "正在提交…";
+      sendAsk(payload);
+    });
+  }
+})();
