@@ -14,6 +14,7 @@ from portal.times import to_local
 # on which capability packages a deployment enables.
 NAVIGATION = (
     ("/hearings/", "公开答辩"),
+    ("/plans/", "作战方案"),
     ("/feedback/", "问政"),
     ("/policies/", "政策文库"),
     ("/data/", "数据公开"),

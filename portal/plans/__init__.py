@@ -6,4 +6,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.plans import models  # noqa: F401  (tables for create_all and Alembic)
+    from portal.plans import admin, api, demo, permissions, views  # noqa: F401  (demo and rules register themselves)
+    from portal.plans.cli import plans_cli
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(api.bp)
+    app.cli.add_command(plans_cli)

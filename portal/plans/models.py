@@ -71,7 +71,7 @@ class Plan(db.Model):
     battles: Mapped[list[Battle]] = relationship(
         back_populates="plan", order_by="(Battle.position, Battle.id)", cascade="all, delete-orphan"
     )
-    tasks: Mapped[list[Task]] = relationship(back_populates="plan", viewonly=True, order_by="Task.id")
+    tasks: Mapped[list[Task]] = relationship(viewonly=True, order_by="Task.id")
     versions: Mapped[list[PlanVersion]] = relationship(
         back_populates="plan", order_by="PlanVersion.number", cascade="all, delete-orphan"
     )
@@ -152,7 +152,7 @@ class Task(db.Model):
     completed_on: Mapped[date | None] = mapped_column(sa.Date)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    plan: Mapped[Plan] = relationship(back_populates="tasks")
+    plan: Mapped[Plan] = relationship()
     goal: Mapped[Goal] = relationship(back_populates="tasks")
     lead_department: Mapped[Department] = relationship()
     department_rows: Mapped[list[TaskDepartment]] = relationship(cascade="all, delete-orphan", lazy="selectin")

@@ -1,0 +1,90 @@
+"""Public JSON: plans with their structure and rolled-up progress."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, url_for
+
+from portal.plans import services
+from portal.plans.models import Task
+from portal.plans.progress import is_overdue
+from portal.privacy import mask_phone
+
+bp = Blueprint("plans_api", __name__, url_prefix="/api/v1/plans")
+
+
+def _task_json(task: Task, today) -> dict[str, object]:
+    return {
+        "id": task.id,
+        "title": task.title,
+        "lead_department": task.lead_department.name,
+        "participating_departments": [d.name for d in task.participating_departments],
+        "responsible_leader": task.responsible_leader,
+        "contact": {"name": task.contact_name, "phone": mask_phone(task.contact_phone)},
+        "start_date": task.start_date.isoformat() if task.start_date else None,
+        "due_date": task.due_date.isoformat() if task.due_date else None,
+        "status": task.status.value,
+        "status_label": task.status.label,
+        "progress": task.progress,
+        "weight": task.weight,
+        "overdue": is_overdue(task, today),
+        "milestones": [{"title": m.title, "due_date": m.due_date.isoformat(), "done": m.done} for m in task.milestones],
+        "url": url_for("plans.task", task_id=task.id, _external=True),
+    }
+
+
+@bp.get("")
+def index():
+    """Every plan with its overall progress."""
+    items = []
+    for plan in services.list_plans():
+        view = services.plan_overview(plan.id)
+        items.append(
+            {
+                "id": plan.id,
+                "title": plan.title,
+                "version": plan.version_label,
+                "year": plan.year,
+                "state": plan.state.value,
+                "progress": view.progress.as_dict(),
+                "url": url_for("plans_api.plan", plan_id=plan.id, _external=True),
+            }
+        )
+    return jsonify(plans=items)
+
+
+@bp.get("/<int:plan_id>")
+def plan(plan_id: int):
+    """One plan: battles → goals → tasks, each level with its weighted progress."""
+    view = services.plan_overview(plan_id)
+    plan = view.plan
+    return jsonify(
+        id=plan.id,
+        title=plan.title,
+        version=plan.version_label,
+        year=plan.year,
+        state=plan.state.value,
+        state_label=plan.state.label,
+        lead_department=plan.lead_department.name if plan.lead_department else None,
+        as_of=view.today.isoformat(),
+        progress=view.progress.as_dict(),
+        versions=[
+            {"number": v.number, "label": v.label, "published_at": v.published_at.isoformat()} for v in plan.versions
+        ],
+        battles=[
+            {
+                "id": b.battle.id,
+                "title": b.battle.title,
+                "progress": b.progress.as_dict(),
+                "goals": [
+                    {
+                        "id": g.goal.id,
+                        "title": g.goal.title,
+                        "progress": g.progress.as_dict(),
+                        "tasks": [_task_json(t, view.today) for t in g.goal.tasks],
+                    }
+                    for g in b.goals
+                ],
+            }
+            for b in view.battles
+        ],
+    )
