@@ -116,6 +116,8 @@ def test_working_days_between_counts_days_after_the_first_up_to_the_second():
 def test_unknown_year_falls_back_to_monday_to_friday_and_warns_once(monkeypatch, caplog):
     assert 2027 not in calendar.KNOWN_YEARS
     monkeypatch.setattr(calendar, "_warned_years", set())
+    # Alembic's fileConfig() disables loggers that exist when migrations run in the same process.
+    monkeypatch.setattr(calendar.log, "disabled", False)
     with caplog.at_level(logging.WARNING, logger="portal.feedback.calendar"):
         # Thu 2026-12-31 + 2: Fri 2027-01-01 counts (no holiday data for 2027), then Mon 01-04.
         assert deadline(shanghai(2026, 12, 31), 2) == end_of(2027, 1, 4)

@@ -1,0 +1,14 @@
+"""Public accountability pages (数据公开): department KPIs, charts, open data, the weekly 督查专报."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from portal.dashboard import api, demo, panels, permissions, views  # noqa: F401  (register themselves)
+    from portal.feedback import kpi
+
+    kpi.weights()  # fail at start-up, not on a page, when KPI_WEIGHTS is misconfigured
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)

@@ -1,0 +1,118 @@
+"""Charts drawn on the server as SVG geometry: no script, no CDN, printable, readable without CSS.
+
+Templates render the shapes computed here (``templates/dashboard/_chart_*.html``); colours come from
+CSS classes, so the strict CSP (no inline styles) holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.feedback.kpi import DepartmentKpi
+from portal.feedback.kpi_overview import MonthPoint
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value * 100:.{digits}f}%"
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    css: str
+
+
+@dataclass(frozen=True)
+class BarRow:
+    name: str
+    y: float
+    bars: list[Bar]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: int
+    height: int
+    left: int
+    plot_width: int
+    rows: list[BarRow]
+    ticks: list[tuple[float, str]]
+    series: list[tuple[str, str]]
+
+
+def department_bars(
+    rows: list[DepartmentKpi], metrics=(("completion", "办结率"), ("satisfaction", "满意率"))
+) -> BarChart:
+    """Horizontal grouped bars, one group per department, 0–100%."""
+    left, right, top, row_height, bar_height = 132, 56, 28, 34, 12
+    width = 720
+    plot = width - left - right
+    out = []
+    for i, row in enumerate(rows):
+        y0 = top + i * row_height
+        bars = []
+        for j, (key, label) in enumerate(metrics):
+            rate = row.rates[key]
+            bars.append(
+                Bar(
+                    left,
+                    y0 + 4 + j * (bar_height + 2),
+                    round(plot * (rate or 0), 1),
+                    bar_height,
+                    f"{label} {percent(rate)}",
+                    f"series-{j}" if rate is not None else "series-none",
+                )
+            )
+        out.append(BarRow(row.short_name or row.name, y0 + row_height / 2, bars))
+    height = top + len(rows) * row_height + 8
+    ticks = [(left + plot * t / 100, f"{t}%") for t in range(0, 101, 25)]
+    series = [(f"series-{j}", label) for j, (_, label) in enumerate(metrics)]
+    return BarChart(width, height, left, plot, out, ticks, series)
+
+
+@dataclass(frozen=True)
+class Line:
+    css: str
+    label: str
+    points: str
+    dots: list[tuple[float, float, str]]
+
+
+@dataclass(frozen=True)
+class LineChart:
+    width: int
+    height: int
+    left: int
+    top: int
+    plot_width: int
+    plot_height: int
+    x_labels: list[tuple[float, str]]
+    y_ticks: list[tuple[float, str]]
+    lines: list[Line]
+
+
+def monthly_lines(points: list[MonthPoint]) -> LineChart:
+    """办结率 and 满意率 per month on a 0–100% axis; months without data leave a gap in the dots."""
+    width, height, left, right, top, bottom = 720, 260, 48, 16, 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(1, len(points) - 1)
+
+    def xy(i: int, rate: float) -> tuple[float, float]:
+        return round(left + i * step, 1), round(top + plot_h * (1 - rate), 1)
+
+    lines = []
+    for j, (attr, label) in enumerate((("completion", "办结率"), ("satisfaction", "满意率"))):
+        dots = []
+        for i, p in enumerate(points):
+            rate = getattr(p, attr)
+            if rate is not None:
+                x, y = xy(i, rate)
+                dots.append((x, y, f"{p.period.label} {label} {percent(rate)}"))
+        lines.append(Line(f"series-{j}", label, " ".join(f"{x},{y}" for x, y, _ in dots), dots))
+    x_labels = [(round(left + i * step, 1), f"{p.period.first_day.month}月") for i, p in enumerate(points)]
+    y_ticks = [(round(top + plot_h * (1 - t / 100), 1), f"{t}%") for t in range(0, 101, 25)]
+    return LineChart(width, height, left, top, plot_w, plot_h, x_labels, y_ticks, lines)

@@ -1,0 +1,330 @@
+"""Department KPIs (部门考核指标) for a period, computed in SQL on SQLite and PostgreSQL alike.
+
+Everything is counted per assignment (one department's share of one order in one round), in a
+half-open period [S, E) of Asia/Shanghai midnights (see ``kpi_periods``); ``now`` is the moment
+of the query and E' = min(E, now). Each ratio is None when its denominator is 0 (shown "—").
+
+承接率 acceptance
+    denominator: assignments dispatched in [S, E) whose sign-for deadline has passed by now or that
+    were signed (an assignment still inside its 30 minutes is not judged yet);
+    numerator: those signed at or before their sign-for deadline. An assignment returned (退单)
+    without signing counts as not accepted.
+办结率 completion
+    denominator: assignments "due in the period": handling deadline (``due_at``, after approved
+    extensions) in [S, E'), not returned; numerator: those of them whose department replied
+    (its 办结 answer, ``replied_at``) at or before the deadline. Orders not yet due are not counted.
+按时办结率 on-time
+    denominator: assignments whose department replied in [S, E); numerator: those replied at or
+    before their deadline.
+满意率 satisfaction
+    denominator: ratings given in [S, E) that concern the department: a rating addressed to it
+    (a unit rating each department of its 呼叫), or a rating of the whole order given to every
+    department with a non-returned assignment in the rated round; numerator: 满意 + 基本满意.
+    Unrated orders are in neither: they are never counted as satisfied.
+镇街评价 township (Laiwu's 乡呼县应 rating)
+    as 满意率, restricted to ratings of 呼叫 orders (given by the calling 镇街 or unit).
+返工率 rework
+    denominator: as 按时办结率 (replied in [S, E)); numerator: those sent back (发回重办), i.e. the
+    same order has an assignment to the same department in the next round.
+平均办理时长 handling time
+    mean of replied_at − dispatched_at over the assignments replied in [S, E), in hours.
+
+Score (综合得分, 1000 points): ``KPI_WEIGHTS`` maps metrics to relative weights;
+score = 1000 × Σ wᵢ·rᵢ / Σ wᵢ over the metrics with data, where rᵢ is the rate and, for 返工率,
+1 − rate. The default (``DEFAULT_WEIGHTS``) follows Laiwu: ratings by townships 32% of the score
+(320 of 1000, like 160 of 500), the remaining 680 over 承接率 170, 办结率 170, 满意率 170,
+按时办结率 100, 返工率 70. Laixi's scheme (承接率, 办结率, 满意率 equally, worth 50 of the city's
+1000 points) is ``{"acceptance": 1, "completion": 1, "satisfaction": 1}``; its 50-point share
+is score / 20.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app, has_app_context
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+
+from portal.accounts.models import Department
+from portal.extensions import db
+from portal.feedback.kpi_periods import Period
+from portal.feedback.models import Assignment, OrderKind, Rating, Satisfaction, WorkOrder
+from portal.times import utcnow
+
+SCORE_SCALE = 1000
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+
+METRICS: dict[str, str] = {
+    "acceptance": "承接率",
+    "completion": "办结率",
+    "on_time": "按时办结率",
+    "satisfaction": "满意率",
+    "township": "镇街评价",
+    "rework": "返工率",
+}
+# Higher is better for every metric but rework.
+INVERTED = frozenset({"rework"})
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "township": 320,
+    "acceptance": 170,
+    "completion": 170,
+    "satisfaction": 170,
+    "on_time": 100,
+    "rework": 70,
+}
+
+# Indexes the KPI and supervision queries need, declared here against the feedback tables
+# (created by migration 0210_feedback_kpi); declaring them attaches them to the tables' metadata.
+KPI_INDEXES = (
+    sa.Index("ix_assignments_replied_at", Assignment.replied_at),
+    sa.Index("ix_assignments_sign_deadline", Assignment.sign_deadline),
+    sa.Index("ix_assignments_order_department_round", Assignment.order_id, Assignment.department_id, Assignment.round),
+    sa.Index("ix_ratings_created_at", Rating.created_at),
+    sa.Index("ix_work_orders_created_at", WorkOrder.created_at),
+    sa.Index("ix_work_orders_dispatched_at", WorkOrder.dispatched_at),
+    sa.Index("ix_work_orders_rated_at", WorkOrder.rated_at),
+)
+
+
+class epoch_seconds(FunctionElement):  # a SQL function, named like one
+    """Seconds since 1970 of a stored (naive UTC) timestamp, portable."""
+
+    type = sa.Float()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds)
+def _epoch_default(element, compiler, **kw) -> str:
+    return f"EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element, compiler, **kw) -> str:
+    return f"((julianday({compiler.process(element.clauses, **kw)}) - 2440587.5) * 86400.0)"
+
+
+def weights() -> dict[str, float]:
+    configured = current_app.config.get("KPI_WEIGHTS") if has_app_context() else None
+    chosen = dict(configured or DEFAULT_WEIGHTS)
+    unknown = set(chosen) - set(METRICS)
+    if unknown:
+        raise ValueError(f"KPI_WEIGHTS has unknown metrics {sorted(unknown)}; known: {sorted(METRICS)}")
+    if any(w < 0 for w in chosen.values()) or not any(w > 0 for w in chosen.values()):
+        raise ValueError("KPI_WEIGHTS needs non-negative weights and at least one positive weight")
+    return {k: float(v) for k, v in chosen.items() if v > 0}
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+@dataclass
+class Counts:
+    """The additive counts behind the ratios; rows of the table and their totals alike."""
+
+    dispatched: int = 0
+    signed_in_time: int = 0
+    due: int = 0
+    due_closed_in_time: int = 0
+    closed: int = 0
+    closed_in_time: int = 0
+    reopened: int = 0
+    handling_seconds: float = 0.0
+    rated: int = 0
+    satisfied: int = 0
+    township_rated: int = 0
+    township_satisfied: int = 0
+
+    def add(self, other: Counts) -> None:
+        for name in self.__dataclass_fields__:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return {
+            "acceptance": ratio(self.signed_in_time, self.dispatched),
+            "completion": ratio(self.due_closed_in_time, self.due),
+            "on_time": ratio(self.closed_in_time, self.closed),
+            "satisfaction": ratio(self.satisfied, self.rated),
+            "township": ratio(self.township_satisfied, self.township_rated),
+            "rework": ratio(self.reopened, self.closed),
+        }
+
+    @property
+    def avg_handling_hours(self) -> float | None:
+        return self.handling_seconds / self.closed / 3600 if self.closed else None
+
+    def score(self, chosen: dict[str, float] | None = None) -> float | None:
+        chosen = chosen if chosen is not None else weights()
+        rates = self.rates
+        points = total = 0.0
+        for metric, weight in chosen.items():
+            rate = rates[metric]
+            if rate is None:
+                continue
+            points += weight * ((1 - rate) if metric in INVERTED else rate)
+            total += weight
+        return SCORE_SCALE * points / total if total else None
+
+
+@dataclass
+class DepartmentKpi:
+    department_id: int
+    name: str
+    short_name: str
+    counts: Counts
+    score: float | None = None
+    rank: int | None = None
+
+    @property
+    def rates(self) -> dict[str, float | None]:
+        return self.counts.rates
+
+
+@dataclass
+class KpiTable:
+    period: Period
+    now: datetime
+    rows: list[DepartmentKpi]
+    totals: Counts
+    weights: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total_score(self) -> float | None:
+        return self.totals.score(self.weights)
+
+
+def _in(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
+    return sa.and_(column >= start, column < end)
+
+
+def assignment_counts_query(period: Period, now: datetime) -> sa.Select:
+    """One pass over the assignments touched by the period, grouped by department."""
+    a = Assignment.__table__
+    nxt = Assignment.__table__.alias("next_round")
+    start, end = period.start, period.end
+    due_end = min(end, now)
+    dispatched = sa.and_(
+        _in(a.c.dispatched_at, start, end), sa.or_(a.c.signed_at.is_not(None), a.c.sign_deadline < now)
+    )
+    due = sa.and_(_in(a.c.due_at, start, due_end), a.c.returned_at.is_(None))
+    replied = _in(a.c.replied_at, start, end)
+    in_time = a.c.replied_at <= a.c.due_at
+    count = sa.func.count
+    return (
+        sa.select(
+            a.c.department_id,
+            count().filter(dispatched).label("dispatched"),
+            count().filter(dispatched, a.c.signed_at <= a.c.sign_deadline).label("signed_in_time"),
+            count().filter(due).label("due"),
+            count().filter(due, in_time).label("due_closed_in_time"),
+            count().filter(replied).label("closed"),
+            count().filter(replied, in_time).label("closed_in_time"),
+            count().filter(replied, nxt.c.id.is_not(None)).label("reopened"),
+            sa.func.coalesce(
+                sa.func.sum(
+                    sa.case((replied, epoch_seconds(a.c.replied_at) - epoch_seconds(a.c.dispatched_at)), else_=0.0)
+                ),
+                0.0,
+            ).label("handling_seconds"),
+        )
+        .select_from(
+            a.outerjoin(
+                nxt,
+                sa.and_(
+                    nxt.c.order_id == a.c.order_id,
+                    nxt.c.department_id == a.c.department_id,
+                    nxt.c.round == a.c.round + 1,
+                ),
+            )
+        )
+        .where(sa.or_(_in(a.c.dispatched_at, start, end), _in(a.c.due_at, start, due_end), replied))
+        .group_by(a.c.department_id)
+    )
+
+
+def rating_counts_query(period: Period) -> sa.Select:
+    """Ratings of the period per department: addressed ones, plus whole-order ones shared out."""
+    r, a, o = Rating.__table__, Assignment.__table__, WorkOrder.__table__
+    in_period = _in(r.c.created_at, period.start, period.end)
+    addressed = (
+        sa.select(r.c.department_id.label("department_id"), r.c.value, o.c.kind)
+        .select_from(r.join(o, o.c.id == r.c.order_id))
+        .where(in_period, r.c.department_id.is_not(None))
+    )
+    shared = (
+        sa.select(a.c.department_id.label("department_id"), r.c.value, o.c.kind)
+        .select_from(
+            r.join(o, o.c.id == r.c.order_id).join(
+                a, sa.and_(a.c.order_id == r.c.order_id, a.c.round == r.c.round, a.c.returned_at.is_(None))
+            )
+        )
+        .where(in_period, r.c.department_id.is_(None))
+    )
+    rated = sa.union_all(addressed, shared).subquery("rated")
+    good = rated.c.value.in_([s.value for s in SATISFIED])
+    call = rated.c.kind == OrderKind.CALL.value
+    count = sa.func.count
+    return sa.select(
+        rated.c.department_id,
+        count().label("rated"),
+        count().filter(good).label("satisfied"),
+        count().filter(call).label("township_rated"),
+        count().filter(call, good).label("township_satisfied"),
+    ).group_by(rated.c.department_id)
+
+
+def department_kpis(
+    period: Period, *, now: datetime | None = None, sort: str = "score", descending: bool = True
+) -> KpiTable:
+    """The department KPI table of ``period``: two grouped queries, merged by department."""
+    now = now or utcnow()
+    counts: dict[int, Counts] = {}
+    for row in db.session.execute(assignment_counts_query(period, now)).mappings():
+        counts[row["department_id"]] = Counts(**{k: v for k, v in row.items() if k != "department_id"})
+    for row in db.session.execute(rating_counts_query(period)).mappings():
+        target = counts.setdefault(row["department_id"], Counts())
+        for name in ("rated", "satisfied", "township_rated", "township_satisfied"):
+            setattr(target, name, row[name])
+    chosen = weights()
+    departments = {d.id: d for d in db.session.scalars(sa.select(Department).where(Department.id.in_(list(counts))))}
+    rows = [
+        DepartmentKpi(dep_id, departments[dep_id].name, departments[dep_id].short_name, c, c.score(chosen))
+        for dep_id, c in counts.items()
+        if dep_id in departments
+    ]
+    for rank, row in enumerate(sorted(rows, key=lambda r: -(r.score if r.score is not None else -1)), start=1):
+        row.rank = rank if row.score is not None else None
+    totals = Counts()
+    for row in rows:
+        totals.add(row.counts)
+    return KpiTable(period, now, sort_rows(rows, sort, descending), totals, chosen)
+
+
+SORT_KEYS = ("score", "name", "dispatched", "due", "rated", "handling", *METRICS)
+
+
+def sort_rows(rows: list[DepartmentKpi], key: str, descending: bool = True) -> list[DepartmentKpi]:
+    """Sort by a column; departments without a value go last either way."""
+    if key not in SORT_KEYS:
+        key = "score"
+    if key == "name":
+        return sorted(rows, key=lambda r: r.name, reverse=descending)
+
+    def value(row: DepartmentKpi) -> float | None:
+        if key == "score":
+            return row.score
+        if key == "handling":
+            return row.counts.avg_handling_hours
+        if key in ("dispatched", "due", "rated"):
+            return getattr(row.counts, key)
+        return row.rates[key]
+
+    present = [r for r in rows if value(r) is not None]
+    missing = [r for r in rows if value(r) is None]
+    present.sort(key=lambda r: (value(r), r.name), reverse=descending)
+    return present + sorted(missing, key=lambda r: r.name)
