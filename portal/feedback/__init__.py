@@ -6,4 +6,21 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.feedback import models  # noqa: F401  (tables)
+    from portal.feedback import demo, events, models, permissions, views, views_work  # noqa: F401
+    from portal.feedback.api import api
+    from portal.feedback.cli import feedback_cli
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api)
+    app.cli.add_command(feedback_cli)
+
+    @app.context_processor
+    def notices_context() -> dict[str, object]:
+        """``unread_notices`` for the header's 通知 link (None when logged out)."""
+        from flask_login import current_user
+
+        from portal.feedback.history import unread_count
+
+        if not getattr(current_user, "is_authenticated", False):
+            return {"unread_notices": None}
+        return {"unread_notices": unread_count(current_user)}

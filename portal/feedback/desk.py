@@ -1,0 +1,136 @@
+"""Queries behind the official workbench and the dispatcher desk."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
+
+from portal.accounts.models import User
+from portal.accounts.permissions import require
+from portal.errors import Invalid, NotFound
+from portal.extensions import db
+from portal.feedback import clock
+from portal.feedback.enums import AssignmentState, ExtensionState, OrderKind, OrderState
+from portal.feedback.models import Assignment, ExtensionRequest, ReplyTemplate, WorkOrder
+from portal.feedback.workflow import OPEN_ASSIGNMENT_STATES
+
+WORKBENCH_TABS = ("open", "dispatched", "signed", "in_progress", "overdue", "replied", "closed", "returned")
+
+
+def _open():
+    return Assignment.state.in_(OPEN_ASSIGNMENT_STATES)
+
+
+def department_assignments(department_id: int, state: str = "open", q: str = "", kind: str = "") -> list[Assignment]:
+    query = (
+        sa.select(Assignment)
+        .join(WorkOrder, WorkOrder.id == Assignment.order_id)
+        .options(joinedload(Assignment.order))
+        .where(Assignment.department_id == department_id)
+    )
+    if state == "open":
+        query = query.where(_open())
+    elif state == "overdue":
+        query = query.where(_open(), Assignment.due_at < clock.now())
+    elif state in {s.value for s in AssignmentState}:
+        query = query.where(Assignment.state == AssignmentState(state))
+    if kind in {k.value for k in OrderKind}:
+        query = query.where(WorkOrder.kind == OrderKind(kind))
+    q = (q or "").strip()
+    if q:
+        query = query.where(sa.or_(WorkOrder.tracking_no.contains(q.upper()), WorkOrder.title.contains(q)))
+    order = (
+        (Assignment.due_at.asc(),)
+        if state in ("open", "overdue", "dispatched", "signed", "in_progress")
+        else (Assignment.dispatched_at.desc(),)
+    )
+    return list(db.session.scalars(query.order_by(*order, Assignment.id).limit(200)))
+
+
+def department_counts(department_id: int) -> dict[str, int]:
+    rows = db.session.execute(
+        sa.select(Assignment.state, sa.func.count())
+        .where(Assignment.department_id == department_id)
+        .group_by(Assignment.state)
+    ).all()
+    counts = {s.value: n for s, n in rows}
+    counts["open"] = sum(counts.get(s.value, 0) for s in OPEN_ASSIGNMENT_STATES)
+    counts["overdue"] = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Assignment.department_id == department_id, _open(), Assignment.due_at < clock.now()
+        )
+    )
+    return counts
+
+
+def add_reply_template(actor: User, title: str, body: str) -> ReplyTemplate:
+    require(actor, "feedback.workbench")
+    title, body = (title or "").strip(), (body or "").strip()
+    if not 2 <= len(title) <= 60:
+        raise Invalid("模板名称须为2至60个字", field="title")
+    if len(body) < 5:
+        raise Invalid("模板内容至少需要5个字", field="body")
+    template = ReplyTemplate(department_id=actor.department_id, title=title, body=body[:5000])
+    db.session.add(template)
+    db.session.commit()
+    return template
+
+
+def get_extension(request_id: int) -> ExtensionRequest:
+    ext = db.session.get(ExtensionRequest, request_id)
+    if ext is None:
+        raise NotFound("该延期申请不存在")
+    return ext
+
+
+def desk_data(tab: str) -> list:
+    if tab == "extensions":
+        return list(
+            db.session.scalars(
+                sa.select(ExtensionRequest)
+                .where(ExtensionRequest.state == ExtensionState.PENDING)
+                .order_by(ExtensionRequest.created_at)
+            )
+        )
+    if tab == "overdue":
+        return list(
+            db.session.scalars(
+                sa.select(Assignment).where(_open(), Assignment.due_at < clock.now()).order_by(Assignment.due_at)
+            )
+        )
+    if tab == "unsigned":
+        return list(
+            db.session.scalars(
+                sa.select(Assignment)
+                .where(Assignment.state == AssignmentState.DISPATCHED)
+                .order_by(Assignment.sign_deadline)
+            )
+        )
+    if tab == "returned":
+        has_returned = sa.exists().where(
+            Assignment.order_id == WorkOrder.id,
+            Assignment.state == AssignmentState.RETURNED,
+            Assignment.round == WorkOrder.round,
+        )
+        query = sa.select(WorkOrder).where(
+            WorkOrder.state.notin_([OrderState.CLOSED, OrderState.REPLIED]), has_returned
+        )
+        return list(db.session.scalars(query.order_by(WorkOrder.updated_at.desc())))
+    return list(
+        db.session.scalars(
+            sa.select(WorkOrder).where(WorkOrder.state == OrderState.SUBMITTED).order_by(WorkOrder.created_at)
+        )
+    )
+
+
+def desk_counts() -> dict[str, int]:
+    def count(stmt) -> int:
+        return db.session.scalar(stmt) or 0
+
+    return {
+        "new": count(sa.select(sa.func.count()).where(WorkOrder.state == OrderState.SUBMITTED)),
+        "returned": len(desk_data("returned")),
+        "extensions": count(sa.select(sa.func.count()).where(ExtensionRequest.state == ExtensionState.PENDING)),
+        "unsigned": count(sa.select(sa.func.count()).where(Assignment.state == AssignmentState.DISPATCHED)),
+        "overdue": count(sa.select(sa.func.count()).where(_open(), Assignment.due_at < clock.now())),
+    }

@@ -1,0 +1,170 @@
+"""Public and requester pages: index, filing, phone entry, the order page, my orders, notices, files."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+
+from portal.accounts import services as accounts
+from portal.accounts.models import DepartmentKind
+from portal.accounts.permissions import can
+from portal.errors import DomainError
+from portal.feedback import attachments as files
+from portal.feedback import lifecycle, rating, services
+from portal.feedback.enums import OrderKind, OrderState, Satisfaction
+from portal.feedback.forms import OrderForm
+from portal.feedback.page import render_order
+from portal.forms import attach_error, render_form
+
+bp = Blueprint("feedback", __name__, url_prefix="/feedback")
+
+
+@bp.route("/")
+def index():
+    """What can be done here, recent public orders and a tracking-number search."""
+    q = (request.args.get("q") or "").strip().upper()
+    if q:
+        order = services.find_order(q)
+        if order is not None and services.can_view(current_user, order):
+            return redirect(url_for(".order", tracking_no=order.tracking_no))
+        flash(f"未找到编号为 {q} 的公开诉求，请核对编号。", "warning")
+    page = services.public_orders(
+        request.args.get("page", 1, type=int), kind=request.args.get("kind"), state=request.args.get("state")
+    )
+    return render_template(
+        "feedback/index.html",
+        page=page,
+        counts=services.public_counts(),
+        kinds=list(OrderKind),
+        states=list(OrderState),
+    )
+
+
+def _order_form(phone: bool) -> OrderForm:
+    form = OrderForm()
+    form.set_kind_choices(allow_call=not phone and can(current_user, "feedback.call"))
+    depts = accounts.list_departments()
+    form.district_id.choices = [("", "不确定")] + [
+        (str(d.id), d.name) for d in depts if d.kind == DepartmentKind.DISTRICT
+    ]
+    form.street_id.choices = [("", "不确定")] + [
+        (str(d.id), d.name) for d in depts if d.kind == DepartmentKind.TOWNSHIP
+    ]
+    if not form.is_submitted():
+        kind = request.args.get("kind")
+        if kind in dict(form.kind.choices):
+            form.kind.data = kind
+        if not phone:
+            form.requester_name.data = current_user.display_name
+            form.requester_phone.data = current_user.phone or ""
+    return form
+
+
+def _submit(form: OrderForm, channel: str, template: str):
+    if form.validate_on_submit():
+        data = services.OrderData(
+            kind=form.kind.data,
+            category=form.category.data,
+            title=form.title.data,
+            description=form.description.data,
+            place=form.place.data or "",
+            district_id=int(form.district_id.data) if form.district_id.data else None,
+            street_id=int(form.street_id.data) if form.street_id.data else None,
+            is_public=form.is_public.data,
+            requester_name=form.requester_name.data or "",
+            requester_phone=form.requester_phone.data or "",
+            channel=channel,
+            uploads=[files.Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f],
+        )
+        try:
+            order = services.file_order(current_user, data)
+        except DomainError as err:
+            lifecycle.history.rollback()
+            attach_error(form, err)
+            return render_form(template, form, status=err.status)
+        flash(f"已受理，诉求编号 {order.tracking_no}。请记下编号以便查询办理进度。", "success")
+        return redirect(url_for(".order", tracking_no=order.tracking_no))
+    return render_form(template, form)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    """File a consultation, request for help, complaint, suggestion — or a unit's 呼叫."""
+    return _submit(_order_form(phone=False), "web", "feedback/new.html")
+
+
+@bp.route("/phone", methods=["GET", "POST"])
+@login_required
+def phone_entry():
+    """A hotline operator types in a caller's request."""
+    if not can(current_user, "feedback.enter_phone"):
+        abort(403)
+    form = _order_form(phone=True)
+    return _submit(form, "phone", "feedback/phone.html")
+
+
+@bp.route("/<tracking_no>")
+def order(tracking_no: str):
+    """The order's page: public facts and timeline; actions for those who may act."""
+    return render_order(services.get_order_for(current_user, tracking_no))
+
+
+@bp.route("/<tracking_no>/rate", methods=["POST"])
+@login_required
+def rate(tracking_no: str):
+    """评价 — per department for a unit's 呼叫."""
+    order = services.get_order_for(current_user, tracking_no)
+    values = {}
+    for target in rating.rating_targets(order):
+        key = target.department_id if target is not None else None
+        suffix = key or "order"
+        values[key] = (request.form.get(f"rating_{suffix}", ""), request.form.get(f"comment_{suffix}", ""))
+    try:
+        rating.rate_order(current_user, order, values)
+    except DomainError as err:
+        lifecycle.history.rollback()
+        return render_order(order, error=err, action="rate")
+    if order.state != OrderState.CLOSED:
+        flash("感谢您的评价。诉求已发回承办部门重新办理。", "info")
+    else:
+        flash("感谢您的评价。", "success")
+    return redirect(url_for(".order", tracking_no=order.tracking_no))
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    """The orders I filed (and my unit's calls)."""
+    page = services.my_orders(current_user, request.args.get("page", 1, type=int))
+    return render_template("feedback/mine.html", page=page, satisfaction=Satisfaction)
+
+
+@bp.route("/notices")
+@login_required
+def notices():
+    page = services.notices_for(current_user, request.args.get("page", 1, type=int))
+    return render_template("feedback/notices.html", page=page)
+
+
+@bp.route("/notices/read", methods=["POST"])
+@login_required
+def read_notices():
+    notice_id = request.form.get("id", type=int)
+    services.mark_notices_read(current_user, notice_id)
+    target = request.form.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(url_for(".notices"))
+
+
+@bp.route("/attachments/<int:attachment_id>/<path:filename>")
+def attachment(attachment_id: int, filename: str):
+    """Files only to those allowed to see them; served with their sniffed type, never guessed."""
+    row = services.get_attachment_for(current_user, attachment_id)
+    response = send_file(
+        files.path_of(row), mimetype=row.content_type, download_name=row.filename, conditional=True, max_age=0
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

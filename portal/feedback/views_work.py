@@ -1,0 +1,245 @@
+"""Officials' and dispatchers' screens: the workbench, the dispatch desk, order actions, the responsibility list."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from portal.accounts import services as accounts
+from portal.accounts.permissions import require
+from portal.errors import DomainError, Invalid
+from portal.feedback import attachments as files
+from portal.feedback import clock, desk, lifecycle, responsibility, services
+from portal.feedback.enums import CATEGORIES, AssignmentState
+from portal.feedback.page import render_order, reply_templates_for
+from portal.feedback.views import bp
+
+
+def _back(order, message: str, category: str = "success"):
+    flash(message, category)
+    return redirect(url_for("feedback.order", tracking_no=order.tracking_no))
+
+
+@bp.route("/workbench")
+@login_required
+def workbench():
+    """My department's assignments by state, with countdowns, filters and tracking-number search."""
+    require(current_user, "feedback.workbench")
+    state = request.args.get("state") or "open"
+    rows = desk.department_assignments(
+        current_user.department_id, state=state, q=request.args.get("q", ""), kind=request.args.get("kind", "")
+    )
+    return render_template(
+        "feedback/workbench.html",
+        rows=rows,
+        state=state,
+        counts=desk.department_counts(current_user.department_id),
+        templates=reply_templates_for(current_user.department_id),
+        now=clock.now(),
+        states=[s for s in AssignmentState],
+    )
+
+
+@bp.route("/workbench/sign", methods=["POST"])
+@login_required
+def bulk_sign():
+    """批量签收 of the ticked assignments."""
+    ids = request.form.getlist("assignment", type=int)
+    if not ids:
+        flash("请先勾选要签收的诉求", "warning")
+        return redirect(url_for("feedback.workbench"))
+    try:
+        count = lifecycle.sign_many(
+            current_user,
+            [services.get_assignment(i) for i in ids],
+            request.form.get("handler_name", ""),
+            request.form.get("handler_phone", ""),
+        )
+    except DomainError as err:
+        lifecycle.history.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("feedback.workbench"))
+    flash(f"已签收 {count} 件", "success")
+    return redirect(url_for("feedback.workbench"))
+
+
+@bp.route("/workbench/templates", methods=["POST"])
+@login_required
+def add_template():
+    """Save a reply template for my department."""
+    try:
+        desk.add_reply_template(current_user, request.form.get("title", ""), request.form.get("body", ""))
+    except DomainError as err:
+        flash(err.message, "error")
+        return redirect(url_for("feedback.workbench"))
+    flash("已保存答复模板", "success")
+    return redirect(url_for("feedback.workbench"))
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise Invalid("日期格式不正确", field="new_date") from None
+
+
+@bp.route("/assignments/<int:assignment_id>/<action>", methods=["POST"])
+@login_required
+def assignment_action(assignment_id: int, action: str):
+    """签收 / 退单 / 开始办理 / 记录进展 / 申请延期 / 答复 on one assignment."""
+    assignment = services.get_assignment(assignment_id)
+    order = assignment.order
+    if not services.can_view(current_user, order):
+        abort(404)
+    form = request.form
+    try:
+        if action == "sign":
+            lifecycle.sign_assignment(
+                current_user,
+                assignment,
+                form.get("handler_name", ""),
+                form.get("handler_phone", ""),
+                form.get("note", ""),
+            )
+            message = "已签收"
+        elif action == "return":
+            lifecycle.return_assignment(current_user, assignment, form.get("reason", ""))
+            message = "已退单，诉求已退回派单员"
+        elif action == "start":
+            lifecycle.start_assignment(current_user, assignment, form.get("note", ""))
+            message = "已开始办理"
+        elif action == "progress":
+            lifecycle.record_progress(current_user, assignment, form.get("note", ""))
+            message = "已记录办理进展"
+        elif action == "request_extension":
+            lifecycle.request_extension(current_user, assignment, _date(form.get("new_date")), form.get("reason", ""))
+            message = "延期申请已提交，等待派单员审核"
+        elif action == "reply":
+            uploads = [files.Upload(f.filename or "", f.read()) for f in request.files.getlist("reply_files") if f]
+            lifecycle.reply_assignment(current_user, assignment, form.get("reply", ""), uploads)
+            message = "已答复"
+        else:
+            abort(404)
+    except DomainError as err:
+        lifecycle.history.rollback()
+        return render_order(order, error=err, action=action, assignment_id=assignment.id)
+    return _back(order, message)
+
+
+@bp.route("/<tracking_no>/dispatch", methods=["POST"])
+@login_required
+def dispatch(tracking_no: str):
+    """派单 (or 增派) to the ticked departments, one of them the lead."""
+    order = services.get_order_for(current_user, tracking_no)
+    try:
+        lifecycle.dispatch_order(
+            current_user,
+            order,
+            request.form.getlist("departments", type=int),
+            next((int(v) for v in request.form.getlist("lead") if v.isdigit()), None),
+            request.form.get("instructions", ""),
+        )
+    except DomainError as err:
+        lifecycle.history.rollback()
+        return render_order(order, error=err, action="dispatch")
+    return _back(order, "已派单")
+
+
+@bp.route("/<tracking_no>/close", methods=["POST"])
+@login_required
+def close(tracking_no: str):
+    """办结."""
+    order = services.get_order_for(current_user, tracking_no)
+    try:
+        lifecycle.close_order(current_user, order, request.form.get("note", ""))
+    except DomainError as err:
+        lifecycle.history.rollback()
+        return render_order(order, error=err, action="close")
+    return _back(order, "已办结，等待诉求人评价")
+
+
+@bp.route("/extensions/<int:request_id>/decide", methods=["POST"])
+@login_required
+def decide_extension(request_id: int):
+    """同意 / 不同意 an extension request."""
+    ext = desk.get_extension(request_id)
+    approve = request.form.get("decision") == "approve"
+    try:
+        lifecycle.decide_extension(current_user, ext, approve, request.form.get("note", ""))
+    except DomainError as err:
+        lifecycle.history.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("feedback.desk_page", tab="extensions")), 302
+    flash("已同意延期" if approve else "已驳回延期申请", "success")
+    return redirect(url_for("feedback.desk_page", tab="extensions"))
+
+
+@bp.route("/desk")
+@login_required
+def desk_page():
+    """The dispatcher's desk: new orders, returned ones, extension requests, overdue assignments."""
+    require(current_user, "feedback.dispatch")
+    tab = request.args.get("tab") or "new"
+    return render_template(
+        "feedback/desk.html", tab=tab, data=desk.desk_data(tab), counts=desk.desk_counts(), now=clock.now()
+    )
+
+
+@bp.route("/responsibilities/")
+def responsibilities():
+    """The 职责边界清单, public: who is responsible for what."""
+    category = request.args.get("category") or None
+    return render_template(
+        "feedback/responsibilities.html",
+        items=responsibility.list_items(category),
+        categories=CATEGORIES,
+        category=category,
+    )
+
+
+@bp.route("/responsibilities/new", methods=["GET", "POST"])
+@bp.route("/responsibilities/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_responsibility(item_id: int | None = None):
+    """Admins add and change matters of the list."""
+    require(current_user, "feedback.manage_responsibilities")
+    item = responsibility.get_item(item_id) if item_id else None
+    error = None
+    if request.method == "POST":
+        data = responsibility.ItemData(
+            matter=request.form.get("matter", ""),
+            category=request.form.get("category", ""),
+            keywords=request.form.get("keywords", ""),
+            basis=request.form.get("basis", ""),
+            department_ids=request.form.getlist("department_ids", type=int),
+        )
+        try:
+            if item is None:
+                responsibility.create_item(current_user, data)
+            else:
+                responsibility.update_item(current_user, item, data)
+        except DomainError as err:
+            responsibility.db.session.rollback()
+            error = err
+        else:
+            flash("已保存清单事项", "success")
+            return redirect(url_for("feedback.responsibilities"))
+    values = request.form if request.method == "POST" else None
+    return render_template(
+        "feedback/responsibility_form.html",
+        item=item,
+        error=error,
+        values=values,
+        categories=CATEGORIES,
+        departments=accounts.list_departments(),
+    ), (error.status if error else 200)
+
+
+@bp.route("/responsibilities/<int:item_id>/delete", methods=["POST"])
+@login_required
+def delete_responsibility(item_id: int):
+    responsibility.delete_item(current_user, responsibility.get_item(item_id))
+    flash("已删除清单事项", "success")
+    return redirect(url_for("feedback.responsibilities"))
