@@ -18,6 +18,8 @@ def actor_label(actor: User | None, order: WorkOrder) -> str:
     """How the public timeline names who acted: never the requester's own name."""
     if actor is None:
         return "系统"
+    if order.filing_unit is not None and actor.department_id == order.filing_unit_id:
+        return order.filing_unit.short_name
     if actor.id == order.requester_id:
         return "诉求人"
     if actor.department is not None:
