@@ -35,7 +35,7 @@ from portal.feedback.models import (
     Satisfaction,
     WorkOrder,
 )
-from portal.times import to_local, utcnow
+from portal.times import LOCAL_TZ, to_local, utcnow
 
 DEMO_SOURCE = "历史数据（演示生成）"
 ORDER_COUNT = 3000
@@ -137,7 +137,9 @@ class _Generator:
         rng, now = self.rng, self.now
         kind = _pick_kind(rng)
         # Older than a day so that today's tracking numbers stay free for real filings.
-        created = now - timedelta(days=1 + rng.random() * 364, minutes=rng.randint(0, 600))
+        # Filed between 07:00 and 22:00 local time on one of the past 364 days (never today).
+        day = to_local(now).date() - timedelta(days=rng.randint(1, 364))
+        created = datetime(day.year, day.month, day.day, 7, tzinfo=LOCAL_TZ) + timedelta(minutes=rng.randint(0, 900))
         unit_id = None
         if kind == OrderKind.CALL:
             unit, names, title = rng.choice(CALL_TOPICS)

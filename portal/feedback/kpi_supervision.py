@@ -169,10 +169,15 @@ def supervision_report(period: Period, *, now: datetime | None = None) -> Superv
     history: dict[int, list[dict]] = defaultdict(list)
     for row in db.session.execute(history_query(period, until)).mappings():
         action = EventAction(row["action"])
-        label = "顶格推进" if action == EventAction.ESCALATE and "顶格" in (row["note"] or "") else action.label
-        history[row["assignment_id"]].append(
-            {"action": action.value, "label": label, "at": row["created_at"], "note": row["note"]}
-        )
+        note = row["note"] or ""
+        label = action.label
+        if action == EventAction.ESCALATE and "顶格" in note:
+            label = "顶格推进"
+        elif action == EventAction.REMIND and note.startswith("催签"):
+            label = "催签"
+        note = note.removeprefix(f"{label}：")
+        entry = {"action": action.value, "label": label, "at": row["created_at"], "note": note}
+        history[row["assignment_id"]].append(entry)
     departments = {
         dep_id: DepartmentSummary(
             dep_id,

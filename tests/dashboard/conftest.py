@@ -74,7 +74,9 @@ class Builder:
         lead: bool = True,
         **kw,
     ) -> Assignment:
-        state = AssignmentState.RETURNED if returned else (AssignmentState.REPLIED if replied else AssignmentState.SIGNED)
+        state = (
+            AssignmentState.RETURNED if returned else (AssignmentState.REPLIED if replied else AssignmentState.SIGNED)
+        )
         a = Assignment(
             order_id=order.id,
             department_id=department.id,

@@ -1,0 +1,26 @@
+"""The generated year of history: idempotent, marked, with rates near Guiyang's."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from portal.accounts.demo import load_accounts
+from portal.dashboard.demo import DEMO_SOURCE, ORDER_COUNT, load_history
+from portal.feedback import kpi
+from portal.feedback.kpi_periods import custom
+from portal.feedback.models import Notification, WorkOrder
+from portal.times import to_local, utcnow
+
+
+def test_demo_history_is_generated_once_and_looks_like_guiyang(db):
+    load_accounts()
+    assert "generated 3000" in load_history()
+    assert "already present" in load_history()
+    count = db.session.scalar(sa.select(sa.func.count()).where(WorkOrder.source_ref == DEMO_SOURCE))
+    assert count == ORDER_COUNT
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
+    today = to_local(utcnow()).date()
+    year = custom(today.replace(year=today.year - 1), today)
+    rates = kpi.department_kpis(year).totals.rates
+    assert 0.85 <= rates["completion"] <= 0.95
+    assert 0.75 <= rates["satisfaction"] <= 0.88
