@@ -43,7 +43,8 @@ def upgrade():
     sa.Column('title', sa.String(length=120), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_plan_battles_plan_id_plans'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_battles'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_battles')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('plan_battles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plan_battles_plan_id'), ['plan_id'], unique=False)
@@ -88,7 +89,8 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['battle_id'], ['plan_battles.id'], name=op.f('fk_plan_goals_battle_id_plan_battles'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_goals'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_goals')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('plan_goals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plan_goals_battle_id'), ['battle_id'], unique=False)
@@ -114,7 +116,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['goal_id'], ['plan_goals.id'], name=op.f('fk_plan_tasks_goal_id_plan_goals'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['lead_department_id'], ['departments.id'], name=op.f('fk_plan_tasks_lead_department_id_departments')),
     sa.ForeignKeyConstraint(['plan_id'], ['plans.id'], name=op.f('fk_plan_tasks_plan_id_plans'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_tasks'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_plan_tasks')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('plan_tasks', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_plan_tasks_due_date'), ['due_date'], unique=False)

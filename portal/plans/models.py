@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -87,6 +87,8 @@ class Battle(db.Model):
     """攻坚战: a line of attack within a plan."""
 
     __tablename__ = "plan_battles"
+    # Ids identify the same node across versions: never reuse a deleted one (SQLite would).
+    __table_args__: ClassVar[dict] = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id", ondelete="CASCADE"), index=True)
@@ -104,6 +106,8 @@ class Goal(db.Model):
     """攻坚目标: a measurable goal of a battle."""
 
     __tablename__ = "plan_goals"
+    # Ids identify the same node across versions: never reuse a deleted one (SQLite would).
+    __table_args__: ClassVar[dict] = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     battle_id: Mapped[int] = mapped_column(sa.ForeignKey("plan_battles.id", ondelete="CASCADE"), index=True)
@@ -132,6 +136,8 @@ class Task(db.Model):
     """攻坚任务: the unit of work, with a lead department, milestones and a progress percentage."""
 
     __tablename__ = "plan_tasks"
+    # Ids identify the same node across versions: never reuse a deleted one (SQLite would).
+    __table_args__: ClassVar[dict] = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Denormalised from goal → battle → plan so that the ledger filters tasks of a plan in one query.
