@@ -9,6 +9,7 @@ from datetime import UTC, datetime, time
 
 from flask import Blueprint, Response, render_template, request, send_file, url_for
 from flask_login import current_user
+from markupsafe import escape
 
 from portal.policies import services
 from portal.policies.attachments import get_attachment
@@ -53,6 +54,7 @@ def feed():
         params=params,
         updated=updated,
         entry_time=_entry_time,
+        entry_summary=_entry_summary,
         self_url=url_for("policies.feed", _external=True, **params.to_args(sort="relevance", per_page=20)),
         html_url=url_for("policies.index", _external=True, **params.to_args(sort="date", per_page=20)),
     )
@@ -63,6 +65,13 @@ def _entry_time(policy) -> str:
     day = policy.display_date
     moment = datetime.combine(day, time(0), tzinfo=UTC) if day else policy.created_at
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _entry_summary(result) -> str:
+    """The entry's HTML summary as a string; the template escapes it once more for type="html"."""
+    policy = result.policy
+    facts = " · ".join(x for x in (policy.doc_number, policy.issuer, policy.status.label) if x)
+    return f"<p>{escape(facts)}</p><p>{result.snippet_html}</p>"
 
 
 @bp.route("/export.csv")

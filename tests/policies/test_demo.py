@@ -1,0 +1,42 @@
+from collections import Counter
+
+import sqlalchemy as sa
+
+from portal.policies import demo, guiyang
+from portal.policies.models import Policy, PolicyStatus, PolicyStatusChange
+from tests.policies.conftest import search_ids
+
+
+def test_the_guiyang_review_has_the_articles_figures():
+    docs = guiyang.generate()
+    assert len(docs) == 248
+    assert Counter(d.status for d in docs) == {"in_force": 168, "expired": 31, "repealed": 49}
+    assert len({d.doc_number for d in docs}) == 248
+    assert all(d.status_on and d.reason for d in docs if d.status != "in_force")
+
+
+def test_the_generator_is_deterministic():
+    assert guiyang.generate()[:5] == guiyang.generate()[:5]
+
+
+def test_the_demo_loader_is_idempotent_and_dates_and_reasons_every_change(app, db, monkeypatch):
+    sample = guiyang.generate()[:12]
+    monkeypatch.setattr(demo, "generate", lambda: sample)
+    first = demo.load_policies()
+    count = db.session.scalar(sa.select(sa.func.count()).select_from(Policy))
+    second = demo.load_policies()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Policy)) == count
+    assert "新建 12 件" in first and "新建 0 件" in second
+    changes = db.session.scalars(
+        sa.select(PolicyStatusChange).where(
+            PolicyStatusChange.to_status.in_([PolicyStatus.EXPIRED, PolicyStatus.REPEALED])
+        )
+    ).all()
+    assert len(changes) == sum(1 for d in sample if d.status != "in_force")
+    assert all(c.effective_on and c.reason.startswith("规范性文件清理") for c in changes)
+    assert search_ids(q="鄉呼縣應")  # the articles were imported and indexed at the end of the load
+
+
+def test_the_bundled_corpus_is_used_when_the_shared_one_is_absent(monkeypatch, tmp_path):
+    monkeypatch.setattr(demo, "ROOT", tmp_path / "repo")
+    assert demo.corpus_dir() == demo.BUNDLED_CORPUS

@@ -1,0 +1,110 @@
+"""The index is written only by the outbox indexer: publish → searchable, repeal → status in the index."""
+
+import threading
+import time
+from datetime import date
+
+import sqlalchemy as sa
+
+from portal.policies import services
+from portal.search import indexer
+from portal.search.outbox import SearchOutbox
+from tests.policies.conftest import search_ids
+
+
+def _outbox(db) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox))
+
+
+def test_a_change_writes_an_outbox_row_in_its_transaction_and_the_drain_indexes_it(app, make_policy, db, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_INDEXER", "worker")  # nothing drains after commit
+    policy = make_policy("贵阳市数智督查工作实施方案")
+    assert _outbox(db) == 2  # created, published
+    assert search_ids(q="数智督查") == []
+    indexer.drain(app)
+    assert search_ids(q="数智督查") == [policy.id] and _outbox(db) == 0
+
+
+def test_a_rolled_back_change_leaves_no_outbox_row(app, make_policy, db, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_INDEXER", "worker")
+    policy = make_policy(publish=False)
+    before = _outbox(db)
+    policy.title = "不会保存的标题"
+    services._changed(policy)
+    db.session.rollback()
+    assert _outbox(db) == before
+
+
+def test_publishing_makes_a_document_searchable_and_drafts_stay_out(make_policy):
+    draft = make_policy("贵阳市融媒问政办理办法", publish=False)
+    assert search_ids(q="融媒问政") == []
+    services.transition(None, draft.id, "publish")
+    assert search_ids(q="融媒问政") == [draft.id]
+
+
+def test_repealing_updates_the_status_in_the_index(make_policy):
+    policy = make_policy("贵阳市企业开办便利化若干规定")
+    assert search_ids(q="企业开办", status="in_force") == [policy.id]
+    services.transition(None, policy.id, "repeal", date(2020, 10, 30), "与现行法律法规相冲突")
+    assert search_ids(q="企业开办", status="in_force") == []
+    assert search_ids(q="企业开办", status="repealed") == [policy.id]
+
+
+def test_rebuild_restores_a_lost_index_from_the_database(app, make_policy):
+    policy = make_policy("贵阳市公共资源交易管理办法")
+    indexer.get_provider(app).clear()
+    assert search_ids(q="公共资源交易") == []
+    assert indexer.rebuild(app) == 1
+    assert search_ids(q="公共资源交易") == [policy.id]
+
+
+def test_search_rebuild_and_status_commands(runner, make_policy):
+    make_policy("贵阳市公共资源交易管理办法")
+    assert "indexed 1 documents" in runner.invoke(args=["search", "rebuild"]).output
+    assert "1 documents · outbox: 0" in runner.invoke(args=["search", "status"]).output
+
+
+def test_the_inline_mode_drains_in_the_background_after_commit(app, make_policy, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_INDEXER", "inline")
+    policy = make_policy("贵阳市住房公积金缴存使用管理办法")
+    deadline = time.monotonic() + 10
+    while search_ids(q="住房公积金") != [policy.id] and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert search_ids(q="住房公积金") == [policy.id]
+
+
+def test_concurrent_edits_and_drains_never_raise_and_the_index_ends_current(app, make_policy, db, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_INDEXER", "inline")
+    policies = [make_policy(f"贵阳市第{i}号数字政府建设管理办法", doc_number=f"筑府发〔2020〕{i}号") for i in range(4)]
+    ids = [p.id for p in policies]
+    errors: list[BaseException] = []
+
+    def edit(policy_id: int, worker: int) -> None:
+        try:
+            with app.app_context():
+                for round_ in range(3):
+                    current = services.get_for_edit(policy_id)
+                    data = services.PolicyData(
+                        title=f"贵阳市数字政府建设管理办法（修订{worker}-{round_}）",
+                        body=current.body + f"\n第{round_ + 2}条　修订{worker}。",
+                        doc_number=current.doc_number,
+                        issuer=current.issuer,
+                        doc_type=current.doc_type,
+                        published_on=current.published_on,
+                    )
+                    services.update_policy(None, policy_id, data)
+                    indexer.drain(app, block=False)
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=edit, args=(policy_id, n)) for n, policy_id in enumerate(ids)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    indexer.drain(app)  # whatever background drains are still running, this one waits and finishes
+    assert _outbox(db) == 0
+    for n, policy_id in enumerate(ids):
+        assert search_ids(q=f'title:"修订{n}-2"') == [policy_id]
+        assert search_ids(q=f'title:"修订{n}-1"') == []  # no stale title left behind

@@ -1,0 +1,173 @@
+"""The search page, the JSON API, the Atom feed and the CSV export."""
+
+import csv
+import io
+import xml.etree.ElementTree as ET
+from datetime import date
+
+import pytest
+
+from portal.policies import services
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture
+def archive(make_policy):
+    """Three normative documents besides whatever a test imports."""
+    a = make_policy("贵阳市政务服务限时办结管理办法", doc_number="筑府发〔2019〕12号", published_on=date(2019, 5, 6))
+    b = make_policy(
+        "贵阳市人民政府关于推进数字政府建设的意见",
+        doc_type="意见",
+        doc_number="筑府发〔2020〕3号",
+        issuer="贵阳市人民政府办公厅",
+        published_on=date(2020, 2, 10),
+        body="推进数字政府建设，限时办结群众诉求。",
+    )
+    c = make_policy(
+        "贵阳市行政规范性文件管理办法",
+        doc_number="筑司通〔2016〕7号",
+        published_on=date(2016, 7, 1),
+        body="规范行政规范性文件的制定、备案审查和定期清理。",
+    )
+    services.transition(None, c.id, "repeal", date(2020, 10, 30), "规范性文件清理：与现行法律法规相冲突")
+    return {"a": a, "b": b, "c": c}
+
+
+@pytest.mark.parametrize("q", ["乡呼县应", "鄉呼縣應"])
+def test_the_search_page_finds_the_traditional_article_in_either_script(client, articles, q):
+    laiwu = articles["laiwu-township-whistle.zh-Hant.txt"]
+    html = client.get("/policies/", query_string={"q": q}).get_data(as_text=True)
+    assert "找到 1 件" in html
+    assert f'href="/policies/{laiwu.id}"' in html
+    assert "<mark>鄉呼縣應</mark>" in html  # highlighted in the original script
+
+
+@pytest.mark.parametrize("q", ["乡呼县应", "鄉呼縣應"])
+def test_the_api_finds_the_traditional_article_in_either_script(client, articles, q):
+    laiwu = articles["laiwu-township-whistle.zh-Hant.txt"]
+    body = client.get("/api/v1/policies/search", query_string={"q": q}).get_json()
+    assert body["total"] == 1
+    hit = body["results"][0]
+    assert hit["id"] == laiwu.id and hit["title"] == laiwu.title and hit["status"] == "in_force"
+    assert hit["url"].endswith(f"/policies/{laiwu.id}") and "<mark>" in hit["snippet"]
+    assert set(hit) >= {"id", "title", "doc_number", "issuer", "published_on", "status", "url", "snippet"}
+
+
+@pytest.mark.parametrize("q", ["筑府发〔2019〕12号", "筑府发[2019]12号", "筑府发(2019)12号", "文号:筑府发（2019）12号"])
+def test_document_numbers_match_in_every_bracket_style(client, archive, q):
+    body = client.get("/api/v1/policies/search", query_string={"q": q}).get_json()
+    assert [r["id"] for r in body["results"]] == [archive["a"].id]
+
+
+def test_facets_count_by_type_status_issuer_and_year(client, archive):
+    facets = client.get("/api/v1/policies/search", query_string={"q": "限时办结"}).get_json()["facets"]
+    assert {f["value"]: f["count"] for f in facets["doc_type"]} == {"办法": 1, "意见": 1}
+    assert {f["value"]: f["count"] for f in facets["year"]} == {"2019": 1, "2020": 1}
+    assert {f["label"] for f in facets["status"]} == {"现行有效"}
+
+
+def test_filters_narrow_results_and_keep_other_facets(client, archive):
+    body = client.get("/api/v1/policies/search", query_string={"status": "repealed"}).get_json()
+    assert [r["id"] for r in body["results"]] == [archive["c"].id]
+    statuses = {f["value"]: f["count"] for f in body["facets"]["status"]}
+    assert statuses == {"in_force": 2, "repealed": 1}  # a facet's own filter does not narrow its counts
+    by_issuer = client.get("/api/v1/policies/search", query_string={"issuer": "贵阳市人民政府办公厅"}).get_json()
+    assert [r["id"] for r in by_issuer["results"]] == [archive["b"].id]
+    by_type_year = client.get("/api/v1/policies/search", query_string={"type": "办法", "year": 2019}).get_json()
+    assert [r["id"] for r in by_type_year["results"]] == [archive["a"].id]
+
+
+def test_date_range_and_date_sort(client, archive):
+    ranged = client.get("/api/v1/policies/search", query_string={"from": "2019-01-01", "to": "2019-12-31"})
+    assert [r["id"] for r in ranged.get_json()["results"]] == [archive["a"].id]
+    newest = client.get("/api/v1/policies/search", query_string={"sort": "date"}).get_json()
+    assert [r["id"] for r in newest["results"]] == [archive["b"].id, archive["a"].id, archive["c"].id]
+
+
+def test_pagination_through_the_api(client, archive):
+    first = client.get("/api/v1/policies/search", query_string={"sort": "date", "per_page": 2}).get_json()
+    second = client.get("/api/v1/policies/search", query_string={"sort": "date", "per_page": 2, "page": 2}).get_json()
+    assert first["total"] == 3 and first["pages"] == 2
+    assert [r["id"] for r in first["results"] + second["results"]] == [archive[k].id for k in "bac"]
+
+
+def test_the_page_shows_facets_as_links_that_keep_the_query(client, archive):
+    html = client.get("/policies/", query_string={"q": "限时办结"}).get_data(as_text=True)
+    assert "/policies/?q=%E9%99%90%E6%97%B6%E5%8A%9E%E7%BB%93&amp;type=%E6%84%8F%E8%A7%81" in html  # 文种=意见
+    assert "找到 2 件" in html
+
+
+def test_a_search_without_results_explains_what_to_try(client, archive):
+    html = client.get("/policies/", query_string={"q": "不存在的词语组合", "status": "repealed"}).get_data(as_text=True)
+    assert "没有找到符合条件的文件" in html and "去掉所有筛选条件" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"status": "有效"}, "效力状态应为"),
+        ({"year": "二〇二〇"}, "年份应为整数"),
+        ({"year": "1800"}, "年份应在"),
+        ({"sort": "popular"}, "排序方式"),
+        ({"from": "2020-13-01"}, "起始日期格式"),
+        ({"from": "2021-01-01", "to": "2020-01-01"}, "起始日期不能晚于截止日期"),
+        ({"per_page": "1000"}, "每页条数"),
+        ({"page": "0"}, "页码"),
+        ({"q": "字" * 201}, "检索词过长"),
+    ],
+)
+def test_bad_parameters_get_a_400_with_a_chinese_message(client, params, message):
+    response = client.get("/api/v1/policies/search", query_string=params)
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]["message"]
+    page = client.get("/policies/", query_string=params)
+    assert page.status_code == 400 and message in page.get_data(as_text=True)
+
+
+def test_odd_query_syntax_never_fails(client, archive):
+    for q in ['"', "((", "OR", "-", "title:", "文号:", 'a "b', "<script>"]:
+        assert client.get("/api/v1/policies/search", query_string={"q": q}).status_code == 200, q
+
+
+def test_the_atom_feed_lists_a_search_newest_first(client, archive):
+    response = client.get("/policies/feed.atom", query_string={"q": "限时办结"})
+    assert response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.data)
+    titles = [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")]
+    assert titles == [archive["b"].title, archive["a"].title]
+    assert feed.find(f"{ATOM}entry/{ATOM}link").get("href").endswith(f"/policies/{archive['b'].id}")
+
+
+def test_the_csv_export_holds_the_result_list(client, archive):
+    response = client.get("/policies/export.csv", query_string={"q": "管理办法", "sort": "date"})
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["编号", "标题", "文号"]
+    assert [row[2] for row in rows[1:]] == ["筑府发〔2019〕12号", "筑司通〔2016〕7号"]
+    assert rows[2][7] == "废止" and rows[2][8] == "2020-10-30"
+
+
+def test_the_document_api_returns_status_history_and_citation(client, archive):
+    body = client.get(f"/api/v1/policies/{archive['c'].id}").get_json()
+    assert body["status_changes"][-1] == {
+        "from": "in_force",
+        "to": "repealed",
+        "effective_on": "2020-10-30",
+        "reason": "规范性文件清理：与现行法律法规相冲突",
+    }
+    assert body["citation"].startswith(
+        "《贵阳市行政规范性文件管理办法》（筑司通〔2016〕7号），贵阳市人民政府，2016年7月1日。"
+    )
+
+
+def test_the_document_page_offers_the_citation_with_a_copy_button(client, archive):
+    html = client.get(f"/policies/{archive['a'].id}").get_data(as_text=True)
+    assert "《贵阳市政务服务限时办结管理办法》（筑府发〔2019〕12号），贵阳市人民政府，2019年5月6日。" in html
+    assert 'data-copy="#citation-text"' in html and "policies-detail.js" in html
+
+
+def test_the_home_page_has_a_policy_search_box_and_latest_documents(client, archive):
+    html = client.get("/").get_data(as_text=True)
+    assert 'id="home-policy-q"' in html and archive["b"].title in html

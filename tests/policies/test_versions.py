@@ -1,0 +1,77 @@
+from datetime import date
+
+import pytest
+
+from portal.errors import Invalid
+from portal.policies import services
+from portal.policies.models import BodyFormat
+from portal.policies.text import diff_lines
+
+
+def _data(policy, **changes):
+    values = dict(
+        title=policy.title,
+        body=policy.body,
+        body_format=policy.body_format,
+        doc_number=policy.doc_number,
+        issuer=policy.issuer,
+        doc_type=policy.doc_type,
+        written_on=policy.written_on,
+        published_on=policy.published_on,
+        topics=list(policy.topics),
+    )
+    values.update(changes)
+    return services.PolicyData(**values)
+
+
+def test_every_edit_makes_a_new_version_with_what_changed(make_policy, editor):
+    policy = make_policy()
+    services.update_policy(editor, policy.id, _data(policy, title="贵阳市政务服务一网通办管理办法（修订）"))
+    assert [v.number for v in policy.versions] == [1, 2, 3]
+    assert policy.versions[-1].summary == "修改标题"
+    assert policy.versions[-1].actor_id == editor.id
+    assert policy.versions[1].title == "贵阳市政务服务“一网通办”管理办法"  # the old snapshot is kept
+
+
+def test_an_edit_without_changes_is_refused(make_policy, editor):
+    policy = make_policy()
+    with pytest.raises(Invalid, match="没有检测到任何修改"):
+        services.update_policy(editor, policy.id, _data(policy))
+
+
+def test_html_bodies_are_sanitised_and_searchable_as_text(make_policy):
+    policy = make_policy(
+        body='<p onclick="x()">第一条　限时办结。</p><script>alert(1)</script><p><a href="javascript:x">链接</a></p>',
+        body_format=BodyFormat.HTML,
+    )
+    assert "<script" not in policy.body and "onclick" not in policy.body and "javascript:" not in policy.body
+    assert policy.body_text.splitlines()[0] == "第一条　限时办结。"
+
+
+def test_diff_marks_changed_characters_and_escapes_html():
+    lines = diff_lines("第一条　按月调度。\n第二条　<b>不变</b>", "第一条　按周调度。\n第二条　<b>不变</b>")
+    removed = next(str(line.html) for line in lines if line.kind == "del")
+    added = next(str(line.html) for line in lines if line.kind == "ins")
+    assert "<del>月</del>" in removed and "<ins>周</ins>" in added
+    assert any("&lt;b&gt;不变&lt;/b&gt;" in str(line.html) for line in lines if line.kind == "same")
+
+
+def test_version_page_shows_field_changes_and_body_diff(make_policy, editor, client):
+    policy = make_policy()
+    new_body = policy.body.replace("限时办结", "即时办结")
+    services.update_policy(editor, policy.id, _data(policy, body=new_body, published_on=date(2020, 3, 5)), "勘误")
+    html = client.get(f"/policies/{policy.id}/versions/3").get_data(as_text=True)
+    assert "<del>限</del>时办结" in html and "<ins>即</ins>时办结" in html
+    assert "发布日期" in html and "2020-03-05" in html
+    assert "勘误" in html
+
+
+def test_document_page_lists_the_version_history(make_policy, client):
+    policy = make_policy()
+    html = client.get(f"/policies/{policy.id}").get_data(as_text=True)
+    assert "第 2 版" in html and "第 1 版" in html and "创建草稿" in html
+
+
+def test_unknown_version_is_404(make_policy, client):
+    policy = make_policy()
+    assert client.get(f"/policies/{policy.id}/versions/99").status_code == 404
