@@ -368,6 +368,10 @@ def _closed_defense(plan_id: int | None) -> Hearing:
     return hearing
 
 
+def _agenda(start, items: list[tuple[int, str]]) -> str:
+    return "\n".join(f"{to_local(start + timedelta(minutes=m)):%H:%M} {text}" for m, text in items)
+
+
 def _live_hearing(plan_id: int | None) -> Hearing:
     start = utcnow() - timedelta(minutes=40)
     hearing = services.create_hearing(
@@ -382,7 +386,15 @@ def _live_hearing(plan_id: int | None) -> Hearing:
             ends_at=start + timedelta(hours=2),
             livestream_url="https://live.example.gov.cn/hearings/approval",
             allow_anonymous=True,
-            agenda="14:00 答辩开始\n14:10 市行政审批局介绍攻坚任务\n14:30 现场与网络提问\n15:50 答辩结束",
+            agenda=_agenda(
+                start,
+                [
+                    (0, "答辩开始，主持人介绍答辩团"),
+                    (10, "市行政审批局介绍攻坚任务"),
+                    (30, "现场与网络提问"),
+                    (110, "答辩结束"),
+                ],
+            ),
             panel=_panel()[:3],
             raisers=RAISERS[2:],
         ),

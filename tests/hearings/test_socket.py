@@ -1,0 +1,205 @@
+"""The live queue over real Socket.IO connections to the gevent server (python-socketio clients)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+
+import pytest
+import socketio
+
+from tests.hearings.live_support import (
+    Mirror,
+    db_state,
+    log_in,
+    make_hearing,
+    make_users,
+    wait_for,
+)
+
+
+def logged_in_mirror(live_server, hearing_id, username):
+    return Mirror(live_server.url, hearing_id, log_in(live_server.url, username)).connect()
+
+
+def test_a_question_asked_by_one_client_reaches_every_other_client(live_server):
+    hearing_id = make_hearing(live_server)
+    (asker_name,) = make_users(live_server, 1)
+    watchers = [Mirror(live_server.url, hearing_id).connect() for _ in range(3)]
+    asker = logged_in_mirror(live_server, hearing_id, asker_name)
+    try:
+        ack = asker.call(
+            "ask", {"hearing_id": hearing_id, "text": "政务服务APP能否实时查看办理进度？", "client_id": "a1"}
+        )
+        assert ack["ok"] and ack["public"], ack
+        qid = ack["question"]["id"]
+        for watcher in watchers:
+            assert wait_for(lambda w=watcher: qid in w.questions, 5)
+            assert watcher.questions[qid]["text"] == "政务服务APP能否实时查看办理进度？"
+    finally:
+        for client in [*watchers, asker]:
+            client.disconnect()
+
+
+def test_a_pending_question_is_public_only_after_a_moderator_approves_it(live_server):
+    hearing_id = make_hearing(live_server, premoderation=True)
+    (asker_name,) = make_users(live_server, 1)
+    watcher = Mirror(live_server.url, hearing_id).connect()
+    asker = logged_in_mirror(live_server, hearing_id, asker_name)
+    try:
+        ack = asker.call("ask", {"hearing_id": hearing_id, "text": "审批时限还能再压缩吗？", "client_id": "p1"})
+        qid = ack["question"]["id"]
+        assert ack["ok"] and not ack["public"]
+        assert wait_for(lambda: any(d["question"]["id"] == qid for d in watcher.received("question")), 5)
+        assert qid not in watcher.questions
+        assert watcher.received("question")[-1]["counts"]["received"] == 1
+        assert asker.received("mine")[-1]["question"]["state"] == "pending"
+    finally:
+        for client in (watcher, asker):
+            client.disconnect()
+
+
+def test_fifty_concurrent_voters_end_with_exact_counts_everywhere(live_server):
+    hearing_id = make_hearing(live_server)
+    names = make_users(live_server, 50)
+    cookies = [log_in(live_server.url, name) for name in names]
+    asker = Mirror(live_server.url, hearing_id, cookies[0]).connect()
+    qid = asker.call("ask", {"hearing_id": hearing_id, "text": "五十人同时投票的问题", "client_id": "v"})["question"][
+        "id"
+    ]
+    clients = [asker] + [Mirror(live_server.url, hearing_id, c).connect() for c in cookies[1:]]
+    try:
+        start = threading.Barrier(len(clients))
+        acks = []
+
+        def vote(client):
+            start.wait()
+            acks.append(client.call("vote", {"question_id": qid, "client_id": uuid.uuid4().hex}))
+
+        threads = [threading.Thread(target=vote, args=(c,)) for c in clients]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert all(a["ok"] for a in acks)
+        assert db_state(live_server, hearing_id) == {qid: 50}
+        for client in clients:
+            assert wait_for(lambda c=client: c.votes().get(qid) == 50, 5), client.votes()
+    finally:
+        for client in clients:
+            client.disconnect()
+
+
+def test_a_client_that_missed_events_resyncs_and_matches_the_server(live_server):
+    hearing_id = make_hearing(live_server)
+    names = make_users(live_server, 3)
+    cookies = [log_in(live_server.url, n) for n in names]
+    actor = Mirror(live_server.url, hearing_id, cookies[0]).connect()
+    dropped = Mirror(live_server.url, hearing_id, cookies[1]).connect()
+    voter = Mirror(live_server.url, hearing_id, cookies[2]).connect()
+    try:
+        first = actor.call("ask", {"hearing_id": hearing_id, "text": "断线前提出的问题", "client_id": "r1"})
+        assert wait_for(lambda: first["question"]["id"] in dropped.questions, 5)
+        dropped.disconnect()  # activity continues while it is away
+        second = actor.call("ask", {"hearing_id": hearing_id, "text": "断线期间提出的问题", "client_id": "r2"})
+        for qid in (first["question"]["id"], second["question"]["id"]):
+            assert voter.call("vote", {"question_id": qid, "client_id": f"x{qid}"})["ok"]
+        assert wait_for(lambda: voter.votes() == db_state(live_server, hearing_id), 5)
+
+        back = Mirror(live_server.url, hearing_id, cookies[1]).connect()  # reconnect: join returns a snapshot
+        assert back.votes() == db_state(live_server, hearing_id)
+        # and a client that merely sees a gap in seq resyncs by itself
+        voter.seq -= 2
+        actor.call("ask", {"hearing_id": hearing_id, "text": "重新同步之后的问题", "client_id": "r3"})
+        assert wait_for(lambda: voter.syncs >= 1 and voter.votes() == db_state(live_server, hearing_id), 5)
+        back.disconnect()
+    finally:
+        for client in (actor, voter):
+            client.disconnect()
+
+
+def test_retrying_ask_and_vote_with_the_same_client_id_never_duplicates(live_server):
+    hearing_id = make_hearing(live_server)
+    (name,) = make_users(live_server, 1)
+    client = logged_in_mirror(live_server, hearing_id, name)
+    try:
+        payload = {"hearing_id": hearing_id, "text": "重试不会重复提交的问题", "client_id": "same-id"}
+        first, again = client.call("ask", payload), client.call("ask", payload)
+        assert first["created"] and not again["created"]
+        assert first["question"]["id"] == again["question"]["id"]
+        qid = first["question"]["id"]
+        for _ in range(3):
+            assert client.call("vote", {"question_id": qid, "client_id": "vote-1"})["ok"]
+        assert db_state(live_server, hearing_id) == {qid: 1}
+    finally:
+        client.disconnect()
+
+
+def test_unauthenticated_clients_may_watch_but_not_ask_or_vote(live_server):
+    hearing_id = make_hearing(live_server)
+    client = Mirror(live_server.url, hearing_id).connect()
+    try:
+        ack = client.call("ask", {"hearing_id": hearing_id, "text": "未登录用户的问题", "client_id": "anon"})
+        assert ack == {"ok": False, "error": {"code": "unauthorized", "message": "请先登录"}}
+        assert client.call("vote", {"question_id": 1, "client_id": "v"})["error"]["code"] == "unauthorized"
+        assert db_state(live_server, hearing_id) == {}
+    finally:
+        client.disconnect()
+
+
+def test_citizens_cannot_moderate_over_the_socket(live_server):
+    hearing_id = make_hearing(live_server, premoderation=True)
+    (name,) = make_users(live_server, 1)
+    client = logged_in_mirror(live_server, hearing_id, name)
+    try:
+        qid = client.call("ask", {"hearing_id": hearing_id, "text": "我自己批准自己的问题", "client_id": "m"})[
+            "question"
+        ]["id"]
+        ack = client.call("moderate", {"question_id": qid, "action": "approve"})
+        assert ack["error"]["code"] == "forbidden"
+    finally:
+        client.disconnect()
+
+
+def test_malformed_events_get_a_clear_error_ack(live_server):
+    client = Mirror(live_server.url, 0)
+    client.sio.connect(live_server.url, namespaces=["/hearings"], transports=["websocket"], wait_timeout=10)
+    try:
+        assert client.call("join", {"hearing_id": "abc"})["error"]["code"] == "invalid"
+        assert client.call("join", {"hearing_id": 999999})["error"]["code"] == "not_found"
+        assert client.sio.call("sync", "not a dict", namespace="/hearings", timeout=5)["ok"] is False
+    finally:
+        client.disconnect()
+
+
+def test_cross_origin_socket_connections_are_refused(live_server):
+    client = Mirror(live_server.url, 1)
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        client.connect(origin="https://evil.example")
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL: two workers share Redis")
+def test_a_question_asked_on_one_worker_reaches_clients_of_another(live_server, tmp_path):
+    from tests.support import live
+
+    channel = f"portal-test-{uuid.uuid4().hex[:8]}"
+    env = dict(live_server.env, REDIS_URL=os.environ["REDIS_URL"], SOCKETIO_CHANNEL=channel)
+    a = live.start_server(env, tmp_path / "a.log")
+    b = live.start_server(env, tmp_path / "b.log")
+    hearing_id = make_hearing(live_server)
+    (name,) = make_users(live_server, 1)
+    try:
+        watcher = Mirror(a.url, hearing_id).connect()
+        asker = Mirror(b.url, hearing_id, log_in(b.url, name)).connect()
+        qid = asker.call("ask", {"hearing_id": hearing_id, "text": "跨进程广播的问题", "client_id": "w"})["question"][
+            "id"
+        ]
+        assert wait_for(lambda: qid in watcher.questions, 5), a.log()[-2000:]
+        assert asker.call("vote", {"question_id": qid, "client_id": "wv"})["ok"]
+        assert wait_for(lambda: watcher.votes().get(qid) == 1, 5)
+        watcher.disconnect()
+        asker.disconnect()
+    finally:
+        a.stop()
+        b.stop()
