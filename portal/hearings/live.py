@@ -213,4 +213,6 @@ def rate_limit_storage():
     """flask-limiter's storage strategy (memory or Redis), shared with the HTTP limits."""
     from portal.extensions import limiter
 
-    return limiter.limiter if current_app.config.get("RATELIMIT_ENABLED", True) else None
+    if not current_app.config.get("RATELIMIT_ENABLED", True) or getattr(limiter, "_storage", None) is None:
+        return None
+    return limiter.limiter

@@ -49,7 +49,7 @@ class HearingFactory:
             QuestionState.HIDDEN: ["approve", "hide"],
         }[state]
         for action in path:
-            questions.moderate(moderator, q.id, action, reason="与主题无关")
+            questions.moderate(moderator, q.id, action, reason="与主题无关", summary="已答复")
         return q
 
 
