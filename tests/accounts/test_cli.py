@@ -82,3 +82,18 @@ def test_demo_load_is_idempotent_and_builds_the_article_tree(runner, db):
         user = services.find_user(role.value)
         assert user is not None and user.has_role(role), role
         assert services.authenticate(role.value, "demo1234") is not None
+
+
+def test_demo_load_once_runs_again_only_when_loaders_change(runner, db, monkeypatch):
+    from portal import demo
+
+    calls = []
+    monkeypatch.setattr(demo, "_LOADERS", [(0, "tests.a", lambda: calls.append("a") or "a: ok")])
+    demo._marker().unlink(missing_ok=True)
+    assert "a: ok" in runner.invoke(args=["demo", "load", "--once"]).output
+    assert "already loaded" in runner.invoke(args=["demo", "load", "--once"]).output
+    monkeypatch.setattr(demo, "_LOADERS", [*demo._LOADERS, (1, "tests.b", lambda: calls.append("b") or "b: ok")])
+    third = runner.invoke(args=["demo", "load", "--once"])
+    assert "b: ok" in third.output
+    assert calls == ["a", "a", "b"]
+    demo._marker().unlink(missing_ok=True)
