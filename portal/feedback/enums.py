@@ -8,7 +8,7 @@ import enum
 class _Labelled(enum.StrEnum):
     @property
     def label(self) -> str:
-        return LABELS[self]
+        return LABELS[(type(self), self.value)]
 
 
 class OrderKind(_Labelled):
@@ -91,55 +91,58 @@ class EventAction(_Labelled):
     ATTACH = "attach"
 
 
-LABELS: dict[enum.Enum, str] = {
-    OrderKind.CONSULTATION: "咨询",
-    OrderKind.HELP: "求助",
-    OrderKind.COMPLAINT: "投诉",
-    OrderKind.SUGGESTION: "建议",
-    OrderKind.CALL: "呼叫",
-    Channel.WEB: "网上提交",
-    Channel.PHONE: "热线电话",
-    Channel.HEARING: "公开答辩",
-    OrderState.SUBMITTED: "已受理",
-    OrderState.DISPATCHED: "已派单",
-    OrderState.SIGNED: "已签收",
-    OrderState.IN_PROGRESS: "办理中",
-    OrderState.REPLIED: "已回复",
-    OrderState.CLOSED: "已办结",
-    OrderState.RETURNED: "已退单",
-    AssignmentState.DISPATCHED: "待签收",
-    AssignmentState.SIGNED: "已签收",
-    AssignmentState.IN_PROGRESS: "办理中",
-    AssignmentState.REPLIED: "已回复",
-    AssignmentState.CLOSED: "已办结",
-    AssignmentState.RETURNED: "已退单",
-    AssignmentRole.LEAD: "主办",
-    AssignmentRole.ASSIST: "协办",
-    ExtensionState.PENDING: "待审核",
-    ExtensionState.APPROVED: "已同意",
-    ExtensionState.REFUSED: "未同意",
-    Satisfaction.SATISFIED: "满意",
-    Satisfaction.BASIC: "基本满意",
-    Satisfaction.UNSATISFIED: "不满意",
-    EventAction.SUBMIT: "提交诉求",
-    EventAction.DISPATCH: "派单",
-    EventAction.SIGN: "签收",
-    EventAction.RETURN: "退单",
-    EventAction.START: "开始办理",
-    EventAction.PROGRESS: "办理进展",
-    EventAction.REPLY: "答复",
-    EventAction.CLOSE: "办结",
-    EventAction.REQUEST_EXTENSION: "申请延期",
-    EventAction.APPROVE_EXTENSION: "同意延期",
-    EventAction.REFUSE_EXTENSION: "不同意延期",
-    EventAction.RATE: "评价",
-    EventAction.REOPEN: "发回重办",
-    EventAction.REMIND: "催办",
-    EventAction.OVERDUE: "逾期",
-    EventAction.ESCALATE: "督办",
-    EventAction.ATTACH: "上传附件",
-}
+# Keyed by (class, value): members of different enums share values ("dispatched") and StrEnum members
+# equal to the same string would collide as plain keys.
+_LABEL_PAIRS: list[tuple[enum.Enum, str]] = [
+    (OrderKind.CONSULTATION, "咨询"),
+    (OrderKind.HELP, "求助"),
+    (OrderKind.COMPLAINT, "投诉"),
+    (OrderKind.SUGGESTION, "建议"),
+    (OrderKind.CALL, "呼叫"),
+    (Channel.WEB, "网上提交"),
+    (Channel.PHONE, "热线电话"),
+    (Channel.HEARING, "公开答辩"),
+    (OrderState.SUBMITTED, "已受理"),
+    (OrderState.DISPATCHED, "已派单"),
+    (OrderState.SIGNED, "已签收"),
+    (OrderState.IN_PROGRESS, "办理中"),
+    (OrderState.REPLIED, "已回复"),
+    (OrderState.CLOSED, "已办结"),
+    (OrderState.RETURNED, "已退单"),
+    (AssignmentState.DISPATCHED, "待签收"),
+    (AssignmentState.SIGNED, "已签收"),
+    (AssignmentState.IN_PROGRESS, "办理中"),
+    (AssignmentState.REPLIED, "已回复"),
+    (AssignmentState.CLOSED, "已办结"),
+    (AssignmentState.RETURNED, "已退单"),
+    (AssignmentRole.LEAD, "主办"),
+    (AssignmentRole.ASSIST, "协办"),
+    (ExtensionState.PENDING, "待审核"),
+    (ExtensionState.APPROVED, "已同意"),
+    (ExtensionState.REFUSED, "未同意"),
+    (Satisfaction.SATISFIED, "满意"),
+    (Satisfaction.BASIC, "基本满意"),
+    (Satisfaction.UNSATISFIED, "不满意"),
+    (EventAction.SUBMIT, "提交诉求"),
+    (EventAction.DISPATCH, "派单"),
+    (EventAction.SIGN, "签收"),
+    (EventAction.RETURN, "退单"),
+    (EventAction.START, "开始办理"),
+    (EventAction.PROGRESS, "办理进展"),
+    (EventAction.REPLY, "答复"),
+    (EventAction.CLOSE, "办结"),
+    (EventAction.REQUEST_EXTENSION, "申请延期"),
+    (EventAction.APPROVE_EXTENSION, "同意延期"),
+    (EventAction.REFUSE_EXTENSION, "不同意延期"),
+    (EventAction.RATE, "评价"),
+    (EventAction.REOPEN, "发回重办"),
+    (EventAction.REMIND, "催办"),
+    (EventAction.OVERDUE, "逾期"),
+    (EventAction.ESCALATE, "督办"),
+    (EventAction.ATTACH, "上传附件"),
+]
 
+LABELS: dict[tuple[type, str], str] = {(type(member), member.value): text for member, text in _LABEL_PAIRS}
 # Categories offered on the form; the responsibility list maps them to departments.
 CATEGORIES = (
     "城市管理",

@@ -160,7 +160,9 @@ def _submit_note(order: WorkOrder) -> str:
         return "热线来电，话务员代为登记"
     if order.kind == OrderKind.CALL and order.filing_unit is not None:
         return f"{order.filing_unit.short_name}发起呼叫"
-    return f"通过{order.channel.label}提交{order.kind.label}"
+    if order.channel == Channel.HEARING:
+        return "公开答辩承诺事项转办"
+    return f"网上提交{order.kind.label}"
 
 
 def find_order(tracking_no: str) -> WorkOrder | None:

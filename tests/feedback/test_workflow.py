@@ -281,3 +281,8 @@ def test_derived_order_state_follows_the_assignments():
     assert derive_order_state([A.REPLIED, A.SIGNED], False) == OrderState.IN_PROGRESS
     assert derive_order_state([A.SIGNED, A.DISPATCHED], False) == OrderState.DISPATCHED
     assert derive_order_state([], True) == OrderState.RETURNED
+
+
+def test_states_of_orders_and_assignments_keep_their_own_labels():
+    assert OrderState.DISPATCHED.label == "已派单"
+    assert AssignmentState.DISPATCHED.label == "待签收"
