@@ -1,0 +1,72 @@
+"""The live queue in Chromium: a citizen asks, a moderator approves, the projector shows it, no reloads."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import expect
+
+from tests.hearings.live_support import live_db, make_hearing
+from tests.support.browser import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def projector_path(live_server, hearing_id: int) -> str:
+    from portal.hearings.models import Hearing
+
+    with live_db(live_server) as db:
+        token = db.session.scalar(sa.select(Hearing.projector_token).where(Hearing.id == hearing_id))
+    return f"/hearings/{hearing_id}/projector/{token}"
+
+
+def test_a_question_asked_and_approved_appears_on_the_projector_without_reload(live_server, new_page):
+    hearing_id = make_hearing(live_server, premoderation=True)
+    projector = new_page(1920, 1080)
+    projector.goto(projector_path(live_server, hearing_id))
+    expect(projector.get_by_text("等待观众提问")).to_be_visible()
+
+    citizen = new_page(390, 844)
+    log_in(citizen, "citizen")
+    citizen.goto(f"/hearings/{hearing_id}")
+    expect(citizen.get_by_text("实时连接正常")).to_be_visible()
+    citizen.get_by_label("您的问题").fill("政务服务大厅能否提供周末预约服务？")
+    citizen.get_by_role("button", name="提交问题").click()
+    expect(citizen.get_by_text("问题已提交，审核通过后公开。")).to_be_visible()
+    expect(citizen.locator("#mine")).to_contain_text("待审核")
+
+    moderator = new_page()
+    log_in(moderator, "moderator")
+    moderator.goto(f"/hearings/{hearing_id}/moderate")
+    pending = moderator.get_by_test_id("pending-list").locator("li", has_text="周末预约服务")
+    pending.get_by_role("button", name="通过").click()
+    expect(moderator.get_by_test_id("pending-list").locator("li")).to_have_count(0)
+
+    expect(projector.get_by_test_id("projector-queue")).to_contain_text("政务服务大厅能否提供周末预约服务？")
+    expect(projector.locator('[data-count="public"]')).to_have_text("1")
+    expect(citizen.locator("#mine")).to_contain_text("已公开")
+    expect(citizen.get_by_test_id("question")).to_contain_text("周末预约服务")
+
+
+def test_asking_works_with_the_keyboard_alone(live_server, new_page):
+    hearing_id = make_hearing(live_server, premoderation=False)
+    page = new_page()
+    log_in(page, "entrepreneur")
+    page.goto(f"/hearings/{hearing_id}")
+    expect(page.get_by_text("实时连接正常")).to_be_visible()
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "text":
+            break
+    assert page.evaluate("document.activeElement.id") == "text", "the question box is reachable with Tab"
+    page.keyboard.type("一业一证改革后许可证能否一次续期？")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "提交问题"
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("问题已公开，感谢参与。")).to_be_visible()
+    expect(page.get_by_test_id("question").first).to_contain_text("一业一证改革后许可证能否一次续期？")
+    vote = page.get_by_test_id("question").first.get_by_role("button")
+    vote.focus()
+    page.keyboard.press("Enter")
+    expect(vote).to_have_attribute("aria-pressed", "true")
+    expect(vote).to_contain_text("1")
