@@ -152,5 +152,6 @@ def _import_one(path: Path, entry: dict[str, Any], key: str, actor: User | None,
     policy = services.create_policy(actor, data, source_key=key)
     if publish:
         # Only the year known (news articles): the archive's own publication date is the status date.
-        services.transition(actor, policy.id, "publish", published_on or written_on, date_unknown=True)
+        known = published_on or written_on
+        services.transition(actor, policy.id, "publish", known, date_unknown=known is None)
     return policy

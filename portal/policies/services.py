@@ -219,7 +219,7 @@ def transition(
         policy.published_on = effective_on
     previous = policy.status
     policy.status = step.target
-    policy.status_on = effective_on
+    policy.status_on = None if date_unknown else effective_on
     policy.version += 1
     summary = f"{step.label}：{reason}" if reason else step.label
     _snapshot(policy, actor, summary)

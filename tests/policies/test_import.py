@@ -21,7 +21,8 @@ def test_import_keeps_unknown_dates_unknown_and_known_ones(ctx, corpus):
     guiyang = by_title["优化政府治理机制 提升为民服务效能"]
     laiwu = next(p for p in report.policies if "萊蕪" in p.title)
     assert guiyang.published_on.isoformat() == "2020-12-14"
-    assert laiwu.published_on is None and laiwu.year is None
+    assert laiwu.published_on is None and laiwu.year is None and laiwu.status_on is None
+    assert guiyang.status_on == guiyang.published_on
 
 
 def test_bad_files_are_reported_by_name_and_skipped_while_good_ones_import(db, corpus):

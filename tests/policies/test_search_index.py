@@ -108,3 +108,16 @@ def test_concurrent_edits_and_drains_never_raise_and_the_index_ends_current(app,
     for n, policy_id in enumerate(ids):
         assert search_ids(q=f'title:"修订{n}-2"') == [policy_id]
         assert search_ids(q=f'title:"修订{n}-1"') == []  # no stale title left behind
+
+
+def test_a_writer_held_by_another_process_delays_the_drain_instead_of_failing_the_edit(app, make_policy):
+    from whoosh import index
+
+    foreign = index.open_dir(indexer.index_dir(app)).writer()  # a separate lock holder, like `flask search worker`
+    timer = threading.Timer(0.5, foreign.cancel)
+    timer.start()
+    try:
+        policy = make_policy("贵阳市工程建设项目审批制度改革实施方案")  # the drain after commit waits for the lock
+    finally:
+        timer.join()
+    assert search_ids(q="工程建设项目") == [policy.id]
