@@ -23,9 +23,9 @@ def only_managers():
     require(current_user, "plans.manage")
 
 
-def _department_choices(blank: str | None) -> list[tuple[str, str]]:
+def _department_choices(blank: str | None, indent: bool = True) -> list[tuple[str, str]]:
     head = [("", blank)] if blank is not None else []
-    return head + [(str(d.id), "　" * depth + d.name) for d, depth in accounts.department_tree()]
+    return head + [(str(d.id), ("　" * depth if indent else "") + d.name) for d, depth in accounts.department_tree()]
 
 
 def _failed(form, error: DomainError) -> None:
@@ -203,7 +203,7 @@ def _task_form(plan, task: Task | None) -> TaskForm:
         (str(g.id), f"{b.title} › {g.title}") for b in plan.battles for g in b.goals
     ]
     form.lead_department_id.choices = _department_choices("（请选择）")
-    form.participating_department_ids.choices = _department_choices(None)
+    form.participating_department_ids.choices = _department_choices(None, indent=False)
     if request.method == "GET":
         if task is not None:
             form.goal_id.data = str(task.goal_id)

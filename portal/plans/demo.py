@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, time
 import sqlalchemy as sa
 
 from portal.accounts import services as accounts
-from portal.accounts.models import Department, DepartmentPosition, Role
+from portal.accounts.models import Department, DepartmentPosition, Role, User, UserRole
 from portal.demo import demo_loader
 from portal.extensions import db
 from portal.plans import demo_data as data
 from portal.plans import editing, services
-from portal.plans.models import Milestone, Plan, PlanState, PlanVersion, Task, TaskStatus
+from portal.plans.models import Milestone, Plan, PlanState, PlanVersion, Task, TaskStatus, TaskUpdate
 from portal.plans.progress import local_today
 from portal.plans.versions import snapshot
 from portal.times import LOCAL_TZ
@@ -168,8 +168,48 @@ def _publish(plan: Plan, tasks: dict[str, Task]) -> None:
     db.session.commit()
 
 
+def _officials_by_department() -> dict[int, int]:
+    rows = db.session.execute(
+        sa.select(User.department_id, User.id)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.OFFICIAL, User.department_id.is_not(None))
+        .order_by(User.id)
+    )
+    found: dict[int, int] = {}
+    for department_id, user_id in rows:
+        found.setdefault(department_id, user_id)
+    return found
+
+
+def _ledger_entry(task: Task, actor_id: int | None, today: date) -> TaskUpdate:
+    """The 调度 record behind a task's demo progress: its completion, or the latest quarterly dispatch."""
+    done = [m for m in task.milestones if m.done]
+    pending = [m for m in task.milestones if not m.done]
+    if task.status == TaskStatus.DONE:
+        day = task.completed_on or task.due_date
+        note = "经攻势指挥部办公室验收，任务完成，予以销号。"
+    else:
+        day = min(date(2026, 9, 30), today)
+        note = "第三季度调度："
+        note += f"已完成“{done[-1].title}”，" if done else "前期准备工作已完成，"
+        note += f"正在推进“{pending[0].title}”。" if pending else "正在组织总结评估。"
+    return TaskUpdate(
+        task=task,
+        actor_id=actor_id,
+        created_at=_at(day, 17),
+        report_date=day,
+        old_progress=0,
+        new_progress=task.progress,
+        old_status=TaskStatus.NOT_STARTED,
+        new_status=task.status,
+        note=note,
+        milestone_changes="\n".join(f"完成节点：{m.title}" for m in done),
+    )
+
+
 def _progress(tasks: dict[str, Task], today: date) -> int:
-    """Bring each task to its demo progress: through recorded reports where the demo has them, else directly."""
+    """Bring each task to its demo progress: through recorded reports where the demo has them, else by one
+    ledger entry from the lead department (or the 指挥部办公室 at the 市政府办公室)."""
     targets = {row[0]: row[7] for _, _, goals in data.BATTLES for _, rows in goals for row in rows}
     reports = 0
     for key, username, day, progress, note in data.HISTORY:
@@ -180,13 +220,23 @@ def _progress(tasks: dict[str, Task], today: date) -> int:
             now=_at(day, 17),
         )
         reports += 1
+    reported = {row[0] for row in data.HISTORY}
+    officials = _officials_by_department()
+    office = accounts.find_user("bangongting")
     for key, task in tasks.items():
-        if task.progress != targets[key] or task.status == TaskStatus.NOT_STARTED:
-            task.progress = targets[key]
-            task.status = TaskStatus.DONE if task.progress == 100 else TaskStatus.IN_PROGRESS
-            if task.status == TaskStatus.DONE:
-                task.completed_on = task.due_date
+        if key in reported:
+            continue
+        task.progress = targets[key]
+        task.status = TaskStatus.DONE if task.progress == 100 else TaskStatus.IN_PROGRESS
+        if task.status == TaskStatus.DONE:
+            task.completed_on = task.due_date
         _mark_milestones(task, today)
+        entry = _ledger_entry(task, officials.get(task.lead_department_id, office.id), today)
+        db.session.add(entry)
+        task.updated_at = entry.created_at
+        reports += 1
+    for key in reported:
+        _mark_milestones(tasks[key], today)
     db.session.commit()
     return reports
 

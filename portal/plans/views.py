@@ -142,11 +142,11 @@ def versions(plan_id: int):
 def _version_side(plan, value: str | None):
     """A compared side: a published version's number, or "current" for the working copy."""
     if value == "current":
-        return f"当前工作稿（{plan.version_label}）", snapshot(plan)
+        return f"当前工作稿（{plan.version_label}）", "工作稿", snapshot(plan)
     if not value or not value.isdigit():
         raise NotFound("请选择要比较的版本")
     version = editing.version_by_number(plan.id, int(value))
-    return f"{version.label} 版（{version.published_at.year} 年发布）", version.snapshot
+    return f"{version.label} 版（{version.published_at.year} 年发布）", f"{version.label} 版", version.snapshot
 
 
 @bp.route("/<int:plan_id>/compare")
@@ -158,14 +158,16 @@ def compare_versions(plan_id: int):
     default_new = str(versions_[-1].number) if len(versions_) >= 2 else "current"
     old_value = request.args.get("from") or default_old
     new_value = request.args.get("to") or default_new
-    old_label, old_snap = _version_side(plan, old_value)
-    new_label, new_snap = _version_side(plan, new_value)
+    old_label, old_short, old_snap = _version_side(plan, old_value)
+    new_label, new_short, new_snap = _version_side(plan, new_value)
     return render_template(
         "plans/compare.html",
         plan=plan,
         diff=compare(old_snap, new_snap),
         old_label=old_label,
         new_label=new_label,
+        old_short=old_short,
+        new_short=new_short,
         old_value=old_value,
         new_value=new_value,
     )
