@@ -2,10 +2,11 @@
 
 Modes (``app.config["SEARCH_INDEXER"]``, env ``SEARCH_INDEXER``):
 
-* ``inline`` (embedded default): after a transaction that wrote outbox rows commits, a background task drains
-  the outbox in this process; a ``@periodic`` job drains whatever a crashed task left behind.
+* ``inline`` (embedded default, ``RUN_BACKGROUND_JOBS=1``): after a transaction that wrote outbox rows commits,
+  a background task drains the outbox in this process; a ``@periodic`` job drains what a failed task left.
 * ``sync``: drain right after commit, in the committing thread (tests, scripts).
-* ``worker``: web processes only write outbox rows; ``flask search worker`` is the single writer.
+* ``worker`` (default when ``RUN_BACKGROUND_JOBS=0``, i.e. several web processes): they only write outbox
+  rows; ``flask search worker`` is the single writer.
 
 Concurrency: one drain at a time per index directory, across threads (a lock; a drain requested while one runs
 makes the running one loop again, so no request is lost) and across processes (``flock`` on a file in the
@@ -78,8 +79,12 @@ def get_provider(app: Flask | None = None) -> WhooshProvider:
 
 
 def mode(app: Flask | None = None) -> str:
+    """``SEARCH_INDEXER`` if set; else ``inline`` where background jobs run in-process, ``worker`` elsewhere."""
     app = app or current_app
-    return app.config.get("SEARCH_INDEXER") or os.environ.get("SEARCH_INDEXER") or "inline"
+    chosen = app.config.get("SEARCH_INDEXER") or os.environ.get("SEARCH_INDEXER")
+    if chosen:
+        return chosen
+    return "inline" if app.config.get("RUN_BACKGROUND_JOBS", True) else "worker"
 
 
 # -- locking -------------------------------------------------------------------------------------------------
