@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -15,7 +17,8 @@ from portal.extensions import db
 from portal.plans import permissions  # noqa: F401  (registers the rules asked below)
 from portal.plans.models import Battle, Goal, Milestone, Plan, PlanState, Task, TaskDepartment, TaskStatus, TaskUpdate
 from portal.plans.progress import Progress, is_overdue, local_today, roll_up
-from portal.times import utcnow
+from portal.privacy import mask_phone
+from portal.times import to_local, utcnow
 
 NOTE_MAX = 1000
 
@@ -109,7 +112,11 @@ def ledger(plan_id: int, filters: LedgerFilter, today: date | None = None) -> li
         .join(Goal, Task.goal_id == Goal.id)
         .join(Battle, Goal.battle_id == Battle.id)
         .where(Task.plan_id == plan_id)
-        .options(selectinload(Task.goal).selectinload(Goal.battle), selectinload(Task.lead_department))
+        .options(
+            selectinload(Task.goal).selectinload(Goal.battle),
+            selectinload(Task.lead_department),
+            selectinload(Task.department_rows).selectinload(TaskDepartment.department),
+        )
         .order_by(Battle.position, Battle.id, Goal.position, Goal.id, Task.position, Task.id)
     )
     if filters.department_id:
@@ -125,6 +132,57 @@ def ledger(plan_id: int, filters: LedgerFilter, today: date | None = None) -> li
         except ValueError:
             raise Invalid("未知的任务状态", field="status") from None
     return list(db.session.scalars(query))
+
+
+LEDGER_COLUMNS = (
+    "编号",
+    "攻坚战",
+    "攻坚目标",
+    "攻坚任务",
+    "牵头部门",
+    "参与部门",
+    "分管领导",
+    "联系人",
+    "联系电话",
+    "开始日期",
+    "完成时限",
+    "状态",
+    "进度（%）",
+    "权重",
+    "是否逾期",
+    "最近更新",
+)
+
+
+def ledger_csv(plan_id: int, filters: LedgerFilter, today: date | None = None) -> str:
+    """任务台账 as CSV with a BOM, contact phones masked as on the public pages."""
+    today = today or local_today()
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(LEDGER_COLUMNS)
+    for task in ledger(plan_id, filters, today):
+        writer.writerow(
+            [
+                task.id,
+                task.goal.battle.title,
+                task.goal.title,
+                task.title,
+                task.lead_department.name,
+                "、".join(d.name for d in task.participating_departments),
+                task.responsible_leader,
+                task.contact_name,
+                mask_phone(task.contact_phone),
+                task.start_date.isoformat() if task.start_date else "",
+                task.due_date.isoformat() if task.due_date else "",
+                task.status.label,
+                task.progress,
+                task.weight,
+                "是" if is_overdue(task, today) else "否",
+                to_local(task.updated_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return out.getvalue()
 
 
 def ledger_departments(plan_id: int) -> list[Department]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.errors import DomainError, NotFound
@@ -55,13 +57,17 @@ def _int_arg(name: str) -> int | None:
     return int(value)
 
 
+def _ledger_filters() -> services.LedgerFilter:
+    return services.LedgerFilter(
+        department_id=_int_arg("dept"), status=request.args.get("status") or None, battle_id=_int_arg("battle")
+    )
+
+
 @bp.route("/<int:plan_id>/tasks")
 def ledger(plan_id: int):
     """任务台账: every task with its departments, dates, status and progress; filters in the URL."""
     plan = services.get_plan(plan_id)
-    filters = services.LedgerFilter(
-        department_id=_int_arg("dept"), status=request.args.get("status") or None, battle_id=_int_arg("battle")
-    )
+    filters = _ledger_filters()
     tasks = services.ledger(plan_id, filters)
     return render_template(
         "plans/ledger.html",
@@ -71,6 +77,19 @@ def ledger(plan_id: int):
         today=local_today(),
         departments=services.ledger_departments(plan_id),
         statuses=list(TaskStatus),
+    )
+
+
+@bp.route("/<int:plan_id>/tasks.csv")
+def ledger_csv(plan_id: int):
+    """The ledger as CSV (UTF-8 with BOM for spreadsheet programs), same filters as the page."""
+    plan = services.get_plan(plan_id)
+    body = services.ledger_csv(plan_id, _ledger_filters())
+    filename = quote(f"{plan.title}-任务台账.csv")
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=ledger.csv; filename*=UTF-8''{filename}"},
     )
 
 

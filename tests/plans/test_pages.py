@@ -157,3 +157,20 @@ def test_home_page_without_plans_still_renders(client, db):
 def test_plans_list_shows_each_plan(ledger_plan, client):
     plan, *_ = ledger_plan
     assert plan.title in client.get("/plans/").get_data(as_text=True)
+
+
+def test_ledger_exports_csv_with_the_same_filters_and_masked_phones(ledger_plan, client):
+    plan, *_ = ledger_plan
+    response = client.get(f"/plans/{plan.id}/tasks.csv?status=in_progress")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert body.startswith("\ufeff编号,攻坚战")
+    assert "推进中的任务" in body and "逾期的任务" in body and "已完成的任务" not in body
+    assert PHONE not in body and "139****7788" in body
+
+
+def test_ledger_page_links_to_the_csv_with_its_filters(ledger_plan, client):
+    plan, *_ = ledger_plan
+    body = client.get(f"/plans/{plan.id}/tasks?status=done").get_data(as_text=True)
+    assert f"/plans/{plan.id}/tasks.csv?status=done" in body
