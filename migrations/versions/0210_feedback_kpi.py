@@ -18,6 +18,7 @@ INDEXES = (
     ("ix_assignments_replied_at", "assignments", ["replied_at"]),
     ("ix_assignments_sign_deadline", "assignments", ["sign_deadline"]),
     ("ix_assignments_order_department_round", "assignments", ["order_id", "department_id", "round"]),
+    ("ix_assignments_round_dispatched_at", "assignments", ["round", "dispatched_at"]),
     ("ix_ratings_created_at", "ratings", ["created_at"]),
     ("ix_work_orders_created_at", "work_orders", ["created_at"]),
     ("ix_work_orders_dispatched_at", "work_orders", ["dispatched_at"]),

@@ -51,6 +51,7 @@ def index():
         bars=charts.department_bars(page.table.rows),
         lines=charts.monthly_lines(page.trend),
         metrics=kpi.METRICS,
+        min_sample=kpi.min_sample(),
         percent=charts.percent,
         presets=_presets(period),
     )

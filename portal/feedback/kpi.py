@@ -31,8 +31,11 @@ of the query and E' = min(E, now). Each ratio is None when its denominator is 0 
 
 Score (综合得分, 1000 points): ``KPI_WEIGHTS`` maps metrics to relative weights;
 score = 1000 × Σ wᵢ·rᵢ / Σ wᵢ over the metrics with data, where rᵢ is the rate and, for 返工率,
-1 − rate. The default (``DEFAULT_WEIGHTS``) follows Laiwu: ratings by townships 32% of the score
-(320 of 1000, like 160 of 500), the remaining 680 over 承接率 170, 办结率 170, 满意率 170,
+1 − rate. Departments with fewer than ``KPI_MIN_SAMPLE`` (default 5) dispatched plus answered
+assignments in the period are scored but not ranked.
+
+The default weights (``DEFAULT_WEIGHTS``) follow Laiwu: ratings by townships make 32% of the
+score (320 of 1000, like 160 of 500), the remaining 680 go to 承接率 170, 办结率 170, 满意率 170,
 按时办结率 100, 返工率 70. Laixi's scheme (承接率, 办结率, 满意率 equally, worth 50 of the city's
 1000 points) is ``{"acceptance": 1, "completion": 1, "satisfaction": 1}``; its 50-point share
 is score / 20.
@@ -77,12 +80,15 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "rework": 70,
 }
 
+DEFAULT_MIN_SAMPLE = 5
+
 # Indexes the KPI and supervision queries need, declared here against the feedback tables
 # (created by migration 0210_feedback_kpi); declaring them attaches them to the tables' metadata.
 KPI_INDEXES = (
     sa.Index("ix_assignments_replied_at", Assignment.replied_at),
     sa.Index("ix_assignments_sign_deadline", Assignment.sign_deadline),
     sa.Index("ix_assignments_order_department_round", Assignment.order_id, Assignment.department_id, Assignment.round),
+    sa.Index("ix_assignments_round_dispatched_at", Assignment.round, Assignment.dispatched_at),
     sa.Index("ix_ratings_created_at", Rating.created_at),
     sa.Index("ix_work_orders_created_at", WorkOrder.created_at),
     sa.Index("ix_work_orders_dispatched_at", WorkOrder.dispatched_at),
@@ -116,6 +122,12 @@ def weights() -> dict[str, float]:
     if any(w < 0 for w in chosen.values()) or not any(w > 0 for w in chosen.values()):
         raise ValueError("KPI_WEIGHTS needs non-negative weights and at least one positive weight")
     return {k: float(v) for k, v in chosen.items() if v > 0}
+
+
+def min_sample() -> int:
+    """Departments with fewer dispatched plus answered assignments than this are scored but not ranked."""
+    configured = current_app.config.get("KPI_MIN_SAMPLE") if has_app_context() else None
+    return int(configured if configured is not None else DEFAULT_MIN_SAMPLE)
 
 
 def ratio(numerator: int, denominator: int) -> float | None:
@@ -179,6 +191,7 @@ class DepartmentKpi:
     counts: Counts
     score: float | None = None
     rank: int | None = None
+    ranked: bool = True  # False below the minimum sample: scored, but not ranked
 
     @property
     def rates(self) -> dict[str, float | None]:
@@ -205,7 +218,6 @@ def _in(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
 def assignment_counts_query(period: Period, now: datetime) -> sa.Select:
     """One pass over the assignments touched by the period, grouped by department."""
     a = Assignment.__table__
-    nxt = Assignment.__table__.alias("next_round")
     start, end = period.start, period.end
     due_end = min(end, now)
     dispatched = sa.and_(
@@ -224,7 +236,6 @@ def assignment_counts_query(period: Period, now: datetime) -> sa.Select:
             count().filter(due, in_time).label("due_closed_in_time"),
             count().filter(replied).label("closed"),
             count().filter(replied, in_time).label("closed_in_time"),
-            count().filter(replied, nxt.c.id.is_not(None)).label("reopened"),
             sa.func.coalesce(
                 sa.func.sum(
                     sa.case((replied, epoch_seconds(a.c.replied_at) - epoch_seconds(a.c.dispatched_at)), else_=0.0)
@@ -232,18 +243,32 @@ def assignment_counts_query(period: Period, now: datetime) -> sa.Select:
                 0.0,
             ).label("handling_seconds"),
         )
+        .where(sa.or_(_in(a.c.dispatched_at, start, end), _in(a.c.due_at, start, due_end), replied))
+        .group_by(a.c.department_id)
+    )
+
+
+def rework_counts_query(period: Period) -> sa.Select:
+    """发回重办 per department: next-round assignments whose previous round was answered in the period.
+
+    Starts from the few round ≥ 2 assignments dispatched since the period began (index on round,
+    dispatched_at), then looks up their previous round by (order, department, round).
+    """
+    nxt, prev = Assignment.__table__.alias("next_round"), Assignment.__table__.alias("previous_round")
+    return (
+        sa.select(prev.c.department_id, sa.func.count().label("reopened"))
         .select_from(
-            a.outerjoin(
-                nxt,
+            nxt.join(
+                prev,
                 sa.and_(
-                    nxt.c.order_id == a.c.order_id,
-                    nxt.c.department_id == a.c.department_id,
-                    nxt.c.round == a.c.round + 1,
+                    prev.c.order_id == nxt.c.order_id,
+                    prev.c.department_id == nxt.c.department_id,
+                    prev.c.round == nxt.c.round - 1,
                 ),
             )
         )
-        .where(sa.or_(_in(a.c.dispatched_at, start, end), _in(a.c.due_at, start, due_end), replied))
-        .group_by(a.c.department_id)
+        .where(nxt.c.round > 1, nxt.c.dispatched_at >= period.start, _in(prev.c.replied_at, period.start, period.end))
+        .group_by(prev.c.department_id)
     )
 
 
@@ -281,24 +306,35 @@ def rating_counts_query(period: Period) -> sa.Select:
 def department_kpis(
     period: Period, *, now: datetime | None = None, sort: str = "score", descending: bool = True
 ) -> KpiTable:
-    """The department KPI table of ``period``: two grouped queries, merged by department."""
+    """The department KPI table of ``period``: three grouped queries, merged by department."""
     now = now or utcnow()
     counts: dict[int, Counts] = {}
     for row in db.session.execute(assignment_counts_query(period, now)).mappings():
         counts[row["department_id"]] = Counts(**{k: v for k, v in row.items() if k != "department_id"})
+    for row in db.session.execute(rework_counts_query(period)).mappings():
+        counts.setdefault(row["department_id"], Counts()).reopened = row["reopened"]
     for row in db.session.execute(rating_counts_query(period)).mappings():
         target = counts.setdefault(row["department_id"], Counts())
         for name in ("rated", "satisfied", "township_rated", "township_satisfied"):
             setattr(target, name, row[name])
     chosen = weights()
     departments = {d.id: d for d in db.session.scalars(sa.select(Department).where(Department.id.in_(list(counts))))}
+    minimum = min_sample()
     rows = [
-        DepartmentKpi(dep_id, departments[dep_id].name, departments[dep_id].short_name, c, c.score(chosen))
+        DepartmentKpi(
+            dep_id,
+            departments[dep_id].name,
+            departments[dep_id].short_name,
+            c,
+            c.score(chosen),
+            ranked=c.dispatched + c.closed >= minimum,
+        )
         for dep_id, c in counts.items()
         if dep_id in departments
     ]
-    for rank, row in enumerate(sorted(rows, key=lambda r: -(r.score if r.score is not None else -1)), start=1):
-        row.rank = rank if row.score is not None else None
+    rankable = sorted((r for r in rows if r.ranked and r.score is not None), key=lambda r: (-r.score, r.name))
+    for rank, row in enumerate(rankable, start=1):
+        row.rank = rank
     totals = Counts()
     for row in rows:
         totals.add(row.counts)
@@ -310,13 +346,19 @@ SORT_KEYS = ("score", "name", "dispatched", "due", "rated", "handling", *METRICS
 
 def sort_rows(rows: list[DepartmentKpi], key: str, descending: bool = True) -> list[DepartmentKpi]:
     """Sort by a column; departments without a value go last either way."""
-    if key not in SORT_KEYS:
+    if key not in SORT_KEYS and key != "_score":
         key = "score"
     if key == "name":
         return sorted(rows, key=lambda r: r.name, reverse=descending)
 
+    if key == "score":  # ranked departments first, then those with too few assignments to rank
+        ranked = [r for r in rows if r.ranked]
+        return sort_rows(ranked, "_score", descending) + sort_rows(
+            [r for r in rows if not r.ranked], "_score", descending
+        )
+
     def value(row: DepartmentKpi) -> float | None:
-        if key == "score":
+        if key == "_score":
             return row.score
         if key == "handling":
             return row.counts.avg_handling_hours

@@ -127,7 +127,7 @@ def test_assignments_not_yet_due_are_left_out_of_completion(db, factory, build):
 def test_rows_sort_by_any_column_with_missing_values_last(kpi_world, factory, build):
     c = factory.department("丙局")
     build.assignment(build.order(), c, sh(7, 3), due=end_of(7, 8), replied=sh(7, 6))
-    names = [r.name for r in table(sort="satisfaction").rows]
+    names = [r.name for r in table(sort="satisfaction").rows]  # 丙局 has too few assignments to rank
     assert names == ["甲局", "乙局", "丙局"]  # 0.8, 0.5, none
     names = [r.name for r in table(sort="satisfaction", descending=False).rows]
     assert names == ["乙局", "甲局", "丙局"]
@@ -151,3 +151,13 @@ def test_stored_times_compare_on_shanghai_period_bounds(kpi_world):
     assert a.rated == 0  # o4's rating at 30 June 16:30 UTC is 1 July in Shanghai
     assert a.dispatched == 1  # a4, dispatched 25 June
     assert datetime(2026, 6, 30, 16, 30, tzinfo=UTC) >= Q3.start
+
+
+def test_departments_below_the_minimum_sample_are_scored_but_not_ranked(kpi_world, factory, build):
+    c = factory.department("丙局")
+    build.assignment(build.order(), c, sh(7, 3), due=end_of(7, 8), replied=sh(7, 6))
+    t = table()
+    row = row_of(t, c)
+    assert row.score == pytest.approx(1000.0) and not row.ranked and row.rank is None
+    assert [r.name for r in t.rows] == ["甲局", "乙局", "丙局"]
+    assert [r.rank for r in t.rows] == [1, 2, None]
