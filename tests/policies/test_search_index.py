@@ -121,3 +121,11 @@ def test_a_writer_held_by_another_process_delays_the_drain_instead_of_failing_th
     finally:
         timer.join()
     assert search_ids(q="工程建设项目") == [policy.id]
+
+
+def test_the_drain_command_applies_what_web_processes_queued(app, runner, make_policy, monkeypatch):
+    monkeypatch.setitem(app.config, "SEARCH_INDEXER", "worker")
+    policy = make_policy("贵阳市异地就医直接结算管理办法")
+    assert search_ids(q="异地就医") == []
+    assert "applied 1 document changes" in runner.invoke(args=["search", "drain"]).output
+    assert search_ids(q="异地就医") == [policy.id]
