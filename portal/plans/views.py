@@ -19,15 +19,27 @@ from portal.plans.versions import compare, snapshot, snapshot_counts
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 
-def plan_commitments(plan_id: int) -> list | None:
-    """承诺事项 from the hearings package when it is installed; None when it is not."""
+def _hearings_services():
+    """The hearings package's services when that capability is installed, else None (plans work without it)."""
     if "hearings" not in current_app.blueprints:
         return None
     try:
-        from portal.hearings.services import commitments_for_plan
+        from portal.hearings import services as hearings
     except ImportError:
         return None
-    return list(commitments_for_plan(plan_id))
+    return hearings
+
+
+def plan_commitments(plan_id: int) -> list | None:
+    """承诺事项 made at the plan's hearings; None when the hearings package is not installed."""
+    hearings = _hearings_services()
+    return list(hearings.commitments_for_plan(plan_id)) if hearings else None
+
+
+def plan_hearings(plan_id: int) -> list | None:
+    """The plan's 公开答辩 and 公开质询; None when the hearings package is not installed."""
+    hearings = _hearings_services()
+    return list(hearings.hearings_for_plan(plan_id)) if hearings and hasattr(hearings, "hearings_for_plan") else None
 
 
 @bp.route("/")
@@ -44,7 +56,12 @@ def overview(plan_id: int):
     view = services.plan_overview(plan_id)
     overdue = services.ledger(plan_id, services.LedgerFilter(status=services.OVERDUE), view.today)
     return render_template(
-        "plans/overview.html", view=view, plan=view.plan, overdue=overdue, commitments=plan_commitments(plan_id)
+        "plans/overview.html",
+        view=view,
+        plan=view.plan,
+        overdue=overdue,
+        commitments=plan_commitments(plan_id),
+        hearings=plan_hearings(plan_id),
     )
 
 

@@ -50,3 +50,9 @@ def test_without_the_hearings_package_the_section_is_left_out(scenario, client, 
         assert plan_commitments(scenario.plan.id) is None
     body = client.get(f"/plans/{scenario.plan.id}").get_data(as_text=True)
     assert "答辩承诺事项" not in body
+
+
+def test_overview_lists_the_plans_hearings(commitment, scenario, client):
+    body = client.get(f"/plans/{scenario.plan.id}").get_data(as_text=True)
+    assert "公开答辩与质询" in body
+    assert "作战方案公开答辩" in body
