@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -15,7 +15,7 @@ from portal.accounts.permissions import require
 from portal.errors import Invalid, NotFound
 from portal.extensions import db
 from portal.plans import permissions  # noqa: F401  (registers the rules asked below)
-from portal.plans.models import Battle, Goal, Milestone, Plan, PlanState, Task, TaskDepartment, TaskStatus, TaskUpdate
+from portal.plans.models import Battle, Goal, Plan, PlanState, Task, TaskDepartment, TaskStatus, TaskUpdate
 from portal.plans.progress import Progress, is_overdue, local_today, roll_up
 from portal.privacy import mask_phone
 from portal.times import to_local, utcnow
@@ -76,7 +76,6 @@ class PlanOverview:
     battles: list[BattleView]
     today: date
     goal_count: int = 0
-    departments: list[Department] = field(default_factory=list)
 
 
 def plan_overview(plan_id: int, today: date | None = None) -> PlanOverview:
@@ -90,8 +89,7 @@ def plan_overview(plan_id: int, today: date | None = None) -> PlanOverview:
         all_tasks.extend(tasks)
         goal_count += len(goals)
         battles.append(BattleView(battle, roll_up(tasks, today), goals))
-    departments = sorted({t.lead_department for t in all_tasks}, key=lambda d: (d.sort_order, d.id))
-    return PlanOverview(plan, roll_up(all_tasks, today), battles, today, goal_count, departments)
+    return PlanOverview(plan, roll_up(all_tasks, today), battles, today, goal_count)
 
 
 OVERDUE = "overdue"  # a ledger filter value beside the task statuses
@@ -328,7 +326,3 @@ def task_history(task_id: int) -> list[TaskUpdate]:
             .order_by(TaskUpdate.created_at.desc(), TaskUpdate.id.desc())
         )
     )
-
-
-def milestone_overdue(milestone: Milestone, today: date) -> bool:
-    return not milestone.done and milestone.due_date < today

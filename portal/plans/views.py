@@ -115,7 +115,7 @@ def _progress_form(task) -> ProgressForm:
     form.milestones.choices = [(m.id, f"{m.due_date.isoformat()} {m.title}") for m in task.milestones]
     if not form.is_submitted():
         form.progress.data = str(task.progress)
-        form.status.data = task.status.value
+        form.status.data = ""  # 按进度自动判断 unless the official picks a status
         form.report_date.data = local_today().isoformat()
         form.milestones.data = [m.id for m in task.milestones if m.done]
     return form

@@ -1,4 +1,4 @@
-// Progress report form: a slider mirrors the percentage field, and the status follows 0 / 100 unless chosen.
+// Progress report form: a slider mirrors the percentage field; a hand-picked status that no longer fits resets.
 const form = document.querySelector("[data-progress-form]");
 if (form) {
   const number = form.querySelector("input[name=progress]");
@@ -14,8 +14,8 @@ if (form) {
     number.addEventListener("input", sync);
     range.addEventListener("input", () => {
       number.value = range.value;
-      if (status && range.value === "100") status.value = "done";
-      else if (status && status.value === "done") status.value = "in_progress";
+      // A status picked by hand must agree with 100%; "automatic" ("") follows the percentage on the server.
+      if (status && status.value && (range.value === "100") !== (status.value === "done")) status.value = "";
     });
   }
 }
