@@ -15,6 +15,7 @@ from portal.feedback.enums import OrderKind, OrderState, Satisfaction
 from portal.feedback.forms import OrderForm
 from portal.feedback.page import render_order
 from portal.forms import attach_error, render_form
+from portal.pages import home_panel
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -168,3 +169,9 @@ def attachment(attachment_id: int, filename: str):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@home_panel(order=15, template="feedback/_home_panel.html")
+def _home_panel() -> dict:
+    """The latest public orders and how many are open, on the home page."""
+    return {"recent": services.public_orders(1, per_page=5).items, "counts": services.public_counts()}

@@ -152,3 +152,9 @@ def test_only_admins_edit_the_responsibility_list(city, login, listed):
     response = client.post("/feedback/responsibilities/new", data={"matter": "油烟污染", "category": "生态环境"})
     assert response.status_code == 400 and "请至少选择一个责任部门" in response.get_data(as_text=True)
     assert "无照经营" in client.get("/feedback/responsibilities/").get_data(as_text=True)
+
+
+def test_home_page_shows_the_latest_public_orders(city, client):
+    public, private = city.file(title="首页可见的诉求"), city.file(title="首页不可见的诉求", is_public=False)
+    body = client.get("/").get_data(as_text=True)
+    assert public.title in body and private.title not in body
