@@ -6,7 +6,7 @@ from flask import Blueprint, jsonify, url_for
 
 from portal.plans import services
 from portal.plans.models import Task
-from portal.plans.progress import is_overdue
+from portal.plans.progress import is_overdue, local_today
 from portal.privacy import mask_phone
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1/plans")
@@ -88,3 +88,28 @@ def plan(plan_id: int):
             for b in view.battles
         ],
     )
+
+
+@bp.get("/tasks/<int:task_id>")
+def task(task_id: int):
+    """One task with its milestones and its update history (调度记录), newest first."""
+    task = services.get_task(task_id)
+    today = local_today()
+    body = _task_json(task, today)
+    body["plan_id"] = task.plan_id
+    body["battle"] = task.goal.battle.title
+    body["goal"] = task.goal.title
+    body["history"] = [
+        {
+            "report_date": u.report_date.isoformat(),
+            "recorded_at": u.created_at.isoformat(),
+            "by": u.actor.display_name if u.actor else None,
+            "department": u.actor.department.name if u.actor and u.actor.department else None,
+            "progress": [u.old_progress, u.new_progress],
+            "status": [u.old_status.value, u.new_status.value],
+            "note": u.note,
+            "milestones": u.milestone_changes.splitlines(),
+        }
+        for u in services.task_history(task.id)
+    ]
+    return jsonify(body)

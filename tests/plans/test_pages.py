@@ -174,3 +174,16 @@ def test_ledger_page_links_to_the_csv_with_its_filters(ledger_plan, client):
     plan, *_ = ledger_plan
     body = client.get(f"/plans/{plan.id}/tasks?status=done").get_data(as_text=True)
     assert f"/plans/{plan.id}/tasks.csv?status=done" in body
+
+
+def test_api_task_includes_its_history(scenario, client):
+    from portal.plans import services
+
+    services.report_progress(
+        scenario.lead_official, scenario.task.id, services.ProgressReport(progress=30, note="完成需求调研")
+    )
+    data = client.get(f"/api/v1/plans/tasks/{scenario.task.id}").get_json()
+    assert data["plan_id"] == scenario.plan.id
+    assert data["history"][0]["progress"] == [0, 30]
+    assert data["history"][0]["note"] == "完成需求调研"
+    assert data["contact"]["phone"] == "139****1234"
