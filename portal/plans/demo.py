@@ -13,6 +13,7 @@ from portal.accounts.models import Department, DepartmentPosition, Role, User, U
 from portal.demo import demo_loader
 from portal.extensions import db
 from portal.plans import demo_data as data
+from portal.plans import demo_data_v2 as v2
 from portal.plans import editing, services
 from portal.plans.models import Milestone, Plan, PlanState, PlanVersion, Task, TaskStatus, TaskUpdate
 from portal.plans.progress import local_today
@@ -108,7 +109,7 @@ def _v2_snapshot(v3: dict, tasks: dict[str, Task]) -> dict:
     """Version 2.0 as published in 2020, sharing task ids with the 3.0 tasks it carried over."""
     by_id = {t["id"]: t for b in v3["battles"] for g in b["goals"] for t in g["tasks"]}
     battles = []
-    for battle_title, battle_desc, goals in data.V2_BATTLES:
+    for battle_title, battle_desc, goals in v2.V2_BATTLES:
         snap_goals = []
         for goal_title, items in goals:
             snap_tasks = []
