@@ -6,6 +6,7 @@ from typing import Any
 
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import roles_rule, rule
+from portal.feedback.enums import Channel
 from portal.feedback.models import Assignment, WorkOrder
 
 roles_rule("feedback.dispatch", Role.DISPATCHER, Role.ADMIN)  # 派单, 审核延期, 改派
@@ -49,10 +50,13 @@ def _close(user: User, order: WorkOrder | None) -> bool:
 
 @rule("feedback.rate")
 def _rate(user: User, order: WorkOrder | None) -> bool:
-    """The requester rates; for a 呼叫 the filing unit's people rate each department."""
+    """The requester rates; for a 呼叫 the filing unit's people rate each department; a hotline caller's
+    rating is recorded by a dispatcher on the return call (回访)."""
     if order is None:
         return False
     if order.requester_id == user.id:
+        return True
+    if order.channel == Channel.PHONE and user.has_role(Role.DISPATCHER):
         return True
     return order.filing_unit_id is not None and user.department_id == order.filing_unit_id
 

@@ -98,7 +98,7 @@ def _reopen(actor: User, order: WorkOrder, unsatisfied: list[Rating]) -> None:
             )
         )
     db.session.flush()
-    order.state, order.closed_at = REOPEN_TO, order.closed_at
+    order.state = REOPEN_TO
     order.replied_at = None
     names = "、".join(d.department.short_name for d in order.current_assignments)
     note = f"评价不满意，发回{names}重办" + ("；再次不满意，列入督办" if escalate else "")

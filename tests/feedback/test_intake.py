@@ -151,3 +151,38 @@ def test_submission_writes_history_in_the_same_transaction(city, db):
     order = city.file()
     events = db.session.scalars(sa.select(OrderEvent).where(OrderEvent.order_id == order.id)).all()
     assert [(e.action.value, e.to_state, e.actor_id) for e in events] == [("submit", "submitted", city.citizen.id)]
+
+
+def test_reply_files_are_public_with_a_public_order(city, login, db, client):
+    from portal.feedback import lifecycle
+
+    order = city.dispatched()
+    a = city.assignment(order, city.dept_a)
+    lifecycle.sign_assignment(city.official_a, a, "", "")
+    response = login(city.official_a).post(
+        f"/feedback/assignments/{a.id}/reply",
+        data={"reply": "已现场处理，处罚决定书见附件。", "reply_files": [(io.BytesIO(PDF), "处罚决定书.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    row = db.session.scalar(sa.select(Attachment))
+    assert row.assignment_id == a.id
+    assert client.get(f"/feedback/attachments/{row.id}/{row.filename}").status_code == 200
+
+
+def test_reply_with_a_bad_file_is_refused_and_nothing_is_replied(city, login, db):
+    from portal.feedback import lifecycle
+    from portal.feedback.enums import AssignmentState
+
+    order = city.dispatched()
+    a = city.assignment(order, city.dept_a)
+    lifecycle.sign_assignment(city.official_a, a, "", "")
+    response = login(city.official_a).post(
+        f"/feedback/assignments/{a.id}/reply",
+        data={"reply": "已现场处理完毕。", "reply_files": [(io.BytesIO(b"not a pdf"), "说明.pdf")]},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400 and "不是图片" in response.get_data(as_text=True)
+    assert "已现场处理完毕。" in response.get_data(as_text=True)  # the typed reply is kept
+    db.session.refresh(a)
+    assert a.state == AssignmentState.SIGNED and a.reply_html == ""

@@ -286,3 +286,29 @@ def test_derived_order_state_follows_the_assignments():
 def test_states_of_orders_and_assignments_keep_their_own_labels():
     assert OrderState.DISPATCHED.label == "已派单"
     assert AssignmentState.DISPATCHED.label == "待签收"
+
+
+def test_dispatcher_records_a_hotline_callers_rating_on_the_return_call(city):
+    from portal.feedback import services
+
+    order = services.file_order(
+        city.dispatcher,
+        services.OrderData(
+            kind="help",
+            category="城市管理",
+            title="路灯不亮请求维修",
+            description="升平巷路口的路灯已经一周不亮了，晚上行走不安全。",
+            requester_name="顾女士",
+            requester_phone="13955556666",
+            channel="phone",
+        ),
+    )
+    lifecycle.dispatch_order(city.dispatcher, order, [city.dept_a.id], city.dept_a.id)
+    a = city.assignment(order, city.dept_a)
+    lifecycle.sign_assignment(city.official_a, a, "", "")
+    lifecycle.reply_assignment(city.official_a, a, "<p>已更换灯具。</p>")
+    lifecycle.close_order(city.official_a, order)
+    with pytest.raises(Forbidden):
+        city.rate(order, "satisfied", rater=city.citizen)
+    city.rate(order, "satisfied", rater=city.dispatcher)
+    assert order.satisfaction.value == "satisfied"
