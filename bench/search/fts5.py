@@ -33,9 +33,13 @@ class FtsResult:
 class Fts5Index:
     """A documents table plus an external-content FTS5 trigram index over normalised title and body."""
 
-    def __init__(self, path: Path) -> None:
-        path.unlink(missing_ok=True)
+    def __init__(self, path: Path, reuse: bool = False) -> None:
+        """Create the database at ``path`` (replacing any), or open the existing one when ``reuse``."""
+        if not reuse:
+            path.unlink(missing_ok=True)
         self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        if reuse:
+            return
         self.db.executescript(
             """
             PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;
@@ -69,8 +73,14 @@ class Fts5Index:
         self.db.execute("COMMIT")
 
     def add_one(self, doc: dict[str, Any]) -> None:
-        """Publish one document incrementally (the FTS row kept in sync by hand, as a trigger would)."""
+        """Publish (upsert) one document incrementally, keeping the FTS rows in sync by hand as triggers would."""
         self.db.execute("BEGIN")
+        old = self.db.execute("SELECT title_n, body_n FROM docs WHERE id = ?", (doc["id"],)).fetchone()
+        if old:
+            self.db.execute(
+                "INSERT INTO fts(fts, rowid, title_n, body_n) VALUES ('delete', ?, ?, ?)", (doc["id"], *old)
+            )
+            self.db.execute("DELETE FROM docs WHERE id = ?", (doc["id"],))
         title_n, body_n = normalize(doc["title"]), normalize(doc["body"])
         day = doc["published_on"] or doc["written_on"]
         self.db.execute(

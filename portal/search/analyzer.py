@@ -93,8 +93,9 @@ STOP_WORDS: frozenset[str] = frozenset(
     ]
 )
 
-_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
-_FULLWIDTH[0x3000] = 0x20  # ideographic space
+# Full-width forms and the ideographic space. Replaced via a regex, not str.translate: translate does a dict
+# lookup per character of CJK text (≈130 µs per 3 KB body), while a regex search skips clean text in C.
+_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
 _WORD_RE = re.compile(r"\w")
 
 _converter = OpenCC("t2s")
@@ -102,9 +103,14 @@ _jieba_lock = threading.Lock()
 _jieba: jieba.Tokenizer | None = None
 
 
+def _half_width(match: re.Match[str]) -> str:
+    char = match.group()
+    return " " if char == "\u3000" else chr(ord(char) - 0xFEE0)
+
+
 def _fold(text: str) -> str:
     """Full-width → half-width and lowercase, one character for one character."""
-    folded = text.translate(_FULLWIDTH)
+    folded = _FULLWIDTH_RE.sub(_half_width, text) if _FULLWIDTH_RE.search(text) else text
     lowered = folded.lower()
     if len(lowered) == len(folded):
         return lowered

@@ -10,7 +10,6 @@ from flask.cli import AppGroup
 
 from portal.extensions import db
 from portal.search import indexer
-from portal.search.outbox import pending_count
 
 search_cli = AppGroup("search", help="Full-text search index.")
 
@@ -36,11 +35,15 @@ def worker_command(interval: float) -> None:
     """Run the single index writer for several web workers (set SEARCH_INDEXER=worker for them)."""
     app = current_app._get_current_object()
     click.echo(f"search worker: draining the outbox into {indexer.index_dir(app)} every {interval}s")
+    pruned_at = 0.0
     while True:
         try:
             count = indexer.drain(app)
             if count:
                 click.echo(f"applied {count} document changes")
+            if time.monotonic() - pruned_at > 3600:
+                pruned_at = time.monotonic()
+                indexer.prune(app)
         except Exception as error:  # keep serving; the rows stay in the outbox
             click.echo(f"drain failed: {error}", err=True)
         finally:
@@ -52,4 +55,4 @@ def worker_command(interval: float) -> None:
 def status_command() -> None:
     """Documents in the index and rows waiting in the outbox."""
     view = indexer.get_provider().view()
-    click.echo(f"index: {indexer.index_dir()} · {view.doc_count} documents · outbox: {pending_count(db.session)}")
+    click.echo(f"index: {indexer.index_dir()} · {view.doc_count} documents · outbox: {indexer.pending()} pending")

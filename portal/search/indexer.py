@@ -10,8 +10,9 @@ Modes (``app.config["SEARCH_INDEXER"]``, env ``SEARCH_INDEXER``):
 
 Concurrency: one drain at a time per index directory, across threads (a lock; a drain requested while one runs
 makes the running one loop again, so no request is lost) and across processes (``flock`` on a file in the
-index directory). A drain reads outbox rows, then the documents' current state, writes the index and deletes
-exactly the rows it read: an edit committed meanwhile leaves a newer row behind for the next round.
+index directory). A drain reads the outbox rows its index has not applied (``portal.search.cursor``), then the
+documents' current state, writes the index and moves its cursor: an edit committed meanwhile leaves a newer
+row for the next round. Rows stay for ``RETENTION`` so that every node's index catches up from them.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +34,16 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from portal.search.cursor import Cursor
 from portal.search.outbox import DIRTY, SearchOutbox
 from portal.search.provider import WhooshProvider
+from portal.times import utcnow
 
 log = logging.getLogger(__name__)
 
 BATCH = 500
 FLOCK_TIMEOUT = 30.0
+RETENTION = timedelta(days=7)  # outbox rows kept this long, for nodes catching up; then pruned
 
 Doc = Mapping[str, Any]
 
@@ -131,25 +136,32 @@ def _engine():
 
 
 def _drain_rounds(app: Flask) -> int:
-    """Drain until the outbox is empty (caller holds both locks)."""
+    """Apply every outbox row this index has not applied yet (caller holds both locks)."""
+    path = index_dir(app)
     provider = get_provider(app)
+    cursor = Cursor.load(path) or Cursor()
     done = 0
+    with Session(_engine()) as session:
+        highest = session.scalar(sa.select(sa.func.max(SearchOutbox.id)))
+        if highest is not None and highest < cursor.upto:
+            log.warning("search outbox ids went back (%s < %s): re-applying every retained row", highest, cursor.upto)
+            cursor = Cursor()
     while True:
         with Session(_engine()) as session:
             rows = session.execute(
-                sa.select(SearchOutbox.id, SearchOutbox.entity, SearchOutbox.entity_id)
+                sa.select(SearchOutbox.id, SearchOutbox.entity, SearchOutbox.entity_id, SearchOutbox.created_at)
+                .where(SearchOutbox.id > cursor.upto)
                 .order_by(SearchOutbox.id)
-                .limit(BATCH)
+                .limit(BATCH + len(cursor.seen))
             ).all()
-            if not rows:
-                return done
+            fresh = [row for row in rows if row.id not in cursor.seen]
             by_entity: dict[str, set[int]] = defaultdict(set)
-            for _, entity, entity_id in rows:
-                by_entity[entity].add(entity_id)
+            for row in fresh:
+                by_entity[row.entity].add(row.entity_id)
             for entity, ids in by_entity.items():
                 source = _sources.get(entity)
                 if source is None:
-                    log.warning("search outbox: no source registered for %r; dropping %d rows", entity, len(ids))
+                    log.warning("search outbox: no source registered for %r; skipping %d rows", entity, len(ids))
                     continue
                 docs, gone = source.load(session, sorted(ids))
                 if docs:
@@ -157,8 +169,26 @@ def _drain_rounds(app: Flask) -> int:
                 if gone:
                     provider.delete(gone)
                 done += len(ids)
-            session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id.in_([row[0] for row in rows])))
-            session.commit()
+        cursor.advance([(row.id, row.created_at) for row in rows], utcnow())
+        cursor.save(path)
+        if not fresh:
+            return done
+
+
+def prune(app: Flask | None = None, retention: timedelta = RETENTION) -> int:
+    """Delete outbox rows older than ``retention`` (every node has applied them long since)."""
+    with Session(_engine()) as session:
+        result = session.execute(sa.delete(SearchOutbox).where(SearchOutbox.created_at < utcnow() - retention))
+        session.commit()
+        return result.rowcount or 0
+
+
+def pending(app: Flask | None = None) -> int:
+    """Rows this index has not applied yet."""
+    cursor = Cursor.load(index_dir(app)) or Cursor()
+    with Session(_engine()) as session:
+        ids = session.scalars(sa.select(SearchOutbox.id).where(SearchOutbox.id > cursor.upto)).all()
+    return sum(1 for row_id in ids if row_id not in cursor.seen)
 
 
 def drain(app: Flask | None = None, *, block: bool = True) -> int:
@@ -193,20 +223,22 @@ def drain(app: Flask | None = None, *, block: bool = True) -> int:
 
 
 def rebuild(app: Flask | None = None) -> int:
-    """Rebuild the index from the database; outbox rows written before the rebuild started are dropped."""
+    """Rebuild the index from the database; the cursor then stands at the outbox rows already visible."""
     app = app or current_app._get_current_object()
     path = index_dir(app)
     with _thread_lock(path), _process_lock(path, timeout=300) as locked:
         if not locked:
             raise RuntimeError(f"search index {path} is being drained by another process")
         with Session(_engine()) as session:
-            last = session.scalar(sa.select(sa.func.max(SearchOutbox.id))) or 0
+            # Rows first, documents second: a change committed in between is applied again later (harmless).
+            rows = session.execute(sa.select(SearchOutbox.id, SearchOutbox.created_at)).all()
             docs: list[Doc] = []
             for source in _sources.values():
                 docs.extend(source.all_docs(session))
             count = get_provider(app).rebuild(docs)
-            session.execute(sa.delete(SearchOutbox).where(SearchOutbox.id <= last))
-            session.commit()
+        cursor = Cursor()
+        cursor.advance([(row.id, row.created_at) for row in rows], utcnow())
+        cursor.save(path)
     return count
 
 
@@ -239,14 +271,14 @@ def _after_rollback(session: Session) -> None:
 
 
 def ensure_populated(app: Flask) -> int:
-    """Rebuild an empty index when the database has documents (e.g. the index directory was deleted)."""
-    if get_provider(app).view().doc_count:
+    """Rebuild an index that is empty (e.g. its directory was deleted) or has no cursor, if there are documents."""
+    if get_provider(app).view().doc_count and Cursor.load(index_dir(app)) is not None:
         return 0
     with Session(_engine()) as session:
         has_docs = any(True for source in _sources.values() for _ in source.all_docs(session))
     if not has_docs:
         return 0
-    log.info("search index %s is empty: rebuilding from the database", index_dir(app))
+    log.info("search index %s is empty or has no outbox cursor: rebuilding from the database", index_dir(app))
     return rebuild(app)
 
 
@@ -263,7 +295,7 @@ def init_app(app: Flask) -> None:
 
     from portal.jobs import periodic
 
-    state = {"checked": False}
+    state = {"checked": False, "pruned": 0.0}
 
     @periodic(5)
     def search_outbox_fallback() -> None:
@@ -275,6 +307,9 @@ def init_app(app: Flask) -> None:
             state["checked"] = True
             ensure_populated(current)
         drain(current, block=False)
+        if time.monotonic() - state["pruned"] > 3600:
+            state["pruned"] = time.monotonic()
+            prune(current)
 
 
 @contextmanager

@@ -1,6 +1,7 @@
 """The search outbox: a row per changed document, written in the same transaction as the change.
 
-The indexer (``portal.search.indexer``) is the only index writer; it drains these rows. A row says only
+The indexer (``portal.search.indexer``) is the only index writer; each index applies these rows once (its
+cursor, ``portal.search.cursor``); rows are pruned after a retention period. A row says only
 *which* document changed; the indexer reads the document's state at drain time, so rows are idempotent and
 several rows for one document collapse into one index write.
 """
@@ -21,18 +22,16 @@ DIRTY = "search_outbox_dirty"
 
 class SearchOutbox(db.Model):
     __tablename__ = "search_outbox"
+    # Never reuse ids on SQLite (cursors in index directories remember them).
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entity: Mapped[str] = mapped_column(sa.String(20))  # "policy"
     entity_id: Mapped[int] = mapped_column(sa.Integer)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
 
 def enqueue(session: Session, entity: str, entity_id: int) -> None:
     """Record that ``entity`` #``entity_id`` changed; call inside the transaction that changed it."""
     session.add(SearchOutbox(entity=entity, entity_id=entity_id))
     session.info[DIRTY] = True
-
-
-def pending_count(session: Session) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(SearchOutbox)) or 0
