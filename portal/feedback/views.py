@@ -10,7 +10,7 @@ from portal.accounts.models import DepartmentKind
 from portal.accounts.permissions import can
 from portal.errors import DomainError
 from portal.feedback import attachments as files
-from portal.feedback import lifecycle, rating, services
+from portal.feedback import clock, lifecycle, rating, services, settings
 from portal.feedback.enums import OrderKind, OrderState, Satisfaction
 from portal.feedback.forms import OrderForm
 from portal.feedback.page import render_order
@@ -62,6 +62,7 @@ def _order_form(phone: bool) -> OrderForm:
 
 
 def _submit(form: OrderForm, channel: str, template: str):
+    context = {"limits": _limits()}
     if form.validate_on_submit():
         data = services.OrderData(
             kind=form.kind.data,
@@ -82,10 +83,10 @@ def _submit(form: OrderForm, channel: str, template: str):
         except DomainError as err:
             lifecycle.history.rollback()
             attach_error(form, err)
-            return render_form(template, form, status=err.status)
+            return render_form(template, form, status=err.status, **context)
         flash(f"已受理，诉求编号 {order.tracking_no}。请记下编号以便查询办理进度。", "success")
         return redirect(url_for(".order", tracking_no=order.tracking_no))
-    return render_form(template, form)
+    return render_form(template, form, **context)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -95,6 +96,18 @@ def new():
     return _submit(_order_form(phone=False), "web", "feedback/new.html")
 
 
+def _limits() -> list[tuple[str, int, int]]:
+    """(kind label, sign-for minutes, working days) as configured, for the form's side note."""
+    return [
+        (
+            k.label,
+            int((settings.sign_deadline(k, clock.now()) - clock.now()).total_seconds() // 60),
+            settings.handling_days(k),
+        )
+        for k in OrderKind
+    ]
+
+
 @bp.route("/phone", methods=["GET", "POST"])
 @login_required
 def phone_entry():
@@ -102,6 +115,8 @@ def phone_entry():
     if not can(current_user, "feedback.enter_phone"):
         abort(403)
     form = _order_form(phone=True)
+    form.requester_name.label.text = "来电人姓名"
+    form.requester_phone.label.text = "来电号码"
     return _submit(form, "phone", "feedback/phone.html")
 
 

@@ -182,8 +182,10 @@ def desk_page():
     """The dispatcher's desk: new orders, returned ones, extension requests, overdue assignments."""
     require(current_user, "feedback.dispatch")
     tab = request.args.get("tab") or "new"
+    data = desk.desk_data(tab)
+    suggestions = {o.id: responsibility.suggest_departments(o, 3) for o in data} if tab in ("new", "returned") else {}
     return render_template(
-        "feedback/desk.html", tab=tab, data=desk.desk_data(tab), counts=desk.desk_counts(), now=clock.now()
+        "feedback/desk.html", tab=tab, data=data, suggestions=suggestions, counts=desk.desk_counts(), now=clock.now()
     )
 
 
