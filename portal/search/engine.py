@@ -116,7 +116,8 @@ class IndexView:
             live |= seg_live << offset
         self.live = live
         self.doc_count = live.bit_count()
-        self.avg_length = sum(m.length for m in self.metas) / max(len(self.metas), 1) or 1.0
+        self.lengths = [meta.length for meta in self.metas]
+        self.avg_length = sum(self.lengths) / max(len(self.lengths), 1) or 1.0
         self._facets: dict[str, dict[str | int, int]] | None = None
         self._by_date: tuple[list[int], list[int]] | None = None
         self._terms: OrderedDict[tuple[str, str], Postings] = OrderedDict()
@@ -279,20 +280,26 @@ class IndexView:
         terms = list(dict.fromkeys(terms))
         doc_count = max(self.doc_count, 1)
         weighted = [t for t in terms if self.postings("body", t)[2].bit_count() <= COMMON_TERM_SHARE * doc_count]
-        metas, avg = self.metas, self.avg_length
+        lengths = self.lengths
+        get = scores.get
         for term in weighted or terms[:1]:
             for field, boost in (("body", 1.0), ("title", TITLE_BOOST)):
                 ids, freqs, bits = self.postings(field, term)
                 df = bits.bit_count()
                 if not df:
                     continue
-                idf = boost * math.log(1 + (doc_count - df + 0.5) / (df + 0.5))
+                weight = boost * (K1 + 1) * math.log(1 + (doc_count - df + 0.5) / (df + 0.5))
                 norm = K1 * (1 - B) if field == "body" else K1
-                slope = K1 * B / avg if field == "body" else 0.0
-                get = scores.get
-                for doc, tf in zip(ids, freqs, strict=True):
-                    if doc in membership:
-                        scores[doc] = get(doc, 0.0) + idf * tf * (K1 + 1) / (tf + norm + slope * metas[doc].length)
+                slope = K1 * B / self.avg_length if field == "body" else 0.0
+                # Hot loop (up to one pass per posting): skip the membership test when the match set holds
+                # every posting of the term (none deleted), as for a one-word query without filters.
+                if len(ids) == df and bits & matches == bits:
+                    for doc, tf in zip(ids, freqs, strict=True):
+                        scores[doc] = get(doc, 0.0) + weight * tf / (tf + norm + slope * lengths[doc])
+                else:
+                    for doc, tf in zip(ids, freqs, strict=True):
+                        if doc in membership:
+                            scores[doc] = get(doc, 0.0) + weight * tf / (tf + norm + slope * lengths[doc])
         top = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], item[0]))
         if len(top) < limit and len(scores) < matches.bit_count():
             unscored = matches & ~bitset.from_ids(scores)

@@ -159,6 +159,9 @@ def test_upsert_and_delete(tmp_path):
     provider.index_documents([{"id": 1, "title": "旧标题", "body": "融媒问政", "issuer": "甲"}])
     provider.index_documents([{"id": 1, "title": "新标题", "body": "数智督查", "issuer": "甲"}])
     assert ids(provider, "融媒问政") == [] and ids(provider, "数智督查") == [1]
+    provider.index_documents([{"id": 3, "title": "另一件", "body": "数智督查 数智督查"}])
+    provider.delete([3])
+    assert ids(provider, "数智督查") == [1]  # the deleted document's postings are not ranked
     assert provider.search(SearchRequest()).total == 1
     provider.delete([1])
     assert provider.search(SearchRequest()).total == 0
