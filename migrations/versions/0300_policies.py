@@ -6,11 +6,10 @@ Create Date: 2026-11-23 15:55:45.451671
 
 """
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.times
-
 
 # revision identifiers, used by Alembic.
 revision = "0300_policies"
@@ -69,7 +68,10 @@ def upgrade():
         sa.Column("entity_id", sa.Integer(), nullable=False),
         sa.Column("created_at", portal.times.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_search_outbox")),
+        sqlite_autoincrement=True,
     )
+    with op.batch_alter_table("search_outbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_search_outbox_created_at"), ["created_at"], unique=False)
     op.create_table(
         "policy_attachments",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -198,6 +200,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_policy_attachments_policy_id"))
 
     op.drop_table("policy_attachments")
+    with op.batch_alter_table("search_outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_search_outbox_created_at"))
+
     op.drop_table("search_outbox")
     with op.batch_alter_table("policies", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_policies_updated_at"))

@@ -23,8 +23,11 @@ def _search_index(request, monkeypatch):
     from portal.search import indexer
 
     monkeypatch.setitem(app.config, "SEARCH_INDEXER", "sync")
+    from portal.search import cursor
+
     with app.app_context():
         indexer.get_provider(app).clear()
+        cursor.forget(indexer.index_dir(app))  # tables are emptied after each test: ids start again
     yield
 
 
