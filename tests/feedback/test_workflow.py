@@ -312,3 +312,30 @@ def test_dispatcher_records_a_hotline_callers_rating_on_the_return_call(city):
         city.rate(order, "satisfied", rater=city.citizen)
     city.rate(order, "satisfied", rater=city.dispatcher)
     assert order.satisfaction.value == "satisfied"
+
+
+ORDER_CALLS = {
+    "dispatch": lambda c, o: lifecycle.dispatch_order(
+        c.dispatcher, o, [c.dept_b.id], None if o.lead_assignment else c.dept_b.id
+    ),
+    "close": lambda c, o: lifecycle.close_order(c.official_a, o),
+    "rate": lambda c, o: rating.rate_order(c.citizen, o, {None: ("satisfied", "")}),
+}
+ORDER_ALLOWED = {
+    "dispatch": TRANSITIONS["dispatch"].sources | TRANSITIONS["reassign"].sources,
+    "close": TRANSITIONS["close"].sources,
+    "rate": TRANSITIONS["rate"].sources,
+}
+
+
+@pytest.mark.parametrize("action", sorted(ORDER_CALLS))
+@pytest.mark.parametrize("state", list(OrderState))
+def test_order_action_is_allowed_exactly_in_its_source_states(city, db, action, state):
+    order = city.dispatched(city.dept_a)
+    order.state = state
+    db.session.commit()
+    if state in ORDER_ALLOWED[action]:
+        ORDER_CALLS[action](city, order)
+    else:
+        with pytest.raises(Conflict):
+            ORDER_CALLS[action](city, order)
