@@ -16,6 +16,7 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
 
+from portal.accounts.models import User
 from portal.accounts.permissions import can
 from portal.errors import DomainError, Invalid, ack_error
 from portal.extensions import db
@@ -24,8 +25,23 @@ from portal.hearings import live, payloads, questions, services
 log = logging.getLogger(__name__)
 
 
-def _user():
-    return current_user if current_user.is_authenticated else None
+# The account behind each socket, loaded once at connect (the session cookie cannot change during a
+# socket's life): every event would otherwise load the user and roles again. Detached from the session
+# with what the services read (roles, department, enterprise) already loaded.
+_socket_users: dict[str, User] = {}
+
+
+def _remember_user() -> None:
+    if not current_user.is_authenticated:
+        return
+    user = current_user._get_current_object()
+    _ = (user.roles, user.department, user.enterprise)
+    db.session.expunge(user)
+    _socket_users[request.sid] = user
+
+
+def _user() -> User | None:
+    return _socket_users.get(request.sid)
 
 
 def _handler(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
@@ -62,9 +78,11 @@ class HearingsNamespace(Namespace):
         if origin and urlsplit(origin).netloc != request.host:
             raise ConnectionRefusedError("来源不被允许")
         live.ensure_flusher(current_app._get_current_object())
+        _remember_user()
 
     def on_disconnect(self, reason=None):
         live.presence.leave_all(request.sid)
+        _socket_users.pop(request.sid, None)
 
     @_handler
     def on_join(self, data):
@@ -101,13 +119,13 @@ class HearingsNamespace(Namespace):
 
     @_handler
     def on_vote(self, data):
-        q = questions.vote(_user(), data.get("question_id"), data.get("client_id"))
-        return {"ok": True, "question_id": q.id, "voted": True}
+        question_id = questions.vote(_user(), data.get("question_id"), data.get("client_id"))
+        return {"ok": True, "question_id": question_id, "voted": True}
 
     @_handler
     def on_unvote(self, data):
-        q = questions.unvote(_user(), data.get("question_id"), data.get("client_id"))
-        return {"ok": True, "question_id": q.id, "voted": False}
+        question_id = questions.unvote(_user(), data.get("question_id"), data.get("client_id"))
+        return {"ok": True, "question_id": question_id, "voted": False}
 
     @_handler
     def on_moderate(self, data):

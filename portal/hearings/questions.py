@@ -9,6 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from limits import parse
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import require
@@ -171,40 +173,65 @@ def ask(actor: User | None, hearing: Hearing, raw_text: str, client_id: Any, ano
     return AskResult(q, True)
 
 
-def vote(actor: User | None, question_id: Any, client_id: Any) -> Question:
-    """One vote per user per question; voting again (a retry) changes nothing."""
+def _question_row(question_id: Any):
+    """(hearing id, question state, hearing state) in one query: voting is the hot path."""
+    try:
+        qid = int(question_id)
+    except (TypeError, ValueError):
+        raise NotFound("问题不存在") from None
+    row = db.session.execute(
+        sa.select(Question.id, Question.hearing_id, Question.state, Hearing.state)
+        .join(Hearing, Hearing.id == Question.hearing_id)
+        .where(Question.id == qid)
+    ).first()
+    if row is None:
+        raise NotFound("问题不存在")
+    return row
+
+
+def _insert_vote(question_id: int, user_id: int, client_id: str) -> int:
+    """INSERT … ON CONFLICT DO NOTHING on (question, user): concurrent retries never duplicate."""
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    stmt = (
+        insert(Vote.__table__)
+        .values(question_id=question_id, user_id=user_id, client_id=client_id, created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["question_id", "user_id"])
+    )
+    return db.session.execute(stmt).rowcount
+
+
+def vote(actor: User | None, question_id: Any, client_id: Any) -> int:
+    """One vote per user per question; voting again (a retry) changes nothing. Returns the question id."""
     require(actor, "hearings.vote")
-    _client_id(client_id)
-    q = get_question(question_id)
-    if db.session.scalar(sa.select(Vote.id).where(Vote.question_id == q.id, Vote.user_id == actor.id)) is not None:
-        return q
-    if q.state not in VOTABLE or db.session.get(Hearing, q.hearing_id).state not in ACCEPTING:
+    client_id = _client_id(client_id)
+    qid, hearing_id, state, hearing_state = _question_row(question_id)
+    if state not in VOTABLE or hearing_state not in ACCEPTING:
+        if db.session.scalar(sa.select(Vote.id).where(Vote.question_id == qid, Vote.user_id == actor.id)):
+            return qid
         raise Conflict("该问题当前不能投票")
     _rate_limit("vote", actor)
-    db.session.add(Vote(question_id=q.id, user_id=actor.id, client_id=str(client_id)))
-    try:
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        return get_question(question_id)
-    db.session.execute(sa.update(Question).where(Question.id == q.id).values(votes=Question.votes + 1))
-    db.session.commit()
-    live.mark_votes_dirty(q.hearing_id, q.id)
-    return q
+    if _insert_vote(qid, actor.id, client_id):
+        db.session.execute(sa.update(Question).where(Question.id == qid).values(votes=Question.votes + 1))
+        db.session.commit()
+        live.mark_votes_dirty(hearing_id, qid)
+    else:
+        db.session.commit()
+    return qid
 
 
-def unvote(actor: User | None, question_id: Any, client_id: Any) -> Question:
+def unvote(actor: User | None, question_id: Any, client_id: Any) -> int:
     """Withdraw one's vote; withdrawing a vote one does not have (a retry) changes nothing."""
     require(actor, "hearings.vote")
     _client_id(client_id)
-    q = get_question(question_id)
-    deleted = db.session.execute(sa.delete(Vote).where(Vote.question_id == q.id, Vote.user_id == actor.id)).rowcount
+    qid, hearing_id, _, _ = _question_row(question_id)
+    deleted = db.session.execute(sa.delete(Vote).where(Vote.question_id == qid, Vote.user_id == actor.id)).rowcount
     if deleted:
-        db.session.execute(sa.update(Question).where(Question.id == q.id).values(votes=Question.votes - deleted))
+        db.session.execute(sa.update(Question).where(Question.id == qid).values(votes=Question.votes - deleted))
     db.session.commit()
     if deleted:
-        live.mark_votes_dirty(q.hearing_id, q.id)
-    return q
+        live.mark_votes_dirty(hearing_id, qid)
+    return qid
 
 
 def moderate(actor: User | None, question_id: Any, action: str, **params: Any) -> Question:

@@ -1,0 +1,78 @@
+"""A minimal Flask-SocketIO server (gevent + gevent-websocket) speaking the same events as the portal.
+
+No database, no accounts: it keeps questions and counts in memory, broadcasts one ``question`` per
+ask and coalesced ``votes`` every tick, so the swarm measures the transport and fan-out alone.
+Run: ``python bench/fanout/baseline.py --port 5201`` (with ``--redis URL`` to join workers).
+"""
+
+from gevent import monkey
+
+monkey.patch_all()
+
+import argparse  # noqa: E402
+import itertools  # noqa: E402
+from collections import defaultdict  # noqa: E402
+
+from flask import Flask  # noqa: E402
+from flask_socketio import SocketIO, join_room  # noqa: E402
+
+NS = "/hearings"
+TICK = 0.2
+
+
+def build(redis_url: str | None, channel: str) -> tuple[Flask, SocketIO]:
+    app = Flask(__name__)
+    socketio = SocketIO(app, async_mode="gevent", message_queue=redis_url, channel=channel)
+    ids, seq = itertools.count(1), itertools.count(1)
+    questions: dict[int, dict] = {}
+    votes: dict[int, set[str]] = defaultdict(set)
+    dirty: set[int] = set()
+
+    def snapshot(hearing_id):
+        return {"ok": True, "seq": 0, "questions": [dict(q, votes=len(votes[q["id"]])) for q in questions.values()]}
+
+    @socketio.on("join", namespace=NS)
+    def join(data):
+        join_room(f"h{data['hearing_id']}")
+        return snapshot(data["hearing_id"])
+
+    @socketio.on("sync", namespace=NS)
+    def sync(data):
+        return snapshot(data["hearing_id"])
+
+    @socketio.on("ask", namespace=NS)
+    def ask(data):
+        qid = next(ids)
+        q = {"id": qid, "visible": True, "text": data["text"], "votes": 0, "state": "approved"}
+        questions[qid] = q
+        event = {"hearing_id": data["hearing_id"], "seq": next(seq), "question": q, "counts": {"received": qid}}
+        socketio.emit("question", event, to=f"h{data['hearing_id']}", namespace=NS)
+        return {"ok": True, "created": True, "question": {"id": qid}}
+
+    @socketio.on("vote", namespace=NS)
+    def vote(data):
+        qid = int(data["question_id"])
+        votes[qid].add(data["client_id"])
+        dirty.add(qid)
+        return {"ok": True, "question_id": qid, "voted": True}
+
+    def flusher():
+        while True:
+            socketio.sleep(TICK)
+            if dirty:
+                batch = {str(q): len(votes[q]) for q in list(dirty)}
+                dirty.clear()
+                socketio.emit("votes", {"hearing_id": 1, "seq": next(seq), "counts": batch}, to="h1", namespace=NS)
+
+    socketio.start_background_task(flusher)
+    return app, socketio
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=5201)
+    parser.add_argument("--redis")
+    parser.add_argument("--channel", default="bench-baseline")
+    args = parser.parse_args()
+    app, socketio = build(args.redis, args.channel)
+    socketio.run(app, host="127.0.0.1", port=args.port, log_output=False)

@@ -1,0 +1,187 @@
+"""Fan-out benchmark of the live question queue: the portal beside a minimal Flask-SocketIO server.
+
+    bench/fanout/run.sh [--clients 1000,2000] [--seconds 30] [--qps 10] [--vps 300] [--workers 1]
+                        [--database postgresql://postgres@127.0.0.1:5432/postgres]
+
+Starts the portal (``python -m portal.serve``, gevent + gevent-websocket) on a fresh database with a
+live hearing and bench accounts, then the minimal server (baseline.py), and drives both with the
+Node swarm (swarm.js) at each client count. Prints the figures and the portal/baseline ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy as sa
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+PASSWORD = "bench-pass-1"
+
+
+def fresh_database(base: str | None, tmp: Path) -> tuple[str, callable]:
+    if not base:
+        return f"sqlite:///{tmp}/fanout.sqlite3", lambda: None
+    from portal.config import _database_url
+
+    admin_url = sa.make_url(_database_url(base))
+    name = f"fanout_bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    return admin_url.set(database=name).render_as_string(hide_password=False), drop
+
+
+def prepare(env: dict[str, str], askers: int, voters: int) -> tuple[int, dict]:
+    """Schema, a live hearing without pre-moderation, and bench accounts (cheap hashes)."""
+    subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "db", "upgrade", "heads"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    script = f"""
+import json
+from datetime import timedelta
+from portal import create_app
+from portal.accounts import services as accounts
+from portal.accounts.models import Role
+from portal.extensions import db
+from portal.hearings import services
+from portal.hearings.models import HearingKind, HearingState
+from portal.times import utcnow
+app = create_app({{"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}})
+with app.app_context():
+    h = services.create_hearing(None, services.HearingData(kind=HearingKind.DEFENSE, title="压测答辩",
+        starts_at=utcnow() - timedelta(minutes=1), premoderation=False))
+    h.state = HearingState.LIVE
+    db.session.commit()
+    names = {{"askers": [], "voters": []}}
+    for kind, n in (("askers", {askers}), ("voters", {voters})):
+        for i in range(n):
+            name = f"bench{{kind[0]}}{{i}}"
+            accounts.create_user(None, accounts.UserData(username=name, display_name=name,
+                roles={{Role.CITIZEN}}, password="{PASSWORD}"))
+            names[kind].append(name)
+    print(json.dumps({{"hearing": h.id, **names}}))
+"""
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    data = json.loads(out.stdout.strip().splitlines()[-1])
+    return data.pop("hearing"), {**data, "password": PASSWORD}
+
+
+def start(cmd: list[str], env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+    import socket
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{cmd} exited:\n{log.read_text()[-3000:]}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{cmd} did not start")
+
+
+def swarm(urls: list[str], hearing: int, clients: int, args, users: Path | None) -> dict:
+    cmd = ["node", str(HERE / "swarm.js"), "--url", ",".join(urls), "--hearing", str(hearing),
+           "--clients", str(clients), "--qps", str(args.qps), "--vps", str(args.vps), "--seconds", str(args.seconds)]
+    cmd += ["--users", str(users)] if users else ["--baseline"]
+    out = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=args.seconds + 600)
+    if out.returncode != 0:
+        raise RuntimeError(f"swarm failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", default="1000,2000")
+    parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument("--qps", type=float, default=10)
+    parser.add_argument("--vps", type=float, default=300)
+    parser.add_argument("--workers", type=int, default=1, help="portal processes (>1 needs --redis)")
+    parser.add_argument("--redis", default=os.environ.get("REDIS_URL"))
+    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL"),
+                        help="PostgreSQL server to create a scratch database on (default: SQLite file)")
+    parser.add_argument("--port", type=int, default=5301)
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.clients.split(",")]
+
+    tmp = Path(tempfile.mkdtemp(prefix="fanout-"))
+    url, drop = fresh_database(args.database, tmp)
+    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", RUN_BACKGROUND_JOBS="0", PYTHONUNBUFFERED="1",
+               HEARING_ASK_LIMIT="10000 per minute", HEARING_VOTE_LIMIT="10000 per minute",
+               LOGIN_RATE_LIMIT="100000 per minute", SEARCH_INDEX_DIR=str(tmp / "index"))
+    env.pop("REDIS_URL", None)
+    if args.workers > 1:
+        if not args.redis:
+            sys.exit("--workers > 1 needs --redis (or REDIS_URL)")
+        env.update(REDIS_URL=args.redis, SOCKETIO_CHANNEL=f"fanout-{uuid.uuid4().hex[:6]}")
+    procs: list[subprocess.Popen] = []
+    results = []
+    try:
+        print(f"preparing {'PostgreSQL' if args.database else 'SQLite'} database, load average {load()}", flush=True)
+        hearing, users = prepare(env, askers=10, voters=200)
+        users_file = tmp / "users.json"
+        users_file.write_text(json.dumps(users))
+        portal_urls = []
+        for i in range(args.workers):
+            port = args.port + i
+            procs.append(start([sys.executable, "-m", "portal.serve", "--port", str(port)], env, port,
+                               tmp / f"portal-{i}.log"))
+            portal_urls.append(f"http://127.0.0.1:{port}")
+        base_port = args.port + 50
+        procs.append(start([sys.executable, str(HERE / "baseline.py"), "--port", str(base_port)], env, base_port,
+                           tmp / "baseline.log"))
+        for n in sizes:
+            for name, urls, users_arg, hid in (("portal", portal_urls, users_file, hearing),
+                                                ("baseline", [f"http://127.0.0.1:{base_port}"], None, 1)):
+                before = load()
+                print(f"{name}: {n} clients, {args.qps:g} questions/s, {args.vps:g} votes/s for {args.seconds}s "
+                      f"(load {before}) ...", flush=True)
+                result = swarm(urls, hid, n, args, users_arg)
+                result["load_before"], result["load_after"] = before, load()
+                print("  " + json.dumps(result, ensure_ascii=False), flush=True)
+                results.append(result)
+    finally:
+        for proc in procs:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        drop()
+
+    print("\nclients  server    question p50/p99 ms   vote p50/p99 ms   lost  clients≠server  ack errors")
+    for r in results:
+        print(f"{r['clients']:>7}  {r['server']:<8}  {r['question_p50_ms']!s:>8} / {r['question_p99_ms']!s:<8}  "
+              f"{r['vote_p50_ms']!s:>7} / {r['vote_p99_ms']!s:<7}  {r['lost_question_events']:>4}  "
+              f"{r['clients_not_matching_server']:>14}  {r['ack_errors']}")
+    for n in sizes:
+        pair = {r["server"]: r for r in results if r["clients"] == n}
+        if "portal" in pair and "baseline" in pair and pair["baseline"]["question_p99_ms"] and pair["portal"]["question_p99_ms"]:
+            ratio = pair["portal"]["question_p99_ms"] / pair["baseline"]["question_p99_ms"]
+            print(f"{n} clients: portal question p99 is {ratio:.2f}× the minimal server's")
+    (tmp / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"results: {tmp / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()

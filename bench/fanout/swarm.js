@@ -1,0 +1,228 @@
+// Audience swarm for the live queue: N websocket clients watch one hearing while askers send
+// questions and voters cast votes at fixed rates. Prints one JSON line of results.
+//
+//   node swarm.js --url http://127.0.0.1:5101[,http://127.0.0.1:5102] --hearing 1 --clients 1000
+//                 --qps 10 --vps 300 --seconds 30 [--users users.json] [--baseline]
+//
+// Latency is "action sent → received by every client": for a question, from the ask being sent to
+// each client's `question` event; for a vote, from the k-th vote on a question being sent to each
+// client first seeing a count ≥ k in a `votes` batch (so it includes the coalescing tick).
+"use strict";
+const { io } = require("socket.io-client");
+const fs = require("fs");
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, arg, i, all) => {
+    if (arg.startsWith("--")) pairs.push([arg.slice(2), all[i + 1] && !all[i + 1].startsWith("--") ? all[i + 1] : true]);
+    return pairs;
+  }, [])
+);
+const urls = String(args.url).split(",");
+const hearingId = Number(args.hearing);
+const nClients = Number(args.clients || 1000);
+const qps = Number(args.qps || 10);
+const vps = Number(args.vps || 300);
+const seconds = Number(args.seconds || 30);
+const baseline = Boolean(args.baseline);
+const users = args.users ? JSON.parse(fs.readFileSync(args.users, "utf8")) : { askers: [], voters: [] };
+const UA = "portal-bench-fanout";
+const NS = "/hearings";
+
+const now = () => Number(process.hrtime.bigint() / 1000n) / 1000; // ms
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function login(url, username, password) {
+  const page = await fetch(url + "/login", { headers: { "User-Agent": UA } });
+  const cookie = page.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const token = (await page.text()).match(/name="csrf_token"[^>]*value="([^"]+)"/)[1];
+  const body = new URLSearchParams({ username, password, csrf_token: token });
+  const res = await fetch(url + "/login", {
+    method: "POST", body, redirect: "manual",
+    headers: { "User-Agent": UA, Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
+  });
+  if (res.status !== 302) throw new Error("login failed for " + username + ": " + res.status);
+  const session = res.headers.getSetCookie().map((c) => c.split(";")[0]).find((c) => c.startsWith("session="));
+  if (!session) throw new Error("no session cookie for " + username);
+  return session;
+}
+
+function connect(url, cookie) {
+  const headers = { "User-Agent": UA };
+  if (cookie) headers.Cookie = cookie;
+  return io(url + NS, { transports: ["websocket"], extraHeaders: headers, reconnection: false, timeout: 60000 });
+}
+
+function call(socket, event, data, timeout = 30000) {
+  return new Promise((resolve) => {
+    socket.timeout(timeout).emit(event, data, (err, ack) => resolve(err ? { ok: false, error: { code: "timeout" } } : ack));
+  });
+}
+
+const asked = new Map(); // question id -> send time
+const askedByClientId = new Map(); // client_id -> send time
+const voteSends = new Map(); // question id -> [send time of k-th vote]
+const questionLat = [];
+const voteLat = [];
+let seqGaps = 0;
+
+class Watcher {
+  constructor(socket) {
+    this.socket = socket;
+    this.seq = -1;
+    this.questions = new Map(); // id -> votes
+    this.seenVotes = new Map(); // id -> count of vote sends already measured
+    socket.on("question", (d) => this.onQuestion(d));
+    socket.on("votes", (d) => this.onVotes(d));
+    socket.on("now", (d) => this.track(d));
+    socket.on("hearing", (d) => this.track(d));
+  }
+  track(d) {
+    if (d.seq > this.seq + 1 && this.seq >= 0) seqGaps += 1;
+    if (d.seq > this.seq) this.seq = d.seq;
+  }
+  onQuestion(d) {
+    const t = now();
+    this.track(d);
+    const q = d.question;
+    const sent = asked.get(q.id) || (q.text && askedByClientId.get(q.text));
+    if (sent !== undefined && !this.questions.has(q.id)) questionLat.push(t - sent);
+    if (q.visible !== false && !this.questions.has(q.id)) this.questions.set(q.id, q.votes || 0);
+  }
+  onVotes(d) {
+    const t = now();
+    this.track(d);
+    for (const [id, n] of Object.entries(d.counts)) {
+      const qid = Number(id);
+      this.questions.set(qid, n);
+      const sends = voteSends.get(qid) || [];
+      const measured = this.seenVotes.get(qid) || 0;
+      for (let k = measured; k < Math.min(n, sends.length); k++) voteLat.push(t - sends[k]);
+      if (n > measured) this.seenVotes.set(qid, Math.min(n, sends.length));
+    }
+  }
+}
+
+function percentile(values, p) {
+  if (!values.length) return null;
+  const sorted = Float64Array.from(values).sort();
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] * 10) / 10;
+}
+
+async function main() {
+  const started = now();
+  // Audience: anonymous watchers spread over the servers, joined in batches.
+  const watchers = [];
+  for (let i = 0; i < nClients; i += 100) {
+    const batch = [];
+    for (let j = i; j < Math.min(nClients, i + 100); j++) {
+      batch.push(new Promise((resolve, reject) => {
+        const socket = connect(urls[j % urls.length]);
+        const w = new Watcher(socket);
+        socket.on("connect", async () => {
+          const snap = await call(socket, "join", { hearing_id: hearingId });
+          if (!snap.ok) return reject(new Error("join failed " + JSON.stringify(snap)));
+          w.seq = snap.seq;
+          for (const q of snap.questions) w.questions.set(q.id, q.votes);
+          resolve(w);
+        });
+        socket.on("connect_error", reject);
+      }));
+    }
+    watchers.push(...(await Promise.all(batch)));
+  }
+  const connectSeconds = (now() - started) / 1000;
+
+  // Actors: logged-in askers and voters (the baseline server needs no login).
+  const actorSockets = async (list, fallback) => {
+    if (baseline) return Array.from({ length: fallback }, (_, i) => connect(urls[i % urls.length]));
+    const sockets = [];
+    for (let i = 0; i < list.length; i += 20) {
+      const chunk = list.slice(i, i + 20);
+      sockets.push(...(await Promise.all(chunk.map(async (u, k) => connect(urls[(i + k) % urls.length], await login(urls[(i + k) % urls.length], u, users.password))))));
+    }
+    return sockets;
+  };
+  const askers = await actorSockets(users.askers, 10);
+  const voters = await actorSockets(users.voters, 200);
+  await Promise.all([...askers, ...voters].map((s) => new Promise((r) => (s.connected ? r() : s.on("connect", r)))));
+
+  let asks = 0, askOk = 0, votes = 0, voteOk = 0, ackErrors = {};
+  const questionIds = [];
+  const voted = new Set();
+  const noteError = (ack) => { const c = (ack.error && ack.error.code) || "?"; ackErrors[c] = (ackErrors[c] || 0) + 1; };
+  const end = now() + seconds * 1000;
+  const pending = [];
+
+  const askLoop = (async () => {
+    for (let i = 0; now() < end; i++) {
+      const socket = askers[i % askers.length];
+      const clientId = "bench-" + i + "-" + Math.random().toString(36).slice(2, 8);
+      const text = "压测问题 " + clientId;
+      const t = now();
+      askedByClientId.set(text, t);
+      asks += 1;
+      pending.push(call(socket, "ask", { hearing_id: hearingId, text, client_id: clientId }).then((ack) => {
+        if (ack.ok) {
+          askOk += 1;
+          const id = ack.question ? ack.question.id : ack.id;
+          asked.set(id, t);
+          questionIds.push(id);
+        } else noteError(ack);
+      }));
+      await sleep(1000 / qps);
+    }
+  })();
+
+  const voteLoop = (async () => {
+    const perTick = Math.max(1, Math.round(vps / 50));
+    while (now() < end) {
+      for (let k = 0; k < perTick && questionIds.length; k++) {
+        const qid = questionIds[Math.floor(Math.random() * questionIds.length)];
+        const v = Math.floor(Math.random() * voters.length);
+        if (voted.has(v + ":" + qid)) continue;
+        voted.add(v + ":" + qid);
+        votes += 1;
+        const sends = voteSends.get(qid) || [];
+        sends.push(now());
+        voteSends.set(qid, sends);
+        pending.push(call(voters[v], "vote", { question_id: qid, client_id: "bv-" + v + "-" + qid }).then((ack) => {
+          if (ack.ok) voteOk += 1;
+          else noteError(ack);
+        }));
+      }
+      await sleep(20);
+    }
+  })();
+
+  await Promise.all([askLoop, voteLoop]);
+  await Promise.all(pending);
+  await sleep(2000); // the last vote batch (tick ≤ 250 ms) and stragglers
+
+  // Ground truth: a fresh sync (the portal reads it from the database).
+  const truth = await call(watchers[0].socket, "sync", { hearing_id: hearingId });
+  const truthVotes = new Map(truth.questions.map((q) => [q.id, q.votes]));
+  let mismatched = 0, lostQuestions = 0;
+  for (const w of watchers) {
+    let same = w.questions.size >= truthVotes.size;
+    for (const [id, n] of truthVotes) if (w.questions.get(id) !== n) same = false;
+    if (!same) mismatched += 1;
+    for (const id of asked.keys()) if (!w.questions.has(id)) lostQuestions += 1;
+  }
+  const result = {
+    server: baseline ? "baseline" : "portal", urls: urls.length, clients: nClients, seconds, qps, vps,
+    connect_s: Math.round(connectSeconds * 10) / 10, asks, ask_ok: askOk, votes, vote_ok: voteOk, ack_errors: ackErrors,
+    question_deliveries: questionLat.length, expected_question_deliveries: askOk * nClients, lost_question_events: lostQuestions,
+    question_p50_ms: percentile(questionLat, 50), question_p99_ms: percentile(questionLat, 99),
+    vote_p50_ms: percentile(voteLat, 50), vote_p99_ms: percentile(voteLat, 99),
+    seq_gaps: seqGaps, clients_not_matching_server: mismatched,
+    server_votes_total: [...truthVotes.values()].reduce((a, b) => a + b, 0),
+  };
+  console.log(JSON.stringify(result));
+  for (const s of [...watchers.map((w) => w.socket), ...askers, ...voters]) s.disconnect();
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
