@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from portal.accounts.models import User
 from portal.accounts.permissions import require
@@ -107,10 +107,13 @@ def desk_data(tab: str) -> list:
             )
         )
     if tab == "returned":
+        # A return in the current round not yet answered by a later dispatch (增派/改派).
+        later = aliased(Assignment)
         has_returned = sa.exists().where(
             Assignment.order_id == WorkOrder.id,
             Assignment.state == AssignmentState.RETURNED,
             Assignment.round == WorkOrder.round,
+            ~sa.exists().where(later.order_id == WorkOrder.id, later.dispatched_at > Assignment.returned_at),
         )
         query = sa.select(WorkOrder).where(
             WorkOrder.state.notin_([OrderState.CLOSED, OrderState.REPLIED]), has_returned

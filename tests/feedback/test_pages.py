@@ -158,3 +158,13 @@ def test_home_page_shows_the_latest_public_orders(city, client):
     public, private = city.file(title="首页可见的诉求"), city.file(title="首页不可见的诉求", is_public=False)
     body = client.get("/").get_data(as_text=True)
     assert public.title in body and private.title not in body
+
+
+def test_returned_order_leaves_the_desk_once_redispatched(city):
+    from portal.feedback import desk
+
+    order = city.dispatched(city.dept_a, city.dept_b)
+    lifecycle.return_assignment(city.official_a, city.assignment(order, city.dept_a), "不属于本单位")
+    assert [o.id for o in desk.desk_data("returned")] == [order.id]
+    lifecycle.dispatch_order(city.dispatcher, order, [city.street.id], city.street.id)
+    assert desk.desk_data("returned") == []
