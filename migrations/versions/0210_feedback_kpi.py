@@ -15,14 +15,22 @@ branch_labels = None
 depends_on = None
 
 INDEXES = (
-    ("ix_assignments_replied_at", "assignments", ["replied_at"]),
-    ("ix_assignments_sign_deadline", "assignments", ["sign_deadline"]),
-    ("ix_assignments_order_department_round", "assignments", ["order_id", "department_id", "round"]),
-    ("ix_assignments_round_dispatched_at", "assignments", ["round", "dispatched_at"]),
-    ("ix_ratings_created_at", "ratings", ["created_at"]),
+    ("ix_assignments_kpi_dispatched", "assignments", ["dispatched_at", "department_id", "sign_deadline", "signed_at"]),
+    ("ix_assignments_kpi_due", "assignments", ["due_at", "department_id", "returned_at", "replied_at"]),
+    (
+        "ix_assignments_kpi_replied",
+        "assignments",
+        ["replied_at", "department_id", "due_at", "dispatched_at", "order_id", "round"],
+    ),
+    ("ix_assignments_order_round_department", "assignments", ["order_id", "round", "department_id", "returned_at"]),
+    ("ix_assignments_kpi_rounds", "assignments", ["round", "dispatched_at", "order_id", "department_id"]),
+    ("ix_assignments_signed_at", "assignments", ["signed_at"]),
+    ("ix_assignments_escalated_at", "assignments", ["escalated_at"]),
+    ("ix_assignments_top_escalated_at", "assignments", ["top_escalated_at"]),
+    ("ix_ratings_kpi_created", "ratings", ["created_at", "department_id", "order_id", "round", "value"]),
     ("ix_work_orders_created_at", "work_orders", ["created_at"]),
     ("ix_work_orders_dispatched_at", "work_orders", ["dispatched_at"]),
-    ("ix_work_orders_rated_at", "work_orders", ["rated_at"]),
+    ("ix_work_orders_rated_at_satisfaction", "work_orders", ["rated_at", "satisfaction"]),
 )
 
 

@@ -22,7 +22,8 @@ of the query and E' = min(E, now). Each ratio is None when its denominator is 0 
     department with a non-returned assignment in the rated round; numerator: 满意 + 基本满意.
     Unrated orders are in neither: they are never counted as satisfied.
 镇街评价 township (Laiwu's 乡呼县应 rating)
-    as 满意率, restricted to ratings of 呼叫 orders (given by the calling 镇街 or unit).
+    as 满意率, restricted to the ratings addressed to the department: those a unit that filed a
+    呼叫 gives each responding department.
 返工率 rework
     denominator: as 按时办结率 (replied in [S, E)); numerator: those sent back (发回重办), i.e. the
     same order has an assignment to the same department in the next round.
@@ -55,7 +56,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from portal.accounts.models import Department
 from portal.extensions import db
 from portal.feedback.kpi_periods import Period
-from portal.feedback.models import Assignment, OrderKind, Rating, Satisfaction, WorkOrder
+from portal.feedback.models import Assignment, Rating, Satisfaction, WorkOrder
 from portal.times import utcnow
 
 SCORE_SCALE = 1000
@@ -84,15 +85,25 @@ DEFAULT_MIN_SAMPLE = 5
 
 # Indexes the KPI and supervision queries need, declared here against the feedback tables
 # (created by migration 0210_feedback_kpi); declaring them attaches them to the tables' metadata.
+# The composite ones carry every column their query reads, so PostgreSQL answers from the index
+# alone (index-only scans) once autovacuum has set the visibility map.
+_A, _R, _O = Assignment, Rating, WorkOrder
 KPI_INDEXES = (
-    sa.Index("ix_assignments_replied_at", Assignment.replied_at),
-    sa.Index("ix_assignments_sign_deadline", Assignment.sign_deadline),
-    sa.Index("ix_assignments_order_department_round", Assignment.order_id, Assignment.department_id, Assignment.round),
-    sa.Index("ix_assignments_round_dispatched_at", Assignment.round, Assignment.dispatched_at),
-    sa.Index("ix_ratings_created_at", Rating.created_at),
-    sa.Index("ix_work_orders_created_at", WorkOrder.created_at),
-    sa.Index("ix_work_orders_dispatched_at", WorkOrder.dispatched_at),
-    sa.Index("ix_work_orders_rated_at", WorkOrder.rated_at),
+    sa.Index("ix_assignments_kpi_dispatched", _A.dispatched_at, _A.department_id, _A.sign_deadline, _A.signed_at),
+    sa.Index("ix_assignments_kpi_due", _A.due_at, _A.department_id, _A.returned_at, _A.replied_at),
+    sa.Index(
+        "ix_assignments_kpi_replied",
+        *(_A.replied_at, _A.department_id, _A.due_at, _A.dispatched_at, _A.order_id, _A.round),
+    ),
+    sa.Index("ix_assignments_order_round_department", _A.order_id, _A.round, _A.department_id, _A.returned_at),
+    sa.Index("ix_assignments_kpi_rounds", _A.round, _A.dispatched_at, _A.order_id, _A.department_id),
+    sa.Index("ix_assignments_signed_at", _A.signed_at),
+    sa.Index("ix_assignments_escalated_at", _A.escalated_at),
+    sa.Index("ix_assignments_top_escalated_at", _A.top_escalated_at),
+    sa.Index("ix_ratings_kpi_created", _R.created_at, _R.department_id, _R.order_id, _R.round, _R.value),
+    sa.Index("ix_work_orders_created_at", _O.created_at),
+    sa.Index("ix_work_orders_dispatched_at", _O.dispatched_at),
+    sa.Index("ix_work_orders_rated_at_satisfaction", _O.rated_at, _O.satisfaction),
 )
 
 
@@ -216,83 +227,115 @@ def _in(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
 
 
 def assignment_counts_query(period: Period, now: datetime) -> sa.Select:
-    """One pass over the assignments touched by the period, grouped by department."""
+    """Counts per department from three index-only range scans (dispatched, due, answered in the
+    period), each aggregated on its own and summed: no pass over assignments outside the period."""
     a = Assignment.__table__
     start, end = period.start, period.end
-    due_end = min(end, now)
-    dispatched = sa.and_(
-        _in(a.c.dispatched_at, start, end), sa.or_(a.c.signed_at.is_not(None), a.c.sign_deadline < now)
-    )
-    due = sa.and_(_in(a.c.due_at, start, due_end), a.c.returned_at.is_(None))
-    replied = _in(a.c.replied_at, start, end)
-    in_time = a.c.replied_at <= a.c.due_at
+    zero, zero_f = sa.literal(0), sa.literal(0.0)
     count = sa.func.count
-    return (
-        sa.select(
-            a.c.department_id,
-            count().filter(dispatched).label("dispatched"),
-            count().filter(dispatched, a.c.signed_at <= a.c.sign_deadline).label("signed_in_time"),
-            count().filter(due).label("due"),
-            count().filter(due, in_time).label("due_closed_in_time"),
-            count().filter(replied).label("closed"),
-            count().filter(replied, in_time).label("closed_in_time"),
-            sa.func.coalesce(
-                sa.func.sum(
-                    sa.case((replied, epoch_seconds(a.c.replied_at) - epoch_seconds(a.c.dispatched_at)), else_=0.0)
-                ),
-                0.0,
-            ).label("handling_seconds"),
-        )
-        .where(sa.or_(_in(a.c.dispatched_at, start, end), _in(a.c.due_at, start, due_end), replied))
-        .group_by(a.c.department_id)
+    # 发回重办: the few round ≥ 2 assignments dispatched since the period began (a reopening
+    # follows the answer it rejects), matched to their previous round by order and department.
+    later = Assignment.__table__.alias("later_round")
+    nxt = (
+        sa.select(later.c.order_id, later.c.department_id, later.c.round)
+        .where(later.c.round > 1, later.c.dispatched_at >= start)
+        .subquery("next_round")
     )
+    in_time = a.c.replied_at <= a.c.due_at
 
-
-def rework_counts_query(period: Period) -> sa.Select:
-    """发回重办 per department: next-round assignments whose previous round was answered in the period.
-
-    Starts from the few round ≥ 2 assignments dispatched since the period began (index on round,
-    dispatched_at), then looks up their previous round by (order, department, round).
-    """
-    nxt, prev = Assignment.__table__.alias("next_round"), Assignment.__table__.alias("previous_round")
-    return (
-        sa.select(prev.c.department_id, sa.func.count().label("reopened"))
-        .select_from(
-            nxt.join(
-                prev,
-                sa.and_(
-                    prev.c.order_id == nxt.c.order_id,
-                    prev.c.department_id == nxt.c.department_id,
-                    prev.c.round == nxt.c.round - 1,
-                ),
+    def branch(
+        where,
+        dispatched=zero,
+        signed=zero,
+        due=zero,
+        due_ok=zero,
+        closed=zero,
+        closed_ok=zero,
+        reopened=zero,
+        secs=zero_f,
+        source=a,
+    ):
+        return (
+            sa.select(
+                a.c.department_id,
+                dispatched.label("dispatched"),
+                signed.label("signed_in_time"),
+                due.label("due"),
+                due_ok.label("due_closed_in_time"),
+                closed.label("closed"),
+                closed_ok.label("closed_in_time"),
+                reopened.label("reopened"),
+                secs.label("handling_seconds"),
             )
+            .select_from(source)
+            .where(*where)
+            .group_by(a.c.department_id)
         )
-        .where(nxt.c.round > 1, nxt.c.dispatched_at >= period.start, _in(prev.c.replied_at, period.start, period.end))
-        .group_by(prev.c.department_id)
-    )
+
+    parts = sa.union_all(
+        branch(
+            (_in(a.c.dispatched_at, start, end), sa.or_(a.c.signed_at.is_not(None), a.c.sign_deadline < now)),
+            dispatched=count(),
+            signed=count().filter(a.c.signed_at <= a.c.sign_deadline),
+        ),
+        branch(
+            (_in(a.c.due_at, start, min(end, now)), a.c.returned_at.is_(None)),
+            due=count(),
+            due_ok=count().filter(in_time),
+        ),
+        branch(
+            (_in(a.c.replied_at, start, end),),
+            closed=count(),
+            closed_ok=count().filter(in_time),
+            reopened=count(nxt.c.order_id),
+            secs=sa.func.sum(epoch_seconds(a.c.replied_at) - epoch_seconds(a.c.dispatched_at)),
+            source=a.outerjoin(
+                nxt,
+                sa.and_(
+                    nxt.c.order_id == a.c.order_id,
+                    nxt.c.department_id == a.c.department_id,
+                    nxt.c.round == a.c.round + 1,
+                ),
+            ),
+        ),
+    ).subquery("parts")
+    total = sa.func.sum
+    return sa.select(
+        parts.c.department_id,
+        *(
+            sa.cast(total(parts.c[name]), sa.Integer).label(name)
+            for name in (
+                "dispatched",
+                "signed_in_time",
+                "due",
+                "due_closed_in_time",
+                "closed",
+                "closed_in_time",
+                "reopened",
+            )
+        ),
+        sa.func.coalesce(total(parts.c.handling_seconds), 0.0).label("handling_seconds"),
+    ).group_by(parts.c.department_id)
 
 
 def rating_counts_query(period: Period) -> sa.Select:
-    """Ratings of the period per department: addressed ones, plus whole-order ones shared out."""
-    r, a, o = Rating.__table__, Assignment.__table__, WorkOrder.__table__
+    """Ratings of the period per department: addressed ones (a calling unit rating each department,
+    the 镇街评价), plus whole-order ones shared out to the round's departments."""
+    r, a = Rating.__table__, Assignment.__table__
     in_period = _in(r.c.created_at, period.start, period.end)
-    addressed = (
-        sa.select(r.c.department_id.label("department_id"), r.c.value, o.c.kind)
-        .select_from(r.join(o, o.c.id == r.c.order_id))
-        .where(in_period, r.c.department_id.is_not(None))
+    addressed = sa.select(r.c.department_id.label("department_id"), r.c.value, sa.literal(1).label("addressed")).where(
+        in_period, r.c.department_id.is_not(None)
     )
     shared = (
-        sa.select(a.c.department_id.label("department_id"), r.c.value, o.c.kind)
+        sa.select(a.c.department_id.label("department_id"), r.c.value, sa.literal(0).label("addressed"))
         .select_from(
-            r.join(o, o.c.id == r.c.order_id).join(
-                a, sa.and_(a.c.order_id == r.c.order_id, a.c.round == r.c.round, a.c.returned_at.is_(None))
-            )
+            r.join(a, sa.and_(a.c.order_id == r.c.order_id, a.c.round == r.c.round, a.c.returned_at.is_(None)))
         )
         .where(in_period, r.c.department_id.is_(None))
     )
     rated = sa.union_all(addressed, shared).subquery("rated")
     good = rated.c.value.in_([s.value for s in SATISFIED])
-    call = rated.c.kind == OrderKind.CALL.value
+    call = rated.c.addressed == 1
     count = sa.func.count
     return sa.select(
         rated.c.department_id,
@@ -306,13 +349,11 @@ def rating_counts_query(period: Period) -> sa.Select:
 def department_kpis(
     period: Period, *, now: datetime | None = None, sort: str = "score", descending: bool = True
 ) -> KpiTable:
-    """The department KPI table of ``period``: three grouped queries, merged by department."""
+    """The department KPI table of ``period``: two grouped queries, merged by department."""
     now = now or utcnow()
     counts: dict[int, Counts] = {}
     for row in db.session.execute(assignment_counts_query(period, now)).mappings():
         counts[row["department_id"]] = Counts(**{k: v for k, v in row.items() if k != "department_id"})
-    for row in db.session.execute(rework_counts_query(period)).mappings():
-        counts.setdefault(row["department_id"], Counts()).reopened = row["reopened"]
     for row in db.session.execute(rating_counts_query(period)).mappings():
         target = counts.setdefault(row["department_id"], Counts())
         for name in ("rated", "satisfied", "township_rated", "township_satisfied"):

@@ -43,24 +43,24 @@ def _in(column, start: datetime, end: datetime):
 
 
 def overview(period: Period) -> Overview:
+    """Five counts, each a scalar subquery answered by its own index range."""
     o = WorkOrder.__table__
     start, end = period.start, period.end
-    created, dispatched, closed, rated = (
-        _in(o.c.created_at, start, end),
-        _in(o.c.dispatched_at, start, end),
-        _in(o.c.closed_at, start, end),
-        _in(o.c.rated_at, start, end),
-    )
-    count = sa.func.count
+
+    def counted(*where) -> sa.ScalarSelect:
+        return sa.select(sa.func.count()).select_from(o).where(*where).scalar_subquery()
+
     row = (
         db.session.execute(
             sa.select(
-                count().filter(created).label("submitted"),
-                count().filter(dispatched).label("dispatched"),
-                count().filter(closed).label("closed"),
-                count().filter(rated).label("rated"),
-                count().filter(rated, o.c.satisfaction.in_([s.value for s in SATISFIED])).label("satisfied"),
-            ).where(sa.or_(created, dispatched, closed, rated))
+                counted(_in(o.c.created_at, start, end)).label("submitted"),
+                counted(_in(o.c.dispatched_at, start, end)).label("dispatched"),
+                counted(_in(o.c.closed_at, start, end)).label("closed"),
+                counted(_in(o.c.rated_at, start, end)).label("rated"),
+                counted(_in(o.c.rated_at, start, end), o.c.satisfaction.in_([s.value for s in SATISFIED])).label(
+                    "satisfied"
+                ),
+            )
         )
         .mappings()
         .one()

@@ -97,7 +97,17 @@ def _conditions(a, start: datetime, until: datetime):
         sa.and_(a.c.top_escalated_at >= start, a.c.top_escalated_at < until),
     )
     top = sa.and_(a.c.top_escalated_at >= start, a.c.top_escalated_at < until)
-    listed = sa.and_(a.c.returned_at.is_(None), a.c.dispatched_at < until, sa.or_(sign_late, overdue, escalated))
+    # The listing as a flat OR of index-friendly arms (signed_at, replied_at, escalation times),
+    # equivalent to sign_late OR overdue OR escalated, so PostgreSQL combines index scans.
+    arms = sa.or_(
+        sa.and_(a.c.signed_at.is_(None), a.c.sign_deadline < until),
+        sa.and_(a.c.signed_at > start, a.c.signed_at > a.c.sign_deadline, a.c.sign_deadline < until),
+        sa.and_(a.c.replied_at.is_(None), a.c.due_at < until),
+        sa.and_(a.c.replied_at > start, a.c.replied_at > a.c.due_at, a.c.due_at < until),
+        sa.and_(a.c.escalated_at >= start, a.c.escalated_at < until),
+        sa.and_(a.c.top_escalated_at >= start, a.c.top_escalated_at < until),
+    )
+    listed = sa.and_(a.c.returned_at.is_(None), a.c.dispatched_at < until, arms)
     return listed, sign_late, overdue, escalated, top
 
 
