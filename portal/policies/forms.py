@@ -31,6 +31,7 @@ class PolicyForm(FlaskForm):
         "正文格式", choices=[("text", "纯文本"), ("html", "HTML（保存时自动清理不安全内容）")], default="text"
     )
     body = TextAreaField("正文", validators=[Optional()])
+    base_version = HiddenField()  # the version this form was loaded from (concurrent edits → 409)
     summary = StringField(
         "修改说明", validators=[Optional(), Length(max=300)], description="记入版本历史，例如：修正第三条表述"
     )

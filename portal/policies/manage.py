@@ -89,11 +89,19 @@ def edit(policy_id: int):
         form.body.data = policy.body
         form.body_format.data = policy.body_format.value
         form.interprets_id.data = policy.interprets_id or 0
+        form.base_version.data = policy.version
     _choices(form, policy)
     status = 400
     if form.validate_on_submit():
         try:
-            services.update_policy(current_user, policy.id, _data(form), form.summary.data or "")
+            base = form.base_version.data
+            services.update_policy(
+                current_user,
+                policy.id,
+                _data(form),
+                form.summary.data or "",
+                base_version=int(base) if base and str(base).isdigit() else None,
+            )
         except DomainError as error:
             db.session.rollback()
             attach_error(form, error)

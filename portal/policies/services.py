@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
 from portal.accounts.permissions import can, require
@@ -162,10 +163,18 @@ def create_policy(actor: User | None, data: PolicyData, *, source_key: str | Non
     return policy
 
 
-def update_policy(actor: User | None, policy_id: int, data: PolicyData, summary: str = "") -> Policy:
-    """Edit the document; a new version records what changed (nothing changed → Invalid)."""
+def update_policy(
+    actor: User | None, policy_id: int, data: PolicyData, summary: str = "", *, base_version: int | None = None
+) -> Policy:
+    """Edit the document; a new version records what changed (nothing changed → Invalid).
+
+    ``base_version`` is the version the editor's form was loaded from: if someone saved since, the edit is
+    refused (Conflict) instead of silently overwriting their changes.
+    """
     _authorise(actor)
-    policy = get_for_edit(policy_id)
+    policy = get_for_edit(policy_id, lock=True)
+    if base_version is not None and base_version != policy.version:
+        raise Conflict(f"该文件已被其他编辑修改为第 {policy.version} 版，请刷新页面，在最新版本上修改")
     values = _clean(data, policy)
     changed = [label for name, label in VERSIONED_FIELDS.items() if getattr(policy, name) != values[name]]
     if policy.body_format != values["body_format"] and "正文" not in changed:
@@ -178,8 +187,7 @@ def update_policy(actor: User | None, policy_id: int, data: PolicyData, summary:
         setattr(policy, name, value)
     policy.version += 1
     _snapshot(policy, actor, summary.strip() or f"修改{'、'.join(changed)}")
-    _changed(policy)
-    db.session.commit()
+    _commit_version(policy)
     return policy
 
 
@@ -201,7 +209,7 @@ def transition(
     step = TRANSITIONS.get(action)
     if step is None:
         raise Invalid("未知的操作")
-    policy = get_for_edit(policy_id)
+    policy = get_for_edit(policy_id, lock=True)
     if policy.status not in step.source:
         raise Conflict(f"“{policy.status.label}”状态的文件不能{step.label}")
     reason = " ".join((reason or "").split())
@@ -234,19 +242,30 @@ def transition(
             actor_id=actor.id if actor is not None else None,
         )
     )
-    _changed(policy)
-    db.session.commit()
+    _commit_version(policy)
     return policy
 
 
 # -- reading -------------------------------------------------------------------------------------------------
 
 
-def get_for_edit(policy_id: int) -> Policy:
-    policy = db.session.get(Policy, policy_id)
+def get_for_edit(policy_id: int, *, lock: bool = False) -> Policy:
+    """The document to change; ``lock`` takes its row lock (PostgreSQL) so concurrent edits queue up."""
+    policy = db.session.get(Policy, policy_id, with_for_update=True if lock else None)
     if policy is None:
         raise NotFound("文件不存在")
     return policy
+
+
+def _commit_version(policy: Policy) -> None:
+    """Queue indexing and commit a new version; a concurrent edit that took the same number first (SQLite, where
+    there is no row lock) → Conflict, not a 500."""
+    try:
+        _changed(policy)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict("该文件刚刚被其他编辑修改，请刷新页面查看最新版本后再操作") from None
 
 
 def get_policy(viewer: User | None, policy_id: int) -> Policy:

@@ -167,3 +167,43 @@ def test_a_cursor_ahead_of_the_database_starts_over(app, make_policy):
     Cursor(upto=10_000).save(indexer.index_dir(app))
     policy = make_policy("贵阳市市场主体登记管理办法")  # sync drain after commit
     assert search_ids(q="市场主体登记") == [policy.id]
+
+
+def test_concurrent_edits_of_one_document_queue_or_conflict_but_never_fail(app, make_policy, db, monkeypatch):
+    from portal.errors import Conflict
+    from portal.policies.models import Policy
+
+    monkeypatch.setitem(app.config, "SEARCH_INDEXER", "inline")
+    policy_id = make_policy("贵阳市城市管理综合执法办法").id
+    unexpected: list[BaseException] = []
+    conflicts: list[Conflict] = []
+
+    def edit(worker: int) -> None:
+        with app.app_context():
+            for round_ in range(3):
+                try:
+                    services.update_policy(
+                        None,
+                        policy_id,
+                        services.PolicyData(
+                            title=f"贵阳市城市管理综合执法办法（{worker}-{round_}稿）", doc_type="办法"
+                        ),
+                    )
+                except Conflict as conflict:
+                    conflicts.append(conflict)
+                except BaseException as exc:  # collected and asserted below
+                    unexpected.append(exc)
+                finally:
+                    db.session.remove()
+
+    threads = [threading.Thread(target=edit, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert unexpected == []
+    indexer.drain(app)
+    policy = db.session.get(Policy, policy_id)
+    assert [v.number for v in policy.versions] == list(range(1, policy.version + 1))
+    assert policy.version == 2 + 12 - len(conflicts)
+    assert search_ids(q=f'title:"{policy.title[-6:]}"') == [policy_id]

@@ -75,3 +75,15 @@ def test_document_page_lists_the_version_history(make_policy, client):
 def test_unknown_version_is_404(make_policy, client):
     policy = make_policy()
     assert client.get(f"/policies/{policy.id}/versions/99").status_code == 404
+
+
+def test_saving_a_form_loaded_before_someone_elses_save_is_refused_with_409(make_policy, users, login, db):
+    policy = make_policy()
+    client = login(users["editor"])
+    form = {"title": "贵阳市政务服务一网通办管理办法", "body_format": "text", "body": "正文", "interprets_id": "0"}
+    first = client.post(f"/policies/manage/{policy.id}/edit", data={**form, "base_version": "2"})
+    assert first.status_code == 302
+    stale = client.post(f"/policies/manage/{policy.id}/edit", data={**form, "title": "另一个标题", "base_version": "2"})
+    assert stale.status_code == 409 and "已被其他编辑修改为第 3 版" in stale.get_data(as_text=True)
+    db.session.expire_all()
+    assert policy.title == "贵阳市政务服务一网通办管理办法" and policy.version == 3
