@@ -199,9 +199,10 @@ def _ledger_entry(task: Task, actor_id: int | None, today: date) -> TaskUpdate:
         actor_id=actor_id,
         created_at=_at(day, 17),
         report_date=day,
-        old_progress=0,
+        # Earlier dispatches predate the platform: this entry moves on from the previous quarter's figure.
+        old_progress=max(0, task.progress - 15),
         new_progress=task.progress,
-        old_status=TaskStatus.NOT_STARTED,
+        old_status=TaskStatus.IN_PROGRESS if task.progress > 15 else TaskStatus.NOT_STARTED,
         new_status=task.status,
         note=note,
         milestone_changes="\n".join(f"完成节点：{m.title}" for m in done),

@@ -92,6 +92,39 @@ def plan_overview(plan_id: int, today: date | None = None) -> PlanOverview:
     return PlanOverview(plan, roll_up(all_tasks, today), battles, today, goal_count)
 
 
+@dataclass
+class DepartmentProgress:
+    department: Department
+    progress: Progress
+
+
+def department_progress(view: PlanOverview) -> list[DepartmentProgress]:
+    """督导通报: each lead department's roll-up over the tasks it leads, most overdue and slowest first."""
+    by_department: dict[int, list[Task]] = {}
+    departments: dict[int, Department] = {}
+    for battle in view.battles:
+        for goal in battle.goals:
+            for task in goal.goal.tasks:
+                by_department.setdefault(task.lead_department_id, []).append(task)
+                departments[task.lead_department_id] = task.lead_department
+    rows = [DepartmentProgress(departments[i], roll_up(tasks, view.today)) for i, tasks in by_department.items()]
+    return sorted(rows, key=lambda r: (-r.progress.overdue_count, r.progress.percent or 0, r.department.sort_order))
+
+
+def recent_updates(plan_id: int, limit: int = 6) -> list[TaskUpdate]:
+    """The plan's latest progress reports (最新调度), newest first."""
+    return list(
+        db.session.scalars(
+            sa.select(TaskUpdate)
+            .join(Task, Task.id == TaskUpdate.task_id)
+            .where(Task.plan_id == plan_id)
+            .options(selectinload(TaskUpdate.task), selectinload(TaskUpdate.actor).selectinload(User.department))
+            .order_by(TaskUpdate.created_at.desc(), TaskUpdate.id.desc())
+            .limit(limit)
+        )
+    )
+
+
 OVERDUE = "overdue"  # a ledger filter value beside the task statuses
 
 

@@ -60,6 +60,8 @@ def overview(plan_id: int):
         view=view,
         plan=view.plan,
         overdue=overdue,
+        departments=services.department_progress(view),
+        updates=services.recent_updates(plan_id),
         commitments=plan_commitments(plan_id),
         hearings=plan_hearings(plan_id),
     )

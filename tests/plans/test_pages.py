@@ -187,3 +187,32 @@ def test_api_task_includes_its_history(scenario, client):
     assert data["history"][0]["progress"] == [0, 30]
     assert data["history"][0]["note"] == "完成需求调研"
     assert data["contact"]["phone"] == "139****1234"
+
+
+def test_department_progress_ranks_lead_departments_with_overdue_tasks_first(ledger_plan, client):
+    from portal.plans import services
+
+    plan, _, (a, _b, _c), _ = ledger_plan
+    rows = services.department_progress(services.plan_overview(plan.id))
+    assert [(r.department.name, r.progress.overdue_count, r.progress.percent) for r in rows] == [
+        ("甲局", 1, 70),
+        ("丙局", 0, 0),
+        ("乙局", 0, 70),
+    ]
+    body = client.get(f"/plans/{plan.id}").get_data(as_text=True)
+    assert "牵头部门进度" in body
+    assert f"/plans/{plan.id}/tasks?dept={a.id}" in body
+
+
+def test_overview_shows_the_latest_progress_reports(scenario, client):
+    from portal.plans import services
+
+    services.report_progress(
+        scenario.lead_official, scenario.task.id, services.ProgressReport(progress=20, note="启动")
+    )
+    services.report_progress(
+        scenario.lead_official, scenario.task.id, services.ProgressReport(progress=50, note="完成首批场景")
+    )
+    updates = services.recent_updates(scenario.plan.id)
+    assert [u.note for u in updates] == ["完成首批场景", "启动"]
+    assert "完成首批场景" in client.get(f"/plans/{scenario.plan.id}").get_data(as_text=True)
