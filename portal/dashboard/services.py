@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
+
+from flask import current_app
 
 from portal.accounts.permissions import require
 from portal.errors import Invalid
@@ -33,20 +38,51 @@ class DataPage:
     trend: list[kpi_overview.MonthPoint]
 
 
+T = TypeVar("T")
+_cache: dict[tuple, tuple[float, Any]] = {}
+_cache_lock = threading.Lock()
+
+
+def _cached(key: tuple, compute: Callable[[], T]) -> T:
+    """Public figures are recomputed at most every DASHBOARD_CACHE_SECONDS (default 60) per process:
+    the home page and the data page then cost one set of queries a minute, whatever the traffic."""
+    ttl = float(current_app.config.get("DASHBOARD_CACHE_SECONDS", 60))
+    if ttl <= 0 or current_app.testing:
+        return compute()
+    now = time.monotonic()
+    with _cache_lock:
+        hit = _cache.get(key)
+    if hit is not None and now - hit[0] < ttl:
+        return hit[1]
+    value = compute()
+    with _cache_lock:
+        if len(_cache) > 256:
+            _cache.clear()
+        _cache[key] = (now, value)
+    return value
+
+
 def data_page(period: Period, sort: str = "score", descending: bool = True) -> DataPage:
-    now = utcnow()
+    def compute() -> DataPage:
+        now = utcnow()
+        return DataPage(
+            kpi.department_kpis(period, now=now),
+            kpi_overview.overview(period),
+            kpi_overview.monthly_trend(period, now=now),
+        )
+
+    page = _cached(("data", period.key), compute)
+    rows = kpi.sort_rows(page.table.rows, sort, descending)
     return DataPage(
-        kpi.department_kpis(period, now=now, sort=sort, descending=descending),
-        kpi_overview.overview(period),
-        kpi_overview.monthly_trend(period, now=now),
+        kpi.KpiTable(period, page.table.now, rows, page.table.totals, page.table.weights), page.overview, page.trend
     )
 
 
 def headline() -> dict[str, Any]:
     """The home panel: this year's figures."""
     period = parse_period(None, default="year")
-    table = kpi.department_kpis(period)
-    return {"period": period, "rates": table.totals.rates, "overview": kpi_overview.overview(period)}
+    page = data_page(period)
+    return {"period": period, "rates": page.table.totals.rates, "overview": page.overview}
 
 
 def supervision(actor, week_key: str | None) -> kpi_supervision.SupervisionReport:
