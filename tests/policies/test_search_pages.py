@@ -171,3 +171,11 @@ def test_the_document_page_offers_the_citation_with_a_copy_button(client, archiv
 def test_the_home_page_has_a_policy_search_box_and_latest_documents(client, archive):
     html = client.get("/").get_data(as_text=True)
     assert 'id="home-policy-q"' in html and archive["b"].title in html
+
+
+def test_active_filters_are_listed_with_links_that_remove_them(client, archive):
+    html = client.get("/policies/", query_string={"q": "管理办法", "status": "repealed", "year": 2016}).get_data(
+        as_text=True
+    )
+    assert "废止 ×" in html and "2016年 ×" in html
+    assert 'href="/policies/?q=%E7%AE%A1%E7%90%86%E5%8A%9E%E6%B3%95&amp;year=2016"' in html  # status removed
