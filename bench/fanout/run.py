@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -48,8 +49,13 @@ def fresh_database(base: str | None, tmp: Path) -> tuple[str, callable]:
 
 def prepare(env: dict[str, str], askers: int, voters: int) -> tuple[int, dict]:
     """Schema, a live hearing without pre-moderation, and bench accounts (cheap hashes)."""
-    subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "db", "upgrade", "heads"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "portal", "db", "upgrade", "heads"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     script = f"""
 import json
 from datetime import timedelta
@@ -97,8 +103,22 @@ def start(cmd: list[str], env: dict[str, str], port: int, log: Path) -> subproce
 
 
 def swarm(urls: list[str], hearing: int, clients: int, args, users: Path | None) -> dict:
-    cmd = ["node", str(HERE / "swarm.js"), "--url", ",".join(urls), "--hearing", str(hearing),
-           "--clients", str(clients), "--qps", str(args.qps), "--vps", str(args.vps), "--seconds", str(args.seconds)]
+    cmd = [
+        "node",
+        str(HERE / "swarm.js"),
+        "--url",
+        ",".join(urls),
+        "--hearing",
+        str(hearing),
+        "--clients",
+        str(clients),
+        "--qps",
+        str(args.qps),
+        "--vps",
+        str(args.vps),
+        "--seconds",
+        str(args.seconds),
+    ]
     cmd += ["--users", str(users)] if users else ["--baseline"]
     out = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=args.seconds + 600)
     if out.returncode != 0:
@@ -118,17 +138,29 @@ def main() -> None:
     parser.add_argument("--vps", type=float, default=300)
     parser.add_argument("--workers", type=int, default=1, help="portal processes (>1 needs --redis)")
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL"))
-    parser.add_argument("--database", default=os.environ.get("BENCH_DATABASE_URL"),
-                        help="PostgreSQL server to create a scratch database on (default: SQLite file)")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get("BENCH_DATABASE_URL"),
+        help="PostgreSQL server to create a scratch database on (default: SQLite file)",
+    )
     parser.add_argument("--port", type=int, default=5301)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # still stop the servers and drop the database
     sizes = [int(n) for n in args.clients.split(",")]
 
     tmp = Path(tempfile.mkdtemp(prefix="fanout-"))
     url, drop = fresh_database(args.database, tmp)
-    env = dict(os.environ, DATABASE_URL=url, SECRET_KEY="bench", RUN_BACKGROUND_JOBS="0", PYTHONUNBUFFERED="1",
-               HEARING_ASK_LIMIT="10000 per minute", HEARING_VOTE_LIMIT="10000 per minute",
-               LOGIN_RATE_LIMIT="100000 per minute", SEARCH_INDEX_DIR=str(tmp / "index"))
+    env = dict(
+        os.environ,
+        DATABASE_URL=url,
+        SECRET_KEY="bench",
+        RUN_BACKGROUND_JOBS="0",
+        PYTHONUNBUFFERED="1",
+        HEARING_ASK_LIMIT="10000 per minute",
+        HEARING_VOTE_LIMIT="10000 per minute",
+        LOGIN_RATE_LIMIT="100000 per minute",
+        SEARCH_INDEX_DIR=str(tmp / "index"),
+    )
     env.pop("REDIS_URL", None)
     if args.workers > 1:
         if not args.redis:
@@ -144,18 +176,30 @@ def main() -> None:
         portal_urls = []
         for i in range(args.workers):
             port = args.port + i
-            procs.append(start([sys.executable, "-m", "portal.serve", "--port", str(port)], env, port,
-                               tmp / f"portal-{i}.log"))
+            procs.append(
+                start([sys.executable, "-m", "portal.serve", "--port", str(port)], env, port, tmp / f"portal-{i}.log")
+            )
             portal_urls.append(f"http://127.0.0.1:{port}")
         base_port = args.port + 50
-        procs.append(start([sys.executable, str(HERE / "baseline.py"), "--port", str(base_port)], env, base_port,
-                           tmp / "baseline.log"))
+        procs.append(
+            start(
+                [sys.executable, str(HERE / "baseline.py"), "--port", str(base_port)],
+                env,
+                base_port,
+                tmp / "baseline.log",
+            )
+        )
         for n in sizes:
-            for name, urls, users_arg, hid in (("portal", portal_urls, users_file, hearing),
-                                                ("baseline", [f"http://127.0.0.1:{base_port}"], None, 1)):
+            for name, urls, users_arg, hid in (
+                ("portal", portal_urls, users_file, hearing),
+                ("baseline", [f"http://127.0.0.1:{base_port}"], None, 1),
+            ):
                 before = load()
-                print(f"{name}: {n} clients, {args.qps:g} questions/s, {args.vps:g} votes/s for {args.seconds}s "
-                      f"(load {before}) ...", flush=True)
+                print(
+                    f"{name}: {n} clients, {args.qps:g} questions/s, {args.vps:g} votes/s for {args.seconds}s "
+                    f"(load {before}) ...",
+                    flush=True,
+                )
                 result = swarm(urls, hid, n, args, users_arg)
                 result["load_before"], result["load_after"] = before, load()
                 print("  " + json.dumps(result, ensure_ascii=False), flush=True)
@@ -171,12 +215,19 @@ def main() -> None:
 
     print("\nclients  server    question p50/p99 ms   vote p50/p99 ms   lost  clients≠server  ack errors")
     for r in results:
-        print(f"{r['clients']:>7}  {r['server']:<8}  {r['question_p50_ms']!s:>8} / {r['question_p99_ms']!s:<8}  "
-              f"{r['vote_p50_ms']!s:>7} / {r['vote_p99_ms']!s:<7}  {r['lost_question_events']:>4}  "
-              f"{r['clients_not_matching_server']:>14}  {r['ack_errors']}")
+        print(
+            f"{r['clients']:>7}  {r['server']:<8}  {r['question_p50_ms']!s:>8} / {r['question_p99_ms']!s:<8}  "
+            f"{r['vote_p50_ms']!s:>7} / {r['vote_p99_ms']!s:<7}  {r['lost_question_events']:>4}  "
+            f"{r['clients_not_matching_server']:>14}  {r['ack_errors']}"
+        )
     for n in sizes:
         pair = {r["server"]: r for r in results if r["clients"] == n}
-        if "portal" in pair and "baseline" in pair and pair["baseline"]["question_p99_ms"] and pair["portal"]["question_p99_ms"]:
+        if (
+            "portal" in pair
+            and "baseline" in pair
+            and pair["baseline"]["question_p99_ms"]
+            and pair["portal"]["question_p99_ms"]
+        ):
             ratio = pair["portal"]["question_p99_ms"] / pair["baseline"]["question_p99_ms"]
             print(f"{n} clients: portal question p99 is {ratio:.2f}× the minimal server's")
     (tmp / "results.json").write_text(json.dumps(results, indent=2))

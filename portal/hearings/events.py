@@ -119,12 +119,12 @@ class HearingsNamespace(Namespace):
 
     @_handler
     def on_vote(self, data):
-        question_id = questions.vote(_user(), data.get("question_id"), data.get("client_id"))
+        question_id = questions.queue_vote(_user(), data.get("question_id"), data.get("client_id"))
         return {"ok": True, "question_id": question_id, "voted": True}
 
     @_handler
     def on_unvote(self, data):
-        question_id = questions.unvote(_user(), data.get("question_id"), data.get("client_id"))
+        question_id = questions.queue_vote(_user(), data.get("question_id"), data.get("client_id"), add=False)
         return {"ok": True, "question_id": question_id, "voted": False}
 
     @_handler

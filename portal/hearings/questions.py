@@ -234,6 +234,79 @@ def unvote(actor: User | None, question_id: Any, client_id: Any) -> int:
     return qid
 
 
+def queue_vote(actor: User | None, question_id: Any, client_id: Any, add: bool = True) -> int:
+    """Vote or withdraw through this process's batch writer (the socket path); returns the question id."""
+    from portal.hearings.votes import VoteRequest, batcher
+
+    require(actor, "hearings.vote")
+    client_id = _client_id(client_id)
+    try:
+        qid = int(question_id)
+    except (TypeError, ValueError):
+        raise NotFound("问题不存在") from None
+    if add:
+        _rate_limit("vote", actor)
+    return batcher.submit(current_app._get_current_object(), VoteRequest(actor.id, qid, client_id, add))
+
+
+def apply_votes(requests: list) -> None:
+    """Write a batch of votes in one transaction: the last action per (user, question) wins, the
+    counts are recounted from the vote rows, every request gets its result or its error."""
+    qids = {r.question_id for r in requests}
+    rows = db.session.execute(
+        sa.select(Question.id, Question.hearing_id, Question.state, Hearing.state)
+        .join(Hearing, Hearing.id == Question.hearing_id)
+        .where(Question.id.in_(qids))
+    ).all()
+    info = {qid: (hearing_id, state, hearing_state) for qid, hearing_id, state, hearing_state in rows}
+    existing = set(
+        db.session.execute(
+            sa.select(Vote.question_id, Vote.user_id).where(
+                Vote.question_id.in_(qids), Vote.user_id.in_({r.user_id for r in requests})
+            )
+        ).all()
+    )
+    final: dict[tuple[int, int], Any] = {}
+    for r in requests:
+        if r.question_id not in info:
+            r.error = NotFound("问题不存在")
+            continue
+        _, state, hearing_state = info[r.question_id]
+        key = (r.question_id, r.user_id)
+        if r.add and key not in existing and (state not in VOTABLE or hearing_state not in ACCEPTING):
+            r.error = Conflict("该问题当前不能投票")
+            continue
+        r.result = r.question_id
+        final[key] = r
+    adds = [r for key, r in final.items() if r.add and key not in existing]
+    removes = [key for key, r in final.items() if not r.add and key in existing]
+    if adds:
+        dialect = db.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        now = utcnow()
+        values = [
+            {"question_id": r.question_id, "user_id": r.user_id, "client_id": r.client_id, "created_at": now}
+            for r in adds
+        ]
+        db.session.execute(
+            insert(Vote.__table__).values(values).on_conflict_do_nothing(index_elements=["question_id", "user_id"])
+        )
+    if removes:
+        db.session.execute(sa.delete(Vote).where(sa.tuple_(Vote.question_id, Vote.user_id).in_(removes)))
+    touched = {r.question_id for r in adds} | {qid for qid, _ in removes}
+    if touched:
+        count = sa.select(sa.func.count()).where(Vote.question_id == Question.id).scalar_subquery()
+        db.session.execute(
+            sa.update(Question)
+            .where(Question.id.in_(touched))
+            .values(votes=count)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    for qid in touched:
+        live.mark_votes_dirty(info[qid][0], qid)
+
+
 def moderate(actor: User | None, question_id: Any, action: str, **params: Any) -> Question:
     """Apply one transition of the question table (approve, reject, edit, merge, hide, answering, answered)."""
     q = get_question(question_id)

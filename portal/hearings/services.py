@@ -174,20 +174,37 @@ def public_questions(hearing: Hearing, order: str = "votes") -> list[Question]:
     return list(db.session.scalars(stmt))
 
 
-def snapshot(hearing: Hearing, user: User | None) -> dict[str, Any]:
-    """Everything a client shows, with the seq it is current to (read first: later events are newer)."""
-    seq = live.current_seq(hearing.id)
+# The public part of a hearing's snapshot, per process, valid while the hearing's seq is unchanged:
+# every change that a snapshot shows takes a seq, so a join costs one query while nothing happens.
+# (Keyed by id and the random projector token, so a recreated row with a reused id never matches.)
+_public_snapshots: dict[tuple[int, str], tuple[int, dict[str, Any]]] = {}
+
+
+def _public_snapshot(hearing: Hearing, seq: int) -> dict[str, Any]:
+    key = (hearing.id, hearing.projector_token)
+    cached = _public_snapshots.get(key)
+    if cached is not None and cached[0] == seq:
+        return cached[1]
     db.session.refresh(hearing)
     merged = payloads.merged_counts(hearing.id)
-    questions = [payloads.question(q, merged.get(q.id, 0)) for q in public_questions(hearing, "time")]
-    data: dict[str, Any] = {
+    data = {
         "ok": True,
         "seq": seq,
         "hearing": payloads.hearing(hearing),
-        "questions": questions,
+        "questions": [payloads.question(q, merged.get(q.id, 0)) for q in public_questions(hearing, "time")],
         "counts": payloads.counts(hearing.id),
-        "presence": live.presence.count(hearing.id),
         **payloads.slots(hearing),
+    }
+    _public_snapshots[key] = (seq, data)
+    return data
+
+
+def snapshot(hearing: Hearing, user: User | None) -> dict[str, Any]:
+    """Everything a client shows, with the seq it is current to (read first: later events are newer)."""
+    seq = live.current_seq(hearing.id)
+    data: dict[str, Any] = {
+        **_public_snapshot(hearing, seq),
+        "presence": live.presence.count(hearing.id),
         "mine": [],
         "voted": [],
         "pending": [],

@@ -188,3 +188,25 @@ def test_votes_are_flushed_as_one_batch_with_counts_from_the_database(hearings, 
     assert batch["counts"] == {str(a.id): 2, str(b.id): 2}
     assert batch["seq"] == live.current_seq(hearing.id)
     assert live.flush_votes() == 0
+
+
+def test_a_batch_of_votes_is_written_at_once_with_exact_counts_and_errors_per_vote(hearings, factory, db, emitted):
+    from portal.hearings.votes import VoteRequest
+
+    hearing = hearings.hearing()
+    a, pending = hearings.question(hearing), hearings.question(hearing, QuestionState.PENDING)
+    u1, u2, u3 = factory.user(), factory.user(), factory.user()
+    batch = [
+        VoteRequest(u1.id, a.id, "1", True),
+        VoteRequest(u2.id, a.id, "2", True),
+        VoteRequest(u2.id, a.id, "2", True),  # a retry in the same batch
+        VoteRequest(u3.id, a.id, "3", True),
+        VoteRequest(u3.id, a.id, "4", False),  # withdrawn again before the batch was written
+        VoteRequest(u1.id, pending.id, "5", True),
+        VoteRequest(u1.id, 999999, "6", True),
+    ]
+    questions.apply_votes(batch)
+    assert db.session.get(Question, a.id).votes == 2
+    assert [r.result for r in batch[:5]] == [a.id] * 5
+    assert isinstance(batch[5].error, Conflict) and batch[6].error.code == "not_found"
+    assert live.flush_votes() == 1

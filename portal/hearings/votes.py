@@ -1,0 +1,72 @@
+"""Votes written in batches: every vote a process receives within a short tick is committed in one
+transaction, and each voter's ack follows that commit. At hundreds of votes per second this costs a
+few transactions per second instead of one per vote (see docs/PERFORMANCE.md, bench/fanout)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask
+
+from portal.errors import DomainError
+from portal.extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+WRITE_SECONDS = 0.02  # how long votes gather before they are written together
+
+
+@dataclass
+class VoteRequest:
+    user_id: int
+    question_id: int
+    client_id: str
+    add: bool
+    result: int | None = None
+    error: DomainError | None = None
+    done: Any = field(default=None, repr=False)
+
+
+class VoteBatcher:
+    def __init__(self) -> None:
+        self.pending: list[VoteRequest] = []
+        self.running = False
+
+    def submit(self, app: Flask, request: VoteRequest) -> int:
+        """Queue one vote and wait for the commit of its batch; raises the vote's domain error."""
+        request.done = socketio.server.eio.create_event()
+        self.pending.append(request)
+        if not self.running:
+            self.running = True
+            socketio.start_background_task(self._loop, app)
+        if not request.done.wait(timeout=30):
+            raise DomainError("投票处理超时，请重试")
+        if request.error is not None:
+            raise request.error
+        return request.result
+
+    def _loop(self, app: Flask) -> None:
+        from portal.hearings.questions import apply_votes
+
+        while True:
+            socketio.sleep(WRITE_SECONDS)
+            batch, self.pending = self.pending, []
+            if not batch:
+                continue
+            with app.app_context():
+                try:
+                    apply_votes(batch)
+                except Exception:
+                    log.exception("writing %d votes failed", len(batch))
+                    db.session.rollback()
+                    for request in batch:
+                        request.error = request.error or DomainError("系统繁忙，投票未成功，请重试")
+                finally:
+                    db.session.remove()
+            for request in batch:
+                request.done.set()
+
+
+batcher = VoteBatcher()
