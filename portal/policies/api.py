@@ -38,6 +38,7 @@ def search_policies():
         page=params.page,
         per_page=params.per_page,
         pages=results.pages,
+        degraded=results.degraded,
         results=[{**_summary(r.policy), "snippet": str(r.snippet_html)} for r in results.results],
         facets={
             name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]

@@ -8,6 +8,7 @@ whose row is gone or unpublished is dropped).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -19,8 +20,11 @@ from markupsafe import Markup
 from portal.errors import Invalid
 from portal.extensions import db
 from portal.policies.models import STATUS_LABELS, Policy, PolicyStatus
+from portal.search import fallback
 from portal.search.indexer import get_provider
 from portal.search.provider import SearchRequest
+
+log = logging.getLogger(__name__)
 
 MAX_QUERY = 200
 MAX_PER_PAGE = 100
@@ -93,6 +97,7 @@ class SearchResults:
     total: int
     results: list[Result]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
+    degraded: bool = False  # answered by the database fallback (no relevance ranking)
 
     @property
     def pages(self) -> int:
@@ -193,7 +198,18 @@ def search(params: SearchParams) -> SearchResults:
         page=params.page,
         per_page=params.per_page,
     )
-    response = get_provider().search(request)
+    degraded = False
+    try:
+        provider = get_provider()
+        if provider.view().doc_count == 0 and _has_public_documents():
+            degraded = True  # first start or a rebuild in progress: the database answers meanwhile
+        else:
+            response = provider.search(request)
+    except Exception:  # a damaged index must not take the archive down
+        log.exception("search index failed; answering from the database")
+        degraded = True
+    if degraded:
+        response = fallback.search(request)
     ids = [hit.id for hit in response.hits]
     rows = {p.id: p for p in db.session.scalars(sa.select(Policy).where(Policy.id.in_(ids)))} if ids else {}
     results = [
@@ -201,4 +217,8 @@ def search(params: SearchParams) -> SearchResults:
         for hit in response.hits
         if hit.id in rows and rows[hit.id].is_public
     ]
-    return SearchResults(params, response.total, results, _facets(response.facets, params))
+    return SearchResults(params, response.total, results, _facets(response.facets, params), degraded)
+
+
+def _has_public_documents() -> bool:
+    return db.session.scalar(sa.select(Policy.id).where(Policy.status != PolicyStatus.DRAFT).limit(1)) is not None

@@ -179,3 +179,29 @@ def test_active_filters_are_listed_with_links_that_remove_them(client, archive):
     )
     assert "废止 ×" in html and "2016年 ×" in html
     assert 'href="/policies/?q=%E7%AE%A1%E7%90%86%E5%8A%9E%E6%B3%95&amp;year=2016"' in html  # status removed
+
+
+@pytest.mark.parametrize("q", ["乡呼县应", "鄉呼縣應"])
+def test_while_the_index_is_empty_the_database_answers_in_either_script(app, client, articles, q):
+    from portal.search import indexer
+
+    indexer.get_provider(app).clear()
+    body = client.get("/api/v1/policies/search", query_string={"q": q}).get_json()
+    laiwu = articles["laiwu-township-whistle.zh-Hant.txt"]
+    assert body["degraded"] is True
+    assert [r["id"] for r in body["results"]] == [laiwu.id]
+    assert "<mark>鄉呼縣應</mark>" in body["results"][0]["snippet"]
+    assert {f["value"]: f["count"] for f in body["facets"]["status"]} == {"in_force": 1}
+
+
+def test_the_fallback_matches_document_numbers_in_every_bracket_style(app, client, archive):
+    from portal.search import indexer
+
+    indexer.get_provider(app).clear()
+    for q in ("文号:筑府发[2019]12号", "筑府发（2019）12号"):
+        body = client.get("/api/v1/policies/search", query_string={"q": q}).get_json()
+        assert [r["id"] for r in body["results"]] == [archive["a"].id], q
+    filtered = client.get("/api/v1/policies/search", query_string={"status": "repealed"}).get_json()
+    assert [r["id"] for r in filtered["results"]] == [archive["c"].id]
+    html = client.get("/policies/", query_string={"q": "限时办结"}).get_data(as_text=True)
+    assert "检索索引正在更新" in html
