@@ -3,7 +3,7 @@ a scheduled 公开质询, and a live 专题答辩 so that visitors can try the q
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -24,7 +24,7 @@ from portal.hearings.models import (
     QuestionState,
     RaiserKind,
 )
-from portal.times import to_local, utcnow
+from portal.times import LOCAL_TZ, to_local, utcnow
 
 DEMO_PASSWORD = "demo1234"
 PLAN_TITLE = "高效青岛建设攻势"
@@ -313,8 +313,14 @@ def _commit_item(hearing: Hearing, question: Question, dept: str, text: str, day
         )
 
 
+def _local_morning(days: int) -> datetime:
+    """09:00 Beijing time, ``days`` from today (hearings are held in office hours)."""
+    day = to_local(utcnow()).date() + timedelta(days=days)
+    return datetime.combine(day, time(9, 0), tzinfo=LOCAL_TZ).astimezone(UTC)
+
+
 def _closed_defense(plan_id: int | None) -> Hearing:
-    start = utcnow().replace(minute=0, second=0, microsecond=0) - timedelta(days=62)
+    start = _local_morning(-62)
     hearing = services.create_hearing(
         None,
         services.HearingData(
@@ -406,7 +412,7 @@ def _live_hearing(plan_id: int | None) -> Hearing:
 
 
 def _inquiry(plan_id: int | None) -> Hearing:
-    start = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=45)
+    start = _local_morning(45)
     return services.create_hearing(
         None,
         services.HearingData(
