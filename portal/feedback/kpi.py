@@ -226,13 +226,41 @@ def _in(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
     return sa.and_(column >= start, column < end)
 
 
-def assignment_counts_query(period: Period, now: datetime) -> sa.Select:
-    """Counts per department from three index-only range scans (dispatched, due, answered in the
-    period), each aggregated on its own and summed: no pass over assignments outside the period."""
-    a = Assignment.__table__
+COUNT_COLUMNS = (
+    "dispatched",
+    "signed_in_time",
+    "due",
+    "due_closed_in_time",
+    "closed",
+    "closed_in_time",
+    "reopened",
+    "rated",
+    "satisfied",
+    "township_rated",
+    "township_satisfied",
+)
+
+
+def _branch(department_id, source, where, group_by, **counts) -> sa.Select:
+    """One aggregate over one index range: the named counts, zero for the others."""
+    columns = [counts.get(name, sa.literal(0)).label(name) for name in COUNT_COLUMNS]
+    seconds = counts.get("handling_seconds", sa.literal(0.0)).label("handling_seconds")
+    return (
+        sa.select(department_id.label("department_id"), *columns, seconds)
+        .select_from(source)
+        .where(*where)
+        .group_by(group_by)
+    )
+
+
+def kpi_counts_query(period: Period, now: datetime) -> sa.Select:
+    """Every count of the table in one statement: four aggregates, each over its own index range
+    (assignments dispatched, due and answered in the period; ratings given in it), summed per
+    department. Nothing outside the period is read, and PostgreSQL may run the branches in parallel."""
+    a, r = Assignment.__table__, Rating.__table__
     start, end = period.start, period.end
-    zero, zero_f = sa.literal(0), sa.literal(0.0)
     count = sa.func.count
+    in_time = a.c.replied_at <= a.c.due_at
     # 发回重办: the few round ≥ 2 assignments dispatched since the period began (a reopening
     # follows the answer it rejects), matched to their previous round by order and department.
     later = Assignment.__table__.alias("later_round")
@@ -241,88 +269,13 @@ def assignment_counts_query(period: Period, now: datetime) -> sa.Select:
         .where(later.c.round > 1, later.c.dispatched_at >= start)
         .subquery("next_round")
     )
-    in_time = a.c.replied_at <= a.c.due_at
-
-    def branch(
-        where,
-        dispatched=zero,
-        signed=zero,
-        due=zero,
-        due_ok=zero,
-        closed=zero,
-        closed_ok=zero,
-        reopened=zero,
-        secs=zero_f,
-        source=a,
-    ):
-        return (
-            sa.select(
-                a.c.department_id,
-                dispatched.label("dispatched"),
-                signed.label("signed_in_time"),
-                due.label("due"),
-                due_ok.label("due_closed_in_time"),
-                closed.label("closed"),
-                closed_ok.label("closed_in_time"),
-                reopened.label("reopened"),
-                secs.label("handling_seconds"),
-            )
-            .select_from(source)
-            .where(*where)
-            .group_by(a.c.department_id)
-        )
-
-    parts = sa.union_all(
-        branch(
-            (_in(a.c.dispatched_at, start, end), sa.or_(a.c.signed_at.is_not(None), a.c.sign_deadline < now)),
-            dispatched=count(),
-            signed=count().filter(a.c.signed_at <= a.c.sign_deadline),
-        ),
-        branch(
-            (_in(a.c.due_at, start, min(end, now)), a.c.returned_at.is_(None)),
-            due=count(),
-            due_ok=count().filter(in_time),
-        ),
-        branch(
-            (_in(a.c.replied_at, start, end),),
-            closed=count(),
-            closed_ok=count().filter(in_time),
-            reopened=count(nxt.c.order_id),
-            secs=sa.func.sum(epoch_seconds(a.c.replied_at) - epoch_seconds(a.c.dispatched_at)),
-            source=a.outerjoin(
-                nxt,
-                sa.and_(
-                    nxt.c.order_id == a.c.order_id,
-                    nxt.c.department_id == a.c.department_id,
-                    nxt.c.round == a.c.round + 1,
-                ),
-            ),
-        ),
-    ).subquery("parts")
-    total = sa.func.sum
-    return sa.select(
-        parts.c.department_id,
-        *(
-            sa.cast(total(parts.c[name]), sa.Integer).label(name)
-            for name in (
-                "dispatched",
-                "signed_in_time",
-                "due",
-                "due_closed_in_time",
-                "closed",
-                "closed_in_time",
-                "reopened",
-            )
-        ),
-        sa.func.coalesce(total(parts.c.handling_seconds), 0.0).label("handling_seconds"),
-    ).group_by(parts.c.department_id)
-
-
-def rating_counts_query(period: Period) -> sa.Select:
-    """Ratings of the period per department: addressed ones (a calling unit rating each department,
-    the 镇街评价), plus whole-order ones shared out to the round's departments."""
-    r, a = Rating.__table__, Assignment.__table__
-    in_period = _in(r.c.created_at, period.start, period.end)
+    with_next = a.outerjoin(
+        nxt,
+        sa.and_(nxt.c.order_id == a.c.order_id, nxt.c.department_id == a.c.department_id, nxt.c.round == a.c.round + 1),
+    )
+    # Ratings: addressed ones (a calling unit rating each department: the 镇街评价), and
+    # whole-order ones shared out to the departments of the rated round.
+    in_period = _in(r.c.created_at, start, end)
     addressed = sa.select(r.c.department_id.label("department_id"), r.c.value, sa.literal(1).label("addressed")).where(
         in_period, r.c.department_id.is_not(None)
     )
@@ -336,28 +289,61 @@ def rating_counts_query(period: Period) -> sa.Select:
     rated = sa.union_all(addressed, shared).subquery("rated")
     good = rated.c.value.in_([s.value for s in SATISFIED])
     call = rated.c.addressed == 1
-    count = sa.func.count
+
+    parts = sa.union_all(
+        _branch(
+            a.c.department_id,
+            a,
+            (_in(a.c.dispatched_at, start, end), sa.or_(a.c.signed_at.is_not(None), a.c.sign_deadline < now)),
+            a.c.department_id,
+            dispatched=count(),
+            signed_in_time=count().filter(a.c.signed_at <= a.c.sign_deadline),
+        ),
+        _branch(
+            a.c.department_id,
+            a,
+            (_in(a.c.due_at, start, min(end, now)), a.c.returned_at.is_(None)),
+            a.c.department_id,
+            due=count(),
+            due_closed_in_time=count().filter(in_time),
+        ),
+        _branch(
+            a.c.department_id,
+            with_next,
+            (_in(a.c.replied_at, start, end),),
+            a.c.department_id,
+            closed=count(),
+            closed_in_time=count().filter(in_time),
+            reopened=count(nxt.c.order_id),
+            handling_seconds=sa.func.sum(epoch_seconds(a.c.replied_at) - epoch_seconds(a.c.dispatched_at)),
+        ),
+        _branch(
+            rated.c.department_id,
+            rated,
+            (),
+            rated.c.department_id,
+            rated=count(),
+            satisfied=count().filter(good),
+            township_rated=count().filter(call),
+            township_satisfied=count().filter(call, good),
+        ),
+    ).subquery("parts")
     return sa.select(
-        rated.c.department_id,
-        count().label("rated"),
-        count().filter(good).label("satisfied"),
-        count().filter(call).label("township_rated"),
-        count().filter(call, good).label("township_satisfied"),
-    ).group_by(rated.c.department_id)
+        parts.c.department_id,
+        *(sa.cast(sa.func.sum(parts.c[name]), sa.Integer).label(name) for name in COUNT_COLUMNS),
+        sa.func.coalesce(sa.func.sum(parts.c.handling_seconds), 0.0).label("handling_seconds"),
+    ).group_by(parts.c.department_id)
 
 
 def department_kpis(
     period: Period, *, now: datetime | None = None, sort: str = "score", descending: bool = True
 ) -> KpiTable:
-    """The department KPI table of ``period``: two grouped queries, merged by department."""
+    """The department KPI table of ``period``: one aggregate statement, then names and scores."""
     now = now or utcnow()
-    counts: dict[int, Counts] = {}
-    for row in db.session.execute(assignment_counts_query(period, now)).mappings():
-        counts[row["department_id"]] = Counts(**{k: v for k, v in row.items() if k != "department_id"})
-    for row in db.session.execute(rating_counts_query(period)).mappings():
-        target = counts.setdefault(row["department_id"], Counts())
-        for name in ("rated", "satisfied", "township_rated", "township_satisfied"):
-            setattr(target, name, row[name])
+    counts = {
+        row["department_id"]: Counts(**{k: v for k, v in row.items() if k != "department_id"})
+        for row in db.session.execute(kpi_counts_query(period, now)).mappings()
+    }
     chosen = weights()
     departments = {d.id: d for d in db.session.scalars(sa.select(Department).where(Department.id.in_(list(counts))))}
     minimum = min_sample()
