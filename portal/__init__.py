@@ -45,7 +45,26 @@ def register_extensions(app: Flask) -> None:
     ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)
     ext.login_manager.init_app(app)
     ext.csrf.init_app(app)
+    bind_process_extensions(app)
+    init_security(app)
+
+    from portal import templating
+
+    templating.init_app(app)
+
+
+def bind_process_extensions(app: Flask) -> None:
+    """Bind the extensions that hold process-wide state (rate-limit storage, the Socket.IO server).
+
+    One app per process in production; tests that build a second app call this again for the first.
+    """
+    from portal import extensions as ext
+
     ext.limiter.init_app(app)
+    # Socket.IO keeps options from an earlier init_app: forget the previous app's message queue
+    # so that this app's REDIS_URL alone decides.
+    ext.socketio.server_options.pop("client_manager", None)
+    previous = ext.socketio.server
     ext.socketio.init_app(
         app,
         async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or _async_mode(),
@@ -54,11 +73,15 @@ def register_extensions(app: Flask) -> None:
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
         manage_session=False,
     )
-    init_security(app)
-
-    from portal import templating
-
-    templating.init_app(app)
+    if previous is not None:
+        # Handlers declared with @socketio.on after the first init_app live only on that first
+        # server (Flask-SocketIO's design); carry them over to the new one.
+        for namespace, events in previous.handlers.items():
+            for event, handler in events.items():
+                ext.socketio.server.handlers.setdefault(namespace, {}).setdefault(event, handler)
+        for namespace, handler in previous.namespace_handlers.items():
+            if namespace not in ext.socketio.server.namespace_handlers:
+                ext.socketio.server.register_namespace(handler)
 
 
 def _async_mode() -> str:

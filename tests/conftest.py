@@ -76,6 +76,22 @@ def app(database_url: str, instance_dir: Path):
     return app
 
 
+@pytest.fixture
+def other_app(app, database_url, instance_dir):
+    """other_app(**overrides) → a second app on the same database with other settings.
+
+    Some extensions (limiter, socketio) are process-wide singletons that the last ``init_app``
+    configures, so the main app is bound to them again afterwards.
+    """
+    from portal import bind_process_extensions, create_app
+
+    def make(**overrides):
+        return create_app(make_test_config(database_url, instance_dir) | overrides)
+
+    yield make
+    bind_process_extensions(app)
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(request) -> Iterator[None]:
     """Every test starts from empty tables (only for tests that use the app)."""
@@ -178,8 +194,15 @@ def browser():
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield browser
         browser.close()
@@ -191,17 +214,26 @@ def new_page(browser, live_server):
     contexts, pages = [], []
 
     def make(width: int = 1280, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
-                                      base_url=live_server.url)
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, locale="zh-CN", base_url=live_server.url
+        )
         context.set_default_timeout(10_000)
         page = context.new_page()
         page.console_errors = []
         # A form answered with 4xx is expected behaviour; a failing script, style or image is not.
-        page.on("console", lambda msg: msg.type == "error" and not msg.text.startswith("Failed to load resource")
-                and page.console_errors.append(msg.text))
+        page.on(
+            "console",
+            lambda msg: msg.type == "error"
+            and not msg.text.startswith("Failed to load resource")
+            and page.console_errors.append(msg.text),
+        )
         page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
-        page.on("response", lambda resp: resp.status >= 400 and resp.request.resource_type != "document"
-                and page.console_errors.append(f"{resp.status} {resp.url}"))
+        page.on(
+            "response",
+            lambda resp: resp.status >= 400
+            and resp.request.resource_type != "document"
+            and page.console_errors.append(f"{resp.status} {resp.url}"),
+        )
         contexts.append(context)
         pages.append(page)
         return page

@@ -4,9 +4,6 @@ import logging
 
 import pytest
 
-from portal import create_app
-from tests.conftest import make_test_config
-
 
 def test_every_page_carries_a_csp_without_inline_script(client):
     response = client.get("/")
@@ -23,9 +20,8 @@ def test_session_cookie_is_httponly_and_samesite(client, users):
 
 
 @pytest.fixture
-def csrf_app(database_url, instance_dir, app):
-    config = make_test_config(database_url, instance_dir) | {"WTF_CSRF_ENABLED": True}
-    return create_app(config)
+def csrf_app(other_app):
+    return other_app(WTF_CSRF_ENABLED=True)
 
 
 def test_every_state_changing_route_requires_a_csrf_token(csrf_app, users):
@@ -52,16 +48,8 @@ def test_csrf_failure_page_is_chinese(csrf_app):
 
 
 @pytest.fixture
-def throttled_app(database_url, instance_dir, app):
-    """A second app with throttling on; the limiter is a shared extension, so re-bind it after."""
-    from portal.extensions import limiter
-
-    config = make_test_config(database_url, instance_dir) | {
-        "RATELIMIT_ENABLED": True,
-        "LOGIN_RATE_LIMIT": "3 per minute",
-    }
-    yield create_app(config)
-    limiter.init_app(app)
+def throttled_app(other_app):
+    return other_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
 
 
 def test_login_is_throttled(throttled_app, users):
@@ -114,40 +102,26 @@ def test_unexpected_error_is_a_chinese_500_page(app, client):
 
 
 @pytest.mark.redis
-def test_login_throttling_counts_in_redis_when_configured(database_url, instance_dir, app, users):
+def test_login_throttling_counts_in_redis_when_configured(other_app, users):
     import os
-    import uuid
 
     import redis
-
-    from portal.extensions import limiter
 
     url = os.environ.get("REDIS_URL")
     if not url:
         pytest.skip("REDIS_URL not set: rate-limit storage in Redis not tested")
-    prefix = f"portal-test-{uuid.uuid4().hex[:8]}"
-    config = make_test_config(database_url, instance_dir) | {
-        "RATELIMIT_ENABLED": True,
-        "LOGIN_RATE_LIMIT": "2 per minute",
-        "REDIS_URL": url,
-        "RATELIMIT_STORAGE_URI": url,
-        "RATELIMIT_KEY_PREFIX": prefix,
-    }
-    redis.Redis.from_url(url).delete(*redis.Redis.from_url(url).keys("LIMITS:*accounts.login*") or ["-"])
-    try:
-        throttled = create_app(config)
-        # Two app instances (two worker processes) share the count through Redis.
-        second = create_app(config)
-        statuses = [
-            throttled.test_client().post("/login", data={"username": "citizen", "password": "x-wrong-1"}).status_code,
-            second.test_client().post("/login", data={"username": "citizen", "password": "x-wrong-1"}).status_code,
-            throttled.test_client().post("/login", data={"username": "citizen", "password": "x-wrong-1"}).status_code,
-        ]
-        assert statuses == [401, 401, 429]
-        client = redis.Redis.from_url(url)
-        keys = client.keys("LIMITS:*accounts.login*")
-        assert keys, "limiter stored nothing in Redis"
-        for key in keys:
-            client.delete(key)
-    finally:
-        limiter.init_app(app)
+    store = redis.Redis.from_url(url)
+    stale = store.keys("LIMITS:*accounts.login*")
+    if stale:
+        store.delete(*stale)
+    throttled = other_app(
+        RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", REDIS_URL=url, RATELIMIT_STORAGE_URI=url
+    )
+    statuses = [
+        throttled.test_client().post("/login", data={"username": "citizen", "password": "x-wrong-1"}).status_code
+        for _ in range(3)
+    ]
+    assert statuses == [401, 401, 429]
+    keys = store.keys("LIMITS:*accounts.login*")
+    assert keys, "the limiter kept its counts somewhere other than Redis"
+    store.delete(*keys)
