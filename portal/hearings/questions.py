@@ -189,7 +189,7 @@ def _question_row(question_id: Any):
     return row
 
 
-def _insert_vote(question_id: int, user_id: int, client_id: str) -> int:
+def _insert_vote(question_id: int, user_id: int, client_id: str) -> bool:
     """INSERT … ON CONFLICT DO NOTHING on (question, user): concurrent retries never duplicate."""
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
@@ -197,8 +197,9 @@ def _insert_vote(question_id: int, user_id: int, client_id: str) -> int:
         insert(Vote.__table__)
         .values(question_id=question_id, user_id=user_id, client_id=client_id, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["question_id", "user_id"])
+        .returning(Vote.__table__.c.id)
     )
-    return db.session.execute(stmt).rowcount
+    return db.session.execute(stmt).first() is not None
 
 
 def vote(actor: User | None, question_id: Any, client_id: Any) -> int:
