@@ -21,7 +21,9 @@ def to_search_doc(policy: Policy) -> dict[str, Any]:
         "doc_type": policy.doc_type,
         "status": policy.status.value,
         "topics": list(policy.topics or []),
-        "body": policy.body_text,
+        # Topics ride along in the body until search-core indexes them: the document page links each topic to
+        # a search for it, which must find the document even when its text never uses the word.
+        "body": policy.body_text + (f"\n主题：{'、'.join(policy.topics)}" if policy.topics else ""),
         "published_on": policy.published_on,
         "written_on": policy.written_on,
         "year": policy.year,

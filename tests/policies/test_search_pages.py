@@ -205,3 +205,11 @@ def test_the_fallback_matches_document_numbers_in_every_bracket_style(app, clien
     assert [r["id"] for r in filtered["results"]] == [archive["c"].id]
     html = client.get("/policies/", query_string={"q": "限时办结"}).get_data(as_text=True)
     assert "检索索引正在更新" in html
+
+
+def test_a_topic_link_finds_the_document_even_when_its_text_lacks_the_word(client, make_policy):
+    policy = make_policy("贵阳市企业开办便利化若干规定", topics=["营商环境"], body="压缩企业开办时间。")
+    html = client.get(f"/policies/{policy.id}").get_data(as_text=True)
+    assert 'href="/policies/?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"' in html
+    body = client.get("/api/v1/policies/search", query_string={"q": "营商环境"}).get_json()
+    assert [r["id"] for r in body["results"]] == [policy.id]
