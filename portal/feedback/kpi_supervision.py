@@ -33,10 +33,8 @@ class ReportItem:
     order_id: int
     tracking_no: str
     title: str
-    kind: str
     department_id: int
     role: str
-    state: str
     dispatched_at: datetime
     sign_deadline: datetime
     signed_at: datetime | None
@@ -132,16 +130,18 @@ def summary_query(period: Period, until: datetime) -> sa.Select:
 def items_query(period: Period, until: datetime) -> sa.Select:
     a, o = Assignment.__table__, WorkOrder.__table__
     listed, sign_late, overdue, escalated, _ = _conditions(a, period.start, until)
+
+    def of_order(column):  # a primary-key lookup per listed row, never a scan of all orders
+        return sa.select(column).where(o.c.id == a.c.order_id).scalar_subquery()
+
     return (
         sa.select(
             a.c.id.label("assignment_id"),
             a.c.order_id,
-            o.c.tracking_no,
-            o.c.title,
-            o.c.kind,
+            of_order(o.c.tracking_no).label("tracking_no"),
+            of_order(o.c.title).label("title"),
             a.c.department_id,
             a.c.role,
-            a.c.state,
             a.c.dispatched_at,
             a.c.sign_deadline,
             a.c.signed_at,
@@ -152,7 +152,6 @@ def items_query(period: Period, until: datetime) -> sa.Select:
             overdue.label("overdue"),
             escalated.label("escalated"),
         )
-        .select_from(a.join(o, o.c.id == a.c.order_id))
         .where(listed)
         .order_by(a.c.department_id, a.c.due_at, a.c.id)
     )
@@ -177,7 +176,7 @@ def supervision_report(period: Period, *, now: datetime | None = None) -> Superv
         db.session.execute(sa.select(Department.id, Department.name).where(Department.id.in_(list(summaries)))).all()
     )
     history: dict[int, list[dict]] = defaultdict(list)
-    for row in db.session.execute(history_query(period, until)).mappings():
+    for row in db.session.execute(history_query(period, until)).mappings().all():
         action = EventAction(row["action"])
         note = row["note"] or ""
         label = action.label
@@ -200,7 +199,7 @@ def supervision_report(period: Period, *, now: datetime | None = None) -> Superv
         )
         for dep_id, row in summaries.items()
     }
-    for row in db.session.execute(items_query(period, until)).mappings():
+    for row in db.session.execute(items_query(period, until)).mappings().all():
         item = ReportItem(**row, history=history.get(row["assignment_id"], []))
         departments[item.department_id].items.append(item)
     ordered = sorted(departments.values(), key=lambda d: (-(d.still_overdue + d.overdue), -len(d.items), d.name))
