@@ -68,14 +68,45 @@ def emit_after_commit(event_name: str, data: dict[str, Any], room: str) -> None:
     db.session.info.setdefault(_PENDING_KEY, []).append((event_name, data, room))
 
 
-@event.listens_for(Session, "after_commit")
-def _emit_queued(session: Session) -> None:
-    pending = session.info.pop(_PENDING_KEY, None)
-    for event_name, data, room in pending or ():
+def _emit(batch) -> None:
+    for event_name, data, room in batch:
         try:
             socketio.emit(event_name, data, to=room, namespace=NAMESPACE)
         except Exception:  # a broken message queue must not undo a committed change
             log.exception("emit %s to %s failed", event_name, room)
+
+
+class _Emitter:
+    """Under gevent, one greenlet per process sends the committed events in commit order, so the
+    handler that committed returns (and frees its database connection) without waiting for a
+    broadcast to thousands of sockets. Elsewhere (tests, threading mode) emits are sent inline."""
+
+    def __init__(self) -> None:
+        self.queue = None
+
+    def send(self, batch) -> None:
+        server = socketio.server
+        if server is None or server.eio.async_mode != "gevent":
+            _emit(batch)
+            return
+        if self.queue is None:
+            self.queue = server.eio.create_queue()
+            socketio.start_background_task(self._loop)
+        self.queue.put(batch)
+
+    def _loop(self) -> None:
+        while True:
+            _emit(self.queue.get())
+
+
+emitter = _Emitter()
+
+
+@event.listens_for(Session, "after_commit")
+def _emit_queued(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    if pending:
+        emitter.send(pending)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -202,7 +233,7 @@ def flush_presence() -> None:
         dirty, _dirty_presence = _dirty_presence, set()
     for hearing_id in dirty:
         data = {"hearing_id": hearing_id, "seq": current_seq(hearing_id), "count": presence.count(hearing_id)}
-        socketio.emit("presence", data, to=public_room(hearing_id), namespace=NAMESPACE)
+        emitter.send([("presence", data, public_room(hearing_id))])
 
 
 def init_live(app: Flask) -> None:

@@ -54,6 +54,7 @@ def test_a_pending_question_is_public_only_after_a_moderator_approves_it(live_se
         assert wait_for(lambda: any(d["question"]["id"] == qid for d in watcher.received("question")), 5)
         assert qid not in watcher.questions
         assert watcher.received("question")[-1]["counts"]["received"] == 1
+        assert wait_for(lambda: asker.received("mine"), 5)
         assert asker.received("mine")[-1]["question"]["state"] == "pending"
     finally:
         for client in (watcher, asker):
