@@ -301,14 +301,15 @@ def _commit_item(hearing: Hearing, question: Question, dept: str, text: str, day
             created_at=hearing.starts_at,
         )
     )
+    if status == CommitmentStatus.OVERDUE:  # as the hourly job records it
+        actor, note = None, "已超过承诺完成时限，系统标记为逾期"
+    else:  # an official of the responsible department reports progress
+        head = next((u for u in accounts.find_department(dept).members if u.title.endswith("局长")), None)
+        actor = head.id if head else None
     if status != CommitmentStatus.NOT_STARTED:
         db.session.add(
             CommitmentUpdate(
-                commitment_id=item.id,
-                actor_id=accounts.find_user("approval").id,
-                from_status="not_started",
-                to_status=status.value,
-                note=note,
+                commitment_id=item.id, actor_id=actor, from_status="not_started", to_status=status.value, note=note
             )
         )
 
