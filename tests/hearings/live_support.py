@@ -209,7 +209,11 @@ class Mirror:
 
     def sync(self) -> None:
         self.syncs += 1
-        self.apply_snapshot(self.call("sync", {"hearing_id": self.hearing_id}))
+        try:
+            snapshot = self.call("sync", {"hearing_id": self.hearing_id})
+        except socketio.exceptions.SocketIOError:  # disconnected meanwhile: the next join resyncs
+            return
+        self.apply_snapshot(snapshot)
 
     def votes(self) -> dict[int, int]:
         with self.lock:
