@@ -22,7 +22,8 @@ import math
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import Matcher
@@ -48,12 +49,30 @@ K1, B, TITLE_BOOST = 1.2, 0.75, 2.5
 # A term in more than this share of documents only filters; it adds almost nothing to the ranking.
 COMMON_TERM_SHARE = 0.5
 _TERM_CACHE_SIZE = 512
-_SEGMENT_CACHE_SIZE = 64
+# Up to this many matches, date order is found by sorting the matches; above, by walking each segment's order.
+_SMALL_MATCH_SET = 4096
 
 Postings = tuple[array, array, int]  # document numbers, term frequencies, bitset
+T = TypeVar("T")
 
-_segment_meta: OrderedDict[str, list[DocMeta]] = OrderedDict()
+_segment_cache: OrderedDict[tuple, object] = OrderedDict()
 _segment_lock = threading.Lock()
+_SEGMENT_ENTRIES = 4096  # per-segment metadata, facet sets, date orders and term postings, across generations
+
+
+def _cached(key: tuple, build: Callable[[], T]) -> T:
+    """Per-segment value, LRU-cached by a key starting with the segment id (segments never change)."""
+    with _segment_lock:
+        value = _segment_cache.get(key)
+        if value is not None:
+            _segment_cache.move_to_end(key)
+            return value  # type: ignore[return-value]
+    value = build()
+    with _segment_lock:
+        _segment_cache[key] = value
+        while len(_segment_cache) > _SEGMENT_ENTRIES:
+            _segment_cache.popitem(last=False)
+    return value
 
 
 def _read_postings(matcher: Matcher, offset: int) -> tuple[array, array]:
@@ -80,21 +99,47 @@ def _read_postings(matcher: Matcher, offset: int) -> tuple[array, array]:
     return ids, weights
 
 
-def _segment_metas(reader: IndexReader) -> list[DocMeta]:
-    """Metadata of every document of one segment, cached by segment id (segments never change)."""
-    segment_id = reader.segment().segment_id()
-    with _segment_lock:
-        cached = _segment_meta.get(segment_id)
-        if cached is not None:
-            _segment_meta.move_to_end(segment_id)
-            return cached
-    column = reader.column_reader("meta", translate=False)
-    metas = [DocMeta.decode(raw) for raw in column]
-    with _segment_lock:
-        _segment_meta[segment_id] = metas
-        while len(_segment_meta) > _SEGMENT_CACHE_SIZE:
-            _segment_meta.popitem(last=False)
-    return metas
+class SegmentData:
+    """What a view needs of one immutable segment, built once and shared by every generation holding it.
+
+    Document numbers are local to the segment; a view shifts them by the segment's offset. Deletions are not
+    applied here (they can change without the segment changing): views mask with their ``live`` set.
+    """
+
+    def __init__(self, reader: IndexReader) -> None:
+        column = reader.column_reader("meta", translate=False)
+        self.metas: list[DocMeta] = [DocMeta.decode(raw) for raw in column]
+        self.lengths: list[int] = [meta.length for meta in self.metas]
+        groups: dict[str, dict[str | int, list[int]]] = {name: {} for name in FACETS}
+        issuer, doc_type, status, year = (groups[name] for name in FACETS)
+        for doc, meta in enumerate(self.metas):
+            issuer.setdefault(meta.issuer, []).append(doc)
+            doc_type.setdefault(meta.doc_type, []).append(doc)
+            status.setdefault(meta.status, []).append(doc)
+            year.setdefault(meta.year, []).append(doc)
+        self.facets: dict[str, dict[str | int, int]] = {
+            name: {value: bitset.from_ids(docs) for value, docs in values.items() if value}
+            for name, values in groups.items()
+        }
+        # (date, doc) ascending: reversed, it is newest first with ties broken by the higher document number.
+        self.order: list[int] = sorted(range(len(self.metas)), key=lambda doc: self.metas[doc].date)
+        self.dates: list[int] = [self.metas[doc].date for doc in self.order]
+
+
+def _segment_data(reader: IndexReader) -> SegmentData:
+    return _cached((reader.segment().segment_id(), "data"), lambda: SegmentData(reader))
+
+
+def _segment_postings(reader: IndexReader, field: str, text: str) -> Postings:
+    """One segment's postings of a term (local document numbers), cached across generations."""
+
+    def read() -> Postings:
+        if (field, text) not in reader:
+            return array("i"), array("f"), 0
+        ids, weights = _read_postings(reader.postings(field, text), 0)
+        return ids, weights, bitset.from_ids(ids)
+
+    return _cached((reader.segment().segment_id(), "postings", field, text), read)
 
 
 class IndexView:
@@ -104,22 +149,25 @@ class IndexView:
         self.searcher = searcher
         self._lock = threading.RLock()  # whoosh readers seek+read shared files: one reader user at a time
         reader = searcher.reader()
+        self.segments: list[tuple[IndexReader, int, SegmentData]] = []
         self.metas: list[DocMeta] = []
+        self.lengths: list[int] = []
         live = 0
         for leaf, offset in reader.leaf_readers():
             if not leaf.doc_count_all():
                 continue  # an empty index has one segment-less reader
-            self.metas.extend(_segment_metas(leaf))
+            data = _segment_data(leaf)
+            self.segments.append((leaf, offset, data))
+            self.metas.extend(data.metas)
+            self.lengths.extend(data.lengths)
             seg_live = bitset.full(leaf.doc_count_all())
             if leaf.has_deletions():
                 seg_live &= ~bitset.from_ids(leaf.deleted_docs_set)
             live |= seg_live << offset
         self.live = live
         self.doc_count = live.bit_count()
-        self.lengths = [meta.length for meta in self.metas]
         self.avg_length = sum(self.lengths) / max(len(self.lengths), 1) or 1.0
         self._facets: dict[str, dict[str | int, int]] | None = None
-        self._by_date: tuple[list[int], list[int]] | None = None
         self._terms: OrderedDict[tuple[str, str], Postings] = OrderedDict()
         self._phrases: OrderedDict[tuple[str, tuple[str, ...]], int] = OrderedDict()
 
@@ -127,50 +175,46 @@ class IndexView:
 
     @property
     def facets(self) -> dict[str, dict[str | int, int]]:
-        """facet name → value → bitset of live documents, built in one pass on first use."""
+        """facet name → value → bitset of live documents: the segments' cached sets, shifted and combined."""
         if self._facets is None:
-            groups: dict[str, dict[str | int, list[int]]] = {name: {} for name in FACETS}
-            issuer, doc_type, status, year = (groups[name] for name in FACETS)
-            for doc, meta in enumerate(self.metas):
-                issuer.setdefault(meta.issuer, []).append(doc)
-                doc_type.setdefault(meta.doc_type, []).append(doc)
-                status.setdefault(meta.status, []).append(doc)
-                year.setdefault(meta.year, []).append(doc)
+            combined: dict[str, dict[str | int, int]] = {name: {} for name in FACETS}
+            for _, offset, data in self.segments:
+                for name, values in data.facets.items():
+                    target = combined[name]
+                    for value, bits in values.items():
+                        target[value] = target.get(value, 0) | bits << offset
             self._facets = {
-                name: {value: bitset.from_ids(docs) & self.live for value, docs in values.items() if value}
-                for name, values in groups.items()
+                name: {value: bits & self.live for value, bits in values.items()} for name, values in combined.items()
             }
         return self._facets
 
-    def _dates(self) -> tuple[list[int], list[int]]:
-        """(dates ascending, docnums in that order), for date ranges and date sorting."""
-        if self._by_date is None:
-            order = sorted(range(len(self.metas)), key=lambda doc: self.metas[doc].date)
-            self._by_date = ([self.metas[doc].date for doc in order], order)
-        return self._by_date
-
     def date_range(self, first: int | None, last: int | None) -> int:
         """Bitset of documents dated within [first, last] (ordinals); undated documents never match."""
-        dates, order = self._dates()
-        lo = bisect.bisect_left(dates, max(first or 1, 1))
-        hi = bisect.bisect_right(dates, last) if last else len(dates)
-        return bitset.from_ids(order[lo:hi])
+        result = 0
+        for _, offset, data in self.segments:
+            lo = bisect.bisect_left(data.dates, max(first or 1, 1))
+            hi = bisect.bisect_right(data.dates, last) if last else len(data.dates)
+            if hi > lo:
+                result |= bitset.from_ids(data.order[lo:hi], offset)
+        return result
 
     def postings(self, field: str, text: str) -> Postings:
-        """Postings of one term across all segments, LRU-cached for this generation."""
+        """Postings of one term across all segments (per-segment parts cached across generations)."""
         key = (field, text)
         with self._lock:
             cached = self._terms.get(key)
             if cached is not None:
                 self._terms.move_to_end(key)
                 return cached
-            ids, weights = array("i"), array("f")
-            for leaf, offset in self.searcher.reader().leaf_readers():
-                if (field, text) in leaf:
-                    seg_ids, seg_weights = _read_postings(leaf.postings(field, text), offset)
-                    ids.extend(seg_ids)
-                    weights.extend(seg_weights)
-            entry = (ids, weights, bitset.from_ids(ids) & self.live)
+            ids, weights, bits = array("i"), array("f"), 0
+            for leaf, offset, _ in self.segments:
+                seg_ids, seg_weights, seg_bits = _segment_postings(leaf, field, text)
+                if not seg_ids:
+                    continue
+                ids.extend(seg_ids if not offset else array("i", map(offset.__add__, seg_ids)))
+                weights.extend(seg_weights)
+                bits |= seg_bits << offset
+            entry = (ids, weights, bits & self.live)
             self._terms[key] = entry
             if len(self._terms) > _TERM_CACHE_SIZE:
                 self._terms.popitem(last=False)
@@ -308,19 +352,22 @@ class IndexView:
 
     def newest(self, matches: int, limit: int) -> list[int]:
         """Up to ``limit`` documents of the match set, newest first (undated last, then by index order)."""
-        _, order = self._dates()
         count = matches.bit_count()
-        if count <= 4096 or count * 8 < len(order):
+        metas = self.metas
+        if count <= _SMALL_MATCH_SET or count * 8 < len(metas):
             docs = bitset.to_ids(matches)
-            return heapq.nlargest(limit, docs, key=lambda doc: (self.metas[doc].date, doc))
-        membership = bitset.Membership(matches)
+            return heapq.nlargest(limit, docs, key=lambda doc: (metas[doc].date, doc))
         picked: list[int] = []
-        for doc in reversed(order):
-            if doc in membership:
-                picked.append(doc)
-                if len(picked) == limit:
-                    break
-        return picked
+        for _, offset, data in self.segments:
+            membership = bitset.Membership(matches >> offset)
+            taken = 0
+            for doc in reversed(data.order):
+                if doc in membership:
+                    picked.append(doc + offset)
+                    taken += 1
+                    if taken == limit:
+                        break
+        return heapq.nlargest(limit, picked, key=lambda doc: (metas[doc].date, doc))
 
     def facet_counts(self, base: int, selected: dict[str, int]) -> dict[str, list[tuple[str | int, int]]]:
         """Per facet, value counts over ``base`` narrowed by every *other* facet's selected filter."""
