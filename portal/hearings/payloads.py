@@ -108,7 +108,16 @@ def hearing(h: Hearing) -> dict[str, Any]:
         "premoderation": h.premoderation,
         "allow_anonymous": h.allow_anonymous,
         "max_question_length": h.max_question_length,
+        "place": h.place,
+        "schedule": schedule(h),
+        "livestream_url": h.livestream_url,
     }
+
+
+def schedule(h: Hearing) -> str:
+    """The schedule as the public page shows it, e.g. 2026-12-20 09:00 – 11:30 (Beijing time)."""
+    start = to_local(h.starts_at).strftime("%Y-%m-%d %H:%M")
+    return f"{start} – {to_local(h.ends_at).strftime('%H:%M')}" if h.ends_at else start
 
 
 def slots(h: Hearing) -> dict[str, Any]:

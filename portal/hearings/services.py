@@ -148,7 +148,12 @@ def change_state(actor: User, hearing: Hearing, action: str) -> Hearing:
     elif target == HearingState.CLOSED:
         hearing.closed_at = utcnow()
     seq = live.next_seq(hearing.id)
-    data = {"seq": seq, "hearing": payloads.hearing(hearing), "counts": payloads.counts(hearing.id)}
+    data = {
+        "hearing_id": hearing.id,
+        "seq": seq,
+        "hearing": payloads.hearing(hearing),
+        "counts": payloads.counts(hearing.id),
+    }
     live.emit_after_commit("hearing", data, live.public_room(hearing.id))
     db.session.commit()
     return hearing

@@ -259,6 +259,12 @@
     });
     const badge = slot("hearing-state");
     if (badge && state.hearing) badge.textContent = state.hearing.state_label;
+    // Title, schedule and place edited by a host while the page is open (the `hearing` event).
+    [["hearing-title", "title"], ["hearing-schedule", "schedule"], ["hearing-place", "place"]].forEach(([name, key]) => {
+      const el = slot(name);
+      const value = state.hearing && state.hearing[key];
+      if (el && typeof value === "string" && el.textContent !== value) el.textContent = value;
+    });
     const form = slot("ask-form");
     if (form && state.hearing) {
       const open = ["scheduled", "live"].includes(state.hearing.state);
