@@ -16,8 +16,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.accounts.models import Department, DepartmentKind, DepartmentPosition, Enterprise, Role, User
 from portal.accounts.permissions import require
 from portal.accounts.uscc import normalize_uscc, uscc_problem
-from portal.errors import Conflict, Invalid, NotFound
-from portal.extensions import db
+from portal.errors import Conflict, Invalid
+from portal.extensions import db, get_or_raise
 from portal.times import utcnow
 
 # Letters (Chinese included), digits and _ . -; at least 2 characters, starting with a letter or digit.
@@ -68,10 +68,7 @@ def validate_phone(phone: str | None) -> str | None:
 
 
 def get_user(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        raise NotFound("用户不存在")
-    return user
+    return get_or_raise(User, user_id, "用户不存在")
 
 
 def find_user(username: str) -> User | None:
@@ -79,10 +76,7 @@ def find_user(username: str) -> User | None:
 
 
 def get_department(department_id: int) -> Department:
-    dept = db.session.get(Department, department_id)
-    if dept is None:
-        raise NotFound("部门不存在")
-    return dept
+    return get_or_raise(Department, department_id, "部门不存在")
 
 
 def find_department(name: str) -> Department | None:

@@ -7,8 +7,8 @@ from sqlalchemy.orm import aliased, joinedload
 
 from portal.accounts.models import User
 from portal.accounts.permissions import require
-from portal.errors import Invalid, NotFound
-from portal.extensions import db
+from portal.errors import Invalid
+from portal.extensions import db, get_or_raise
 from portal.feedback import clock
 from portal.feedback.enums import AssignmentState, ExtensionState, OrderKind, OrderState
 from portal.feedback.models import Assignment, ExtensionRequest, ReplyTemplate, WorkOrder
@@ -77,10 +77,7 @@ def add_reply_template(actor: User, title: str, body: str) -> ReplyTemplate:
 
 
 def get_extension(request_id: int) -> ExtensionRequest:
-    ext = db.session.get(ExtensionRequest, request_id)
-    if ext is None:
-        raise NotFound("该延期申请不存在")
-    return ext
+    return get_or_raise(ExtensionRequest, request_id, "该延期申请不存在")
 
 
 def desk_data(tab: str) -> list:

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
-from portal.errors import Conflict, Invalid, NotFound
-from portal.extensions import db
+from portal.errors import Conflict, Invalid
+from portal.extensions import db, get_or_raise
 from portal.feedback.enums import CATEGORIES
 from portal.feedback.models import ResponsibilityDepartment, ResponsibilityItem, WorkOrder
 
@@ -31,10 +31,7 @@ def list_items(category: str | None = None) -> list[ResponsibilityItem]:
 
 
 def get_item(item_id: int) -> ResponsibilityItem:
-    item = db.session.get(ResponsibilityItem, item_id)
-    if item is None:
-        raise NotFound("该清单事项不存在")
-    return item
+    return get_or_raise(ResponsibilityItem, item_id, "该清单事项不存在")
 
 
 def find_item(matter: str) -> ResponsibilityItem | None:

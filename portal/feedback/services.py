@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts.models import Department, Role, User
 from portal.accounts.permissions import can, require
 from portal.errors import Conflict, Invalid, NotFound
-from portal.extensions import db
+from portal.extensions import db, get_or_raise
 from portal.feedback import attachments as files
 from portal.feedback import clock, history
 from portal.feedback.enums import CATEGORIES, Channel, EventAction, OrderKind, OrderState
@@ -178,10 +178,7 @@ def get_order_for(user, tracking_no: str) -> WorkOrder:
 
 
 def get_assignment(assignment_id: int) -> Assignment:
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFound("该派单记录不存在")
-    return assignment
+    return get_or_raise(Assignment, assignment_id, "该派单记录不存在")
 
 
 def get_attachment_for(user, attachment_id: int) -> Attachment:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
 from portal.errors import Conflict, DomainError, Invalid, NotFound
-from portal.extensions import db
+from portal.extensions import db, get_or_raise
 from portal.plans.models import (
     Battle,
     Goal,
@@ -214,17 +214,11 @@ def add_battle(actor: User | None, plan_id: int, title: str, description: str = 
 
 
 def get_battle(battle_id: int) -> Battle:
-    battle = db.session.get(Battle, battle_id)
-    if battle is None:
-        raise NotFound("该攻坚战不存在")
-    return battle
+    return get_or_raise(Battle, battle_id, "该攻坚战不存在")
 
 
 def get_goal(goal_id: int) -> Goal:
-    goal = db.session.get(Goal, goal_id)
-    if goal is None:
-        raise NotFound("该攻坚目标不存在")
-    return goal
+    return get_or_raise(Goal, goal_id, "该攻坚目标不存在")
 
 
 def update_battle(actor: User, battle_id: int, title: str, description: str = "") -> Battle:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
 from portal.errors import Invalid, NotFound
-from portal.extensions import db
+from portal.extensions import db, get_or_raise
 from portal.plans import permissions  # noqa: F401  (registers the rules asked below)
 from portal.plans.models import Battle, Goal, Plan, PlanState, Task, TaskDepartment, TaskStatus, TaskUpdate
 from portal.plans.progress import Progress, is_overdue, local_today, roll_up
@@ -50,10 +50,7 @@ def get_plan(plan_id: int) -> Plan:
 
 
 def get_task(task_id: int) -> Task:
-    task = db.session.get(Task, task_id)
-    if task is None:
-        raise NotFound("该攻坚任务不存在")
-    return task
+    return get_or_raise(Task, task_id, "该攻坚任务不存在")
 
 
 @dataclass
