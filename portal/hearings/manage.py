@@ -40,9 +40,11 @@ def _render(form: HearingForm, hearing=None, status: int = 200):
 def _locked(hearing) -> dict[str, bool]:
     """Fields the hearing's state no longer lets change (shown as read-only hints)."""
     if hearing is None:
-        return {"basics": False, "schedule": False}
+        return {"kind": False, "plan": False, "schedule": False}
+    started = hearing.state not in setup.BASICS_EDITABLE
     return {
-        "basics": hearing.state not in setup.BASICS_EDITABLE,
+        "kind": started,
+        "plan": started and hearing.plan_id is not None,
         "schedule": hearing.state not in setup.SCHEDULE_EDITABLE,
     }
 

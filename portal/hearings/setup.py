@@ -32,9 +32,9 @@ AGENDA_MAX_ITEMS = 40
 PANEL_MAX = 30
 RAISERS_MAX = 60
 
-# What may change in which state: the schedule only before the hearing ends; the plan and the kind only
-# while it is scheduled (its questions and commitments belong to them once it opened); an archived hearing
-# is the public record and is not edited at all.
+# What may change in which state: the schedule only before the hearing ends; the kind and the plan only
+# while it is scheduled (its questions and commitments belong to them once it opened; a hearing that had
+# no plan may still be linked to one); an archived hearing is the public record and is not edited at all.
 SCHEDULE_EDITABLE = frozenset({HearingState.SCHEDULED, HearingState.LIVE})
 BASICS_EDITABLE = frozenset({HearingState.SCHEDULED})
 EDITABLE = frozenset({HearingState.SCHEDULED, HearingState.LIVE, HearingState.CLOSED})
@@ -221,8 +221,11 @@ def update_hearing(actor: User, hearing: Hearing, data: HearingData) -> Hearing:
         if not (_same_minute(data.starts_at, hearing.starts_at) and _same_minute(data.ends_at, hearing.ends_at)):
             raise Conflict("答辩已结束，不能修改时间")
         data.starts_at, data.ends_at = hearing.starts_at, hearing.ends_at  # keep the recorded seconds
-    if hearing.state not in BASICS_EDITABLE and (data.kind != hearing.kind or data.plan_id != hearing.plan_id):
-        raise Conflict("答辩已开始，不能再更改类型或关联的作战方案")
+    if hearing.state not in BASICS_EDITABLE:
+        if data.kind != hearing.kind:
+            raise Conflict("答辩已开始，不能再更改类型")
+        if hearing.plan_id is not None and data.plan_id != hearing.plan_id:
+            raise Conflict("答辩已开始，不能再更改关联的作战方案")
     for name in (
         "kind",
         "plan_id",

@@ -252,3 +252,28 @@ def test_the_hearings_index_links_management_for_hosts_only(factory, login, clie
     assert "答辩管理" in login(factory.user(Role.ADMIN)).get("/hearings/").get_data(as_text=True)
     assert "答辩管理" not in login(factory.user(Role.MODERATOR)).get("/hearings/").get_data(as_text=True)
     assert "答辩管理" not in client.get("/hearings/").get_data(as_text=True)
+
+
+def test_a_live_hearing_keeps_its_plan(factory, login, hearings, plan, official, db):
+    from portal.plans.models import Plan
+
+    other = Plan(title="另一个作战方案", year=2025)
+    db.session.add(other)
+    db.session.commit()
+    hearing = hearings.hearing(HearingState.LIVE, plan_id=plan.id)
+    response = login(factory.user(Role.HOST)).post(
+        f"/hearings/manage/{hearing.id}/edit", data=form(other, kind="defense")
+    )
+    assert response.status_code == 409 and "不能再更改关联的作战方案" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert hearing.plan_id == plan.id
+
+
+def test_a_live_hearing_without_a_plan_can_still_be_linked_to_one(factory, login, hearings, plan, official, db):
+    hearing = hearings.hearing(HearingState.LIVE)
+    client = login(factory.user(Role.HOST))
+    assert 'name="plan_id"' in client.get(f"/hearings/manage/{hearing.id}/edit").get_data(as_text=True)
+    response = client.post(f"/hearings/manage/{hearing.id}/edit", data=form(plan, kind="defense"))
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert hearing.plan_id == plan.id
