@@ -22,6 +22,26 @@ def _aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=LOCAL_TZ) if value is not None and value.tzinfo is None else value
 
 
+class LocalTimeField(DateTimeLocalField):
+    """datetime-local with a Chinese message for a value the browser did not produce."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("时间格式有误，请按“年-月-日 时:分”填写") from None
+
+
+class WholeNumberField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("请填写整数") from None
+
+
 def _plan_id(value) -> int:
     return int(value) if str(value or "").isdigit() else 0
 
@@ -57,10 +77,10 @@ class HearingForm(FlaskForm):
     summary = TextAreaField(
         "简介", validators=[Optional(), Length(max=setup.SUMMARY_MAX, message="简介最多 %(max)d 字")]
     )
-    starts_at = DateTimeLocalField(
+    starts_at = LocalTimeField(
         "开始时间", format=_FORMAT, validators=[DataRequired("请填写开始时间（格式：年-月-日 时:分）")]
     )
-    ends_at = DateTimeLocalField("结束时间", format=_FORMAT, validators=[Optional()])
+    ends_at = LocalTimeField("结束时间", format=_FORMAT, validators=[Optional()])
     place = StringField(
         "地点",
         validators=[DataRequired("请填写地点"), Length(max=setup.PLACE_MAX, message="地点最多 %(max)d 字")],
@@ -92,7 +112,7 @@ class HearingForm(FlaskForm):
     )
     premoderation = BooleanField("先审后发：观众的问题经审核后公开", default=True)
     allow_anonymous = BooleanField("允许匿名提问（公开显示为“匿名提问”）")
-    max_question_length = IntegerField(
+    max_question_length = WholeNumberField(
         "问题字数上限",
         default=300,
         validators=[

@@ -113,6 +113,7 @@ BAD_INPUT = {
     "long-title": ({"title": "长" * 201}, "名称最多 200 字"),
     "end-before-start": ({"ends_at": "2026-12-20T08:00"}, "结束时间应晚于开始时间"),
     "bad-start": ({"starts_at": "明天上午"}, "请填写开始时间"),
+    "bad-end": ({"ends_at": "下午"}, "时间格式有误"),
     "http-livestream": ({"livestream_url": "http://live.example.gov.cn/x"}, "直播地址须为以 https:// 开头的完整网址"),
     "no-plan": ({"plan_id": "0"}, "都须关联一个作战方案"),
     "unknown-plan": ({"plan_id": "99999"}, "所选作战方案不存在"),
