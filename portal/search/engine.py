@@ -23,6 +23,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from itertools import accumulate
 from typing import TypeVar
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -40,6 +41,7 @@ from portal.search.analyzer import (
     phrase_chars,
     query_terms,
 )
+from portal.search.phrases import TEXT_CHECK_CANDIDATES, PendingPhrase, PhraseCheck, accepted
 from portal.search.query import And, Node, Not, Or, Phrase, Term
 from portal.search.schema import DocMeta
 
@@ -49,6 +51,11 @@ K1, B, TITLE_BOOST = 1.2, 0.75, 2.5
 # A term in more than this share of documents only filters; it adds almost nothing to the ranking.
 COMMON_TERM_SHARE = 0.5
 _TERM_CACHE_SIZE = 512
+# A phrase's candidates are the documents holding its rarest bigrams (this many): the common ones narrow little
+# and cost the most to read; candidates are verified anyway.
+_PHRASE_GRAMS = 3
+# Checking one document's stored text costs about as much as reading this many postings.
+_TEXT_CHECK_POSTINGS = 500
 # Up to this many matches, date order is found by sorting the matches; above, by walking each segment's order.
 _SMALL_MATCH_SET = 4096
 
@@ -75,7 +82,7 @@ def _cached(key: tuple, build: Callable[[], T]) -> T:
     return value
 
 
-def _read_postings(matcher: Matcher, offset: int) -> tuple[array, array]:
+def _read_postings(matcher: Matcher, offset: int, with_weights: bool = True) -> tuple[array, array]:
     """All (docnum + offset, frequency) pairs of a leaf matcher.
 
     whoosh's block reader is used a whole block at a time (relies on whoosh-reloaded 2.7.5's W3LeafMatcher,
@@ -86,15 +93,21 @@ def _read_postings(matcher: Matcher, offset: int) -> tuple[array, array]:
     leaf = getattr(matcher, "child", matcher)  # unwrap the deletion filter; deletions are masked by bitset
     if isinstance(leaf, W3LeafMatcher):
         while leaf.is_active():
-            leaf._read_ids()
-            leaf._read_weights()
-            ids.extend(doc + offset for doc in leaf._ids)
-            weights.extend(leaf._weights)
+            if leaf._data is None:
+                leaf._read_data()
+            raw = leaf._data[0]
+            # Document numbers are delta-coded unless stored as bytes; accumulate() decodes them in C.
+            block = raw if leaf._byteids else accumulate(raw)
+            ids.extend(block if not offset else (doc + offset for doc in block))
+            if with_weights:
+                leaf._read_weights()
+                weights.extend(leaf._weights)
             leaf._next_block()
     else:
         while leaf.is_active():
             ids.append(leaf.id() + offset)
-            weights.append(leaf.weight())
+            if with_weights:
+                weights.append(leaf.weight())
             leaf.next()
     return ids, weights
 
@@ -136,7 +149,8 @@ def _segment_postings(reader: IndexReader, field: str, text: str) -> Postings:
     def read() -> Postings:
         if (field, text) not in reader:
             return array("i"), array("f"), 0
-        ids, weights = _read_postings(reader.postings(field, text), 0)
+        # Bigram postings only narrow phrase candidates: their frequencies are never used.
+        ids, weights = _read_postings(reader.postings(field, text), 0, with_weights=not field.endswith("_bigrams"))
         return ids, weights, bitset.from_ids(ids)
 
     return _cached((reader.segment().segment_id(), "postings", field, text), read)
@@ -169,7 +183,7 @@ class IndexView:
         self.avg_length = sum(self.lengths) / max(len(self.lengths), 1) or 1.0
         self._facets: dict[str, dict[str | int, int]] | None = None
         self._terms: OrderedDict[tuple[str, str], Postings] = OrderedDict()
-        self._phrases: OrderedDict[tuple[str, tuple[str, ...]], int] = OrderedDict()
+        self._phrases: OrderedDict[PendingPhrase, int] = OrderedDict()
 
     # -- cached sets -------------------------------------------------------------------------------------------
 
@@ -223,23 +237,29 @@ class IndexView:
     def term_bits(self, field: str, text: str) -> int:
         return self.postings(field, text)[2]
 
-    def phrase_bits(self, field: str, grams: tuple[str, ...]) -> int:
-        """Documents whose ``field`` holds the bigrams at consecutive positions (cheap AND first, then positions)."""
-        candidates = self.live
-        for gram in grams:
-            candidates &= self.term_bits(field, gram)
-        if len(grams) < 2 or not candidates:
-            return candidates
-        key = (field, grams)
+    def doc_frequency(self, field: str, text: str) -> int:
+        """Documents holding a term, deleted ones included (from the term index: no postings are read)."""
         with self._lock:
-            cached = self._phrases.get(key)
-            if cached is None:
-                matcher = WhooshPhrase(field, list(grams)).matcher(self.searcher)
-                cached = bitset.from_ids(matcher.all_ids()) & candidates if matcher.is_active() else 0
-                self._phrases[key] = cached
-                if len(self._phrases) > _TERM_CACHE_SIZE:
-                    self._phrases.popitem(last=False)
-            return cached
+            return sum(leaf.doc_frequency(field, text) for leaf, _, _ in self.segments)
+
+    def phrase_candidates(self, field: str, grams: tuple[str, ...]) -> int:
+        """Documents whose ``field`` holds the rarest bigrams of a phrase, anywhere (a superset of the phrase's)."""
+        candidates = self.live
+        ordered = sorted((self.doc_frequency(field, gram), gram) for gram in set(grams))
+        for frequency, gram in ordered[:_PHRASE_GRAMS]:
+            # Stop when checking the remaining candidates' text costs less than reading another posting list.
+            if candidates is not self.live and candidates.bit_count() * _TEXT_CHECK_POSTINGS < frequency:
+                break
+            candidates &= self.term_bits(field, gram)
+            if not candidates:
+                break
+        return candidates
+
+    def phrase_positions(self, field: str, grams: tuple[str, ...], candidates: int) -> int:
+        """Candidates whose ``field`` holds the bigrams at consecutive positions (whoosh's phrase matcher)."""
+        with self._lock:
+            matcher = WhooshPhrase(field, list(grams)).matcher(self.searcher)
+            return bitset.from_ids(matcher.all_ids()) & candidates if matcher.is_active() else 0
 
     def stored_fields(self, docs: list[int]) -> list[dict]:
         """Stored values (original title, body, 文号, id) of the given documents, for the page of hits."""
@@ -249,28 +269,42 @@ class IndexView:
     # -- evaluation --------------------------------------------------------------------------------------------
 
     def match(self, node: Node | None) -> int:
-        """The match set of a query tree; an empty query matches every live document."""
-        bits = self._eval(node)
+        """The exact match set of a query tree; an empty query matches every live document."""
+        bits = self._eval(node, None)
         return self.live if bits is None else bits & self.live
 
-    def _eval(self, node: Node | None) -> int | None:
-        """Bitset of a node, or None for "no constraint" (a term made only of stop words or punctuation)."""
+    def evaluate(self, node: Node | None) -> tuple[int, list[PendingPhrase]]:
+        """The match set, allowing common required phrases to be deferred (see ``phrases``): the set then holds
+        their candidates and every document must still pass a :class:`PhraseCheck` of the returned phrases."""
+        pending: list[PendingPhrase] = []
+        bits = self._eval(node, pending)
+        return (self.live if bits is None else bits & self.live), pending
+
+    def phrase_check(self, pending: list[PendingPhrase]) -> PhraseCheck:
+        return PhraseCheck(self.stored_fields, pending)
+
+    def _eval(self, node: Node | None, pending: list[PendingPhrase] | None) -> int | None:
+        """Bitset of a node, or None for "no constraint" (a term made only of stop words or punctuation).
+
+        ``pending`` is given only where every match must hold the node (top level and ANDs below it): there a
+        common phrase may be deferred; under OR and NOT phrases are always exact.
+        """
         if isinstance(node, Term):
             return self._term(node)
         if isinstance(node, Phrase):
-            return self._phrase(node)
+            return self._phrase(node, pending)
         if isinstance(node, Not):
-            inner = self._eval(node.item)
+            inner = self._eval(node.item, None)
             return None if inner is None else self.live & ~inner
         if isinstance(node, And):
             result: int | None = None
             for item in node.items:
-                bits = self._eval(item)
+                bits = self._eval(item, pending)
                 if bits is not None:
                     result = bits if result is None else result & bits
             return result
         if isinstance(node, Or):
-            parts = [self._eval(item) for item in node.items]
+            parts = [self._eval(item, None) for item in node.items]
             if any(part is None for part in parts):
                 return None
             result = 0
@@ -295,16 +329,40 @@ class IndexView:
             result = (result or 0) | self.term_bits("doc_number", normalize_doc_number(node.text))
         return result
 
-    def _phrase(self, node: Phrase) -> int | None:
+    def _phrase(self, node: Phrase, pending: list[PendingPhrase] | None) -> int | None:
+        """A phrase's documents: bigram candidates, then an exact check (stored text for few candidates, bigram
+        positions otherwise) — or, for a common required phrase, the candidates and a deferred check."""
         if node.field in ("doc_number", "issuer"):
             return self._term(Term(node.text, node.field))
-        grams = tuple(bigrams(phrase_chars(normalize(node.text))))
+        chars = phrase_chars(normalize(node.text))
+        grams = tuple(bigrams(chars))
         if not grams:
             return None
-        result = self.phrase_bits("title_bigrams", grams)
-        if node.field != "title":
-            result |= self.phrase_bits("body_bigrams", grams)
-        return result
+        fields = ("title_bigrams",) if node.field == "title" else ("title_bigrams", "body_bigrams")
+        candidates = 0
+        for field in fields:
+            candidates |= self.phrase_candidates(field, grams)
+        if len(grams) == 1 or not candidates:
+            return candidates  # one bigram (or character): holding it is the phrase
+        phrase = PendingPhrase(chars, node.field == "title")
+        with self._lock:
+            cached = self._phrases.get(phrase)
+        if cached is not None:
+            return cached
+        if candidates.bit_count() <= TEXT_CHECK_CANDIDATES:
+            exact = self.phrase_check([phrase]).select(candidates)
+        elif pending is not None:
+            pending.append(phrase)
+            return candidates
+        else:
+            exact = 0
+            for field in fields:
+                exact |= self.phrase_positions(field, grams, candidates)
+        with self._lock:
+            self._phrases[phrase] = exact
+            if len(self._phrases) > _TERM_CACHE_SIZE:
+                self._phrases.popitem(last=False)
+        return exact
 
     def issuer_matching(self, text: str) -> int:
         """发文机关 search: every issuer whose normalised name contains the normalised query text."""
@@ -317,13 +375,19 @@ class IndexView:
 
     # -- ranking -----------------------------------------------------------------------------------------------
 
-    def rank(self, matches: int, terms: Iterable[str], limit: int) -> list[tuple[int, float]]:
-        """Top ``limit`` (docnum, BM25 score) of the match set; unscored matches follow, newest first."""
+    def rank(
+        self, matches: int, terms: Iterable[str], limit: int, check: PhraseCheck | None = None
+    ) -> list[tuple[int, float]]:
+        """Top ``limit`` (docnum, BM25 score) of the match set; unscored matches follow, newest first.
+
+        With ``check``, only documents passing it are returned (checked in rank order, as few as needed).
+        """
         membership = bitset.Membership(matches)
         scores: dict[int, float] = {}
         terms = list(dict.fromkeys(terms))
         doc_count = max(self.doc_count, 1)
-        weighted = [t for t in terms if self.postings("body", t)[2].bit_count() <= COMMON_TERM_SHARE * doc_count]
+        # Document frequencies from the term index: a common term's postings are then never read.
+        weighted = [t for t in terms if self.doc_frequency("body", t) <= COMMON_TERM_SHARE * doc_count]
         lengths = self.lengths
         get = scores.get
         for term in weighted or terms[:1]:
@@ -344,14 +408,37 @@ class IndexView:
                     for doc, tf in zip(ids, freqs, strict=True):
                         if doc in membership:
                             scores[doc] = get(doc, 0.0) + weight * tf / (tf + norm + slope * lengths[doc])
-        top = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], item[0]))
+        if check is None:
+            top = heapq.nlargest(limit, scores.items(), key=lambda item: (item[1], item[0]))
+        wanted = limit * 2
+        while check is not None:
+            best = heapq.nlargest(wanted, scores.items(), key=lambda item: (item[1], item[0]))
+            kept = set(accepted([doc for doc, _ in best], check, limit))
+            top = [item for item in best if item[0] in kept]
+            if len(top) >= limit or wanted >= len(scores):
+                break
+            wanted *= 4
         if len(top) < limit and len(scores) < matches.bit_count():
             unscored = matches & ~bitset.from_ids(scores)
-            top.extend((doc, 0.0) for doc in self.newest(unscored, limit - len(top)))
+            top.extend((doc, 0.0) for doc in self.newest(unscored, limit - len(top), check))
         return top
 
-    def newest(self, matches: int, limit: int) -> list[int]:
-        """Up to ``limit`` documents of the match set, newest first (undated last, then by index order)."""
+    def newest(self, matches: int, limit: int, check: PhraseCheck | None = None) -> list[int]:
+        """Up to ``limit`` documents of the match set, newest first (undated last, then by index order).
+
+        With ``check``, only documents passing it (checked newest first, as few as needed).
+        """
+        if check is None:
+            return self._newest(matches, limit)
+        wanted = limit * 2
+        while True:
+            docs = self._newest(matches, wanted)
+            kept = accepted(docs, check, limit)
+            if len(kept) >= limit or len(docs) < wanted:
+                return kept
+            wanted *= 4
+
+    def _newest(self, matches: int, limit: int) -> list[int]:
         count = matches.bit_count()
         metas = self.metas
         if count <= _SMALL_MATCH_SET or count * 8 < len(metas):

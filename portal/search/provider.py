@@ -205,14 +205,22 @@ class WhooshProvider(SearchProvider):
             return self._view
 
     def search(self, request: SearchRequest) -> SearchResponse:
+        """Run a query. With a common quoted phrase the hits are exact, the total and facets estimated (see
+        ``portal.search.phrases``)."""
         view = self.view()
         tree = query_syntax.parse(request.q)
-        matches = view.match(tree)
+        matches, pending = view.evaluate(tree)
         if request.date_from or request.date_to:
             matches &= view.date_range(
                 request.date_from.toordinal() if request.date_from else None,
                 request.date_to.toordinal() if request.date_to else None,
             )
+        check = view.phrase_check(pending) if pending else None
+        share = 1.0
+        if check is not None:
+            exact, share = check.estimate(matches)
+            if exact is not None:
+                matches, check = exact, None
         selected = self._selected_filters(view, request)
         facets = view.facet_counts(matches, selected)
         for bits in selected.values():
@@ -223,9 +231,14 @@ class WhooshProvider(SearchProvider):
         limit = page * per_page
         terms = _highlight_terms(tree)
         if request.sort == "date" or tree is None:
-            ranked = [(doc, 0.0) for doc in view.newest(matches, limit)]
+            ranked = [(doc, 0.0) for doc in view.newest(matches, limit, check)]
         else:
-            ranked = view.rank(matches, _scoring_terms(tree), limit)
+            ranked = view.rank(matches, _scoring_terms(tree), limit, check)
+        total = matches.bit_count()
+        if check is not None:
+            facets = _scaled(facets, share)
+            # Fewer hits than asked for: every candidate was checked, so the total is known exactly.
+            total = len(ranked) if len(ranked) < limit else max(round(total * share), len(ranked))
         page_of = ranked[limit - per_page :]
         stored = zip(page_of, view.stored_fields([doc for doc, _ in page_of]), strict=True)
         hits = [
@@ -237,7 +250,7 @@ class WhooshProvider(SearchProvider):
             )
             for (_, score), fields in stored
         ]
-        return SearchResponse(total=matches.bit_count(), hits=hits, facets=facets)
+        return SearchResponse(total=total, hits=hits, facets=facets)
 
     @staticmethod
     def _selected_filters(view: IndexView, request: SearchRequest) -> dict[str, int]:
@@ -248,6 +261,14 @@ class WhooshProvider(SearchProvider):
             "year": _as_int(request.year),
         }
         return {name: view.facets[name].get(value, 0) for name, value in wanted.items() if value not in (None, "")}
+
+
+def _scaled(facets: dict[str, list[tuple[str | int, int]]], share: float) -> dict[str, list[tuple[str | int, int]]]:
+    """Facet counts of phrase candidates times the share of candidates that hold the phrase (an estimate)."""
+    return {
+        name: [(value, max(1, round(count * share))) for value, count in values if share > 0]
+        for name, values in facets.items()
+    }
 
 
 def _as_int(value: object) -> int | None:

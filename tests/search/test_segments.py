@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 import whoosh.index
 
-from portal.search import SearchRequest, WhooshProvider, engine
+from portal.search import SearchRequest, WhooshProvider, engine, phrases
 from portal.search.schema import to_fields
 
 ISSUERS = ["市政府办公室", "市场监管局", "司法局"]
@@ -17,7 +17,8 @@ TYPES = ["通知", "意见", "方案"]
 def make_doc(n: int) -> dict:
     rng = random.Random(n)
     day = dt.date(2015, 1, 1) + dt.timedelta(days=(n * 37) % 2999)  # distinct dates, not in id order
-    body = f"第{n}号文件。" + ("推进政务服务事项一网通办，" if n % 3 else "政务服务，推进事项，") + "数智督查"
+    # Every document holds the bigrams of "共享平台"; only those with n % 3 hold the phrase itself.
+    body = f"第{n}号文件。" + ("推进数据共享平台建设，" if n % 3 else "平台共享，享平安，") + "数智督查"
     return {
         "id": n,
         "title": f"关于第{n}号工作的{rng.choice(TYPES)}",
@@ -108,3 +109,47 @@ def test_date_range_spans_segments(segmented):
     want = {n for n, doc in docs.items() if doc["published_on"] and first <= doc["published_on"] <= last}
     response = provider.search(SearchRequest(date_from=first, date_to=last, per_page=100))
     assert {hit.id for hit in response.hits} == want
+
+
+PHRASE_DOCS = {n for n in range(1, 61) if n % 3}
+
+
+def test_a_deferred_common_phrase_returns_only_documents_holding_it(segmented, monkeypatch):
+    provider, _ = segmented
+    monkeypatch.setattr(engine, "TEXT_CHECK_CANDIDATES", 0)  # as if the phrase had thousands of candidates
+    response = provider.search(SearchRequest(q='"共享平台"', per_page=100))
+    assert {hit.id for hit in response.hits} == PHRASE_DOCS
+    assert response.total == len(PHRASE_DOCS)  # page not filled: every candidate was checked
+    by_date = provider.search(SearchRequest(q='"共享平台"', sort="date", per_page=100))
+    assert {hit.id for hit in by_date.hits} == PHRASE_DOCS
+
+
+def test_a_deferred_phrase_fills_pages_with_real_matches_and_estimates_the_total(segmented, monkeypatch):
+    provider, _ = segmented
+    monkeypatch.setattr(engine, "TEXT_CHECK_CANDIDATES", 0)
+    monkeypatch.setattr(phrases, "SAMPLE", 6)
+    seen = []
+    for page in (1, 2, 3):
+        response = provider.search(SearchRequest(q='"共享平台"', per_page=5, page=page))
+        assert len(response.hits) == 5
+        assert len(seen) + 5 <= response.total <= 60
+        assert sum(count for _, count in response.facets["issuer"]) <= 60
+        seen.extend(hit.id for hit in response.hits)
+    assert set(seen) <= PHRASE_DOCS and len(set(seen)) == 15
+
+
+def test_phrases_under_not_and_or_stay_exact_when_common(segmented, monkeypatch):
+    provider, _ = segmented
+    monkeypatch.setattr(engine, "TEXT_CHECK_CANDIDATES", 0)
+    excluded = provider.search(SearchRequest(q='数智督查 NOT "共享平台"', per_page=100))
+    assert {hit.id for hit in excluded.hits} == set(range(1, 61)) - PHRASE_DOCS
+    assert excluded.total == 20
+    either = provider.search(SearchRequest(q='"共享平台" OR "不存在的短语"', per_page=100))
+    assert {hit.id for hit in either.hits} == PHRASE_DOCS and either.total == 40
+
+
+def test_a_phrase_checked_on_stored_text_is_exact_across_segments(segmented):
+    provider, _ = segmented
+    response = provider.search(SearchRequest(q='"數據共享平臺"', per_page=100))  # Traditional input, normalised
+    assert {hit.id for hit in response.hits} == PHRASE_DOCS and response.total == 40
+    assert dict(response.facets["issuer"]) == dict(expected_facets({n: make_doc(n) for n in PHRASE_DOCS})["issuer"])

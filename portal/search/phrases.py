@@ -1,0 +1,99 @@
+"""Phrase checks on stored text, and deferred checks for common phrases.
+
+A quoted phrase first narrows to the documents holding its rarest character bigrams (an AND of cached
+bitsets; rarest by document frequency from the term index, so common bigrams are never read). Then:
+
+* few candidates (≤ ``TEXT_CHECK_CANDIDATES``): each is checked exactly with a substring test on its stored
+  title and body, normalised as at indexing (the same as consecutive bigram positions);
+* many candidates, and every match must hold the phrase (not under OR/NOT): the check is *deferred*. Hits stay
+  exact: candidates are taken in rank (or date) order and checked until the page is filled. The total and the
+  facet counts are estimates: the share of an evenly spaced sample of ``SAMPLE`` candidates that hold the phrase,
+  times the candidate counts — exact whenever the candidates are no more than the sample or the page is not
+  filled (then every candidate was checked);
+* many candidates under OR/NOT: whoosh checks bigram positions of every candidate (exact, slow for common ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from portal.search import bitset
+from portal.search.analyzer import normalize, phrase_chars
+
+# Up to this many bigram candidates a phrase is checked exactly on their stored text (≈ 0.35 ms each).
+TEXT_CHECK_CANDIDATES = 150
+# Candidates checked on stored text to estimate the total and facets of a deferred phrase (≈ 0.3 ms each).
+SAMPLE = 40
+
+
+@dataclass(frozen=True)
+class PendingPhrase:
+    chars: str  # the phrase's normalised word characters
+    title_only: bool
+
+
+class PhraseCheck:
+    """``check(doc)``: does the document hold every deferred phrase? Results are memoised for one search."""
+
+    def __init__(self, stored: Callable[[list[int]], list[dict]], pending: list[PendingPhrase]) -> None:
+        self._stored = stored
+        self._pending = pending
+        self._seen: dict[int, bool] = {}
+
+    def __call__(self, doc: int) -> bool:
+        result = self._seen.get(doc)
+        if result is None:
+            self.prefetch([doc])
+            result = self._seen[doc]
+        return result
+
+    def prefetch(self, docs: list[int]) -> None:
+        """Check several documents with one pass over the stored fields."""
+        docs = [doc for doc in docs if doc not in self._seen]
+        for doc, fields in zip(docs, self._stored(docs), strict=True):
+            title = phrase_chars(normalize(fields.get("title") or ""))
+            body: str | None = None
+            ok = True
+            for phrase in self._pending:
+                if phrase.chars in title:
+                    continue
+                if not phrase.title_only:
+                    if body is None:
+                        body = phrase_chars(normalize(fields.get("body_text") or ""))
+                    if phrase.chars in body:
+                        continue
+                ok = False
+                break
+            self._seen[doc] = ok
+
+    def select(self, candidates: int) -> int:
+        """The candidates that pass (every one is checked)."""
+        docs = bitset.to_ids(candidates)
+        self.prefetch(docs)
+        return bitset.from_ids(doc for doc in docs if self._seen[doc])
+
+    def estimate(self, matches: int) -> tuple[int | None, float]:
+        """(exact set, None) when the candidates are few enough to check all; else (None, share that match)."""
+        count = matches.bit_count()
+        if count <= SAMPLE:
+            docs = bitset.to_ids(matches)
+            self.prefetch(docs)
+            return bitset.from_ids(doc for doc in docs if self._seen[doc]), 1.0
+        docs = bitset.to_ids(matches)
+        step = len(docs) / SAMPLE
+        sample = [docs[int(i * step)] for i in range(SAMPLE)]
+        self.prefetch(sample)
+        return None, sum(self._seen[doc] for doc in sample) / SAMPLE
+
+
+def accepted(ranked: list[int], check: PhraseCheck, limit: int) -> list[int]:
+    """The first ``limit`` documents of ``ranked`` that pass ``check``."""
+    kept: list[int] = []
+    for start in range(0, len(ranked), limit):
+        chunk = ranked[start : start + limit]
+        check.prefetch(chunk)
+        kept.extend(doc for doc in chunk if check(doc))
+        if len(kept) >= limit:
+            break
+    return kept[:limit]
