@@ -278,3 +278,10 @@ def test_a_live_hearing_without_a_plan_can_still_be_linked_to_one(factory, login
     assert response.status_code == 302
     db.session.expire_all()
     assert hearing.plan_id == plan.id
+
+
+def test_the_host_console_and_the_public_page_link_the_edit_page(factory, login, hearings):
+    hearing = hearings.hearing(HearingState.SCHEDULED)
+    host = login(factory.user(Role.HOST))
+    assert f"/hearings/manage/{hearing.id}/edit" in host.get(f"/hearings/{hearing.id}/host").get_data(as_text=True)
+    assert f"/hearings/manage/{hearing.id}/edit" in host.get(f"/hearings/{hearing.id}").get_data(as_text=True)
