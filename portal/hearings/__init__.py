@@ -8,10 +8,12 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     from portal.extensions import socketio
     from portal.hearings import commitments, demo, manage, permissions, views  # noqa: F401  (register rules, routes)
+    from portal.hearings.cli import hearings_cli
     from portal.hearings.events import HearingsNamespace
     from portal.hearings.live import NAMESPACE, init_live
 
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
+    app.cli.add_command(hearings_cli)
     init_live(app)
     socketio.on_namespace(HearingsNamespace(NAMESPACE))

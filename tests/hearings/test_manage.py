@@ -285,3 +285,18 @@ def test_the_host_console_and_the_public_page_link_the_edit_page(factory, login,
     host = login(factory.user(Role.HOST))
     assert f"/hearings/manage/{hearing.id}/edit" in host.get(f"/hearings/{hearing.id}/host").get_data(as_text=True)
     assert f"/hearings/manage/{hearing.id}/edit" in host.get(f"/hearings/{hearing.id}").get_data(as_text=True)
+
+
+def test_the_cli_lists_hearings_and_issues_a_new_projector_url(runner, hearings):
+    hearing = hearings.hearing(title="命令行里的答辩")
+    old = hearing.projector_token
+    assert "命令行里的答辩" in runner.invoke(args=["hearings", "list"]).output
+    result = runner.invoke(args=["hearings", "projector-token", str(hearing.id)])
+    assert result.exit_code == 0 and hearing.projector_token != old
+    assert f"/hearings/{hearing.id}/projector/{hearing.projector_token}" in result.output
+
+
+def test_the_cli_refuses_to_archive_a_live_hearing(runner, hearings):
+    hearing = hearings.hearing(HearingState.LIVE)
+    result = runner.invoke(args=["hearings", "archive", str(hearing.id)])
+    assert result.exit_code != 0 and "只有已结束的答辩可以归档" in result.output
