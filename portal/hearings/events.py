@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room
+from flask_socketio import ConnectionRefusedError, Namespace
 
 from portal.accounts.models import User
 from portal.accounts.permissions import can
@@ -40,19 +40,19 @@ def _remember_user() -> None:
     _socket_users[request.sid] = user
 
 
-def _user() -> User | None:
-    return _socket_users.get(request.sid)
+def _user(sid: str) -> User | None:
+    return _socket_users.get(sid)
 
 
 def _handler(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
     """Turn domain errors into ``{ok: false, error}`` acks; never leak a traceback to a client."""
 
     @wraps(fn)
-    def wrapper(self, data=None):
+    def wrapper(self, sid, data=None):
         try:
             if not isinstance(data, dict):
                 raise Invalid("请求格式有误")
-            return fn(self, data)
+            return fn(self, sid, data)
         except DomainError as error:
             db.session.rollback()
             return ack_error(error)
@@ -72,6 +72,33 @@ def _int(data: dict[str, Any], key: str) -> int:
 
 
 class HearingsNamespace(Namespace):
+    """Handlers after ``connect`` take the socket id and run in an application context only.
+
+    Flask-SocketIO would build a full request context for every event: decode and untag the
+    session cookie and bind the URL map, about a fifth of the server's CPU under a live hearing's
+    votes (py-spy, bench/fanout). Nothing after connect needs them: the account is remembered per
+    socket at connect, and rooms are entered through the Socket.IO server with the socket id.
+    """
+
+    def trigger_event(self, event, *args):
+        if event == "connect":  # the HTTP request decides: origin, session cookie, account
+            return super().trigger_event(event, *args)
+        handler = getattr(self, f"on_{event}", None)
+        if handler is None:
+            return None
+        environ = self.socketio.server.get_environ(args[0], namespace=self.namespace) or {}
+        app = environ.get("flask.app")
+        if app is None:  # the socket is already gone
+            return handler(*args) if event == "disconnect" else None
+        with app.app_context():
+            return handler(*args)
+
+    def _enter(self, sid: str, room: str) -> None:
+        self.socketio.server.enter_room(sid, room, namespace=self.namespace)
+
+    def _leave(self, sid: str, room: str) -> None:
+        self.socketio.server.leave_room(sid, room, namespace=self.namespace)
+
     def on_connect(self, auth=None):
         """Refuse cross-origin browsers (CSRF for sockets); watching needs no account."""
         origin = request.headers.get("Origin")
@@ -80,60 +107,59 @@ class HearingsNamespace(Namespace):
         live.ensure_flusher(current_app._get_current_object())
         _remember_user()
 
-    def on_disconnect(self, reason=None):
-        live.presence.leave_all(request.sid)
-        _socket_users.pop(request.sid, None)
+    def on_disconnect(self, sid, reason=None):
+        live.presence.leave_all(sid)
+        _socket_users.pop(sid, None)
 
     @_handler
-    def on_join(self, data):
+    def on_join(self, sid, data):
         hearing = services.get_hearing(_int(data, "hearing_id"))
-        user = _user()
-        join_room(live.public_room(hearing.id))
+        user = _user(sid)
+        self._enter(sid, live.public_room(hearing.id))
         if user is not None:
-            join_room(live.user_room(user.id))
+            self._enter(sid, live.user_room(user.id))
             if can(user, "hearings.moderate", hearing):
-                join_room(live.moderators_room(hearing.id))
-        live.presence.join(hearing.id, request.sid)
+                self._enter(sid, live.moderators_room(hearing.id))
+        live.presence.join(hearing.id, sid)
         return services.snapshot(hearing, user)
 
     @_handler
-    def on_leave(self, data):
+    def on_leave(self, sid, data):
         hearing_id = _int(data, "hearing_id")
-        leave_room(live.public_room(hearing_id))
-        leave_room(live.moderators_room(hearing_id))
-        live.presence.leave(hearing_id, request.sid)
+        self._leave(sid, live.public_room(hearing_id))
+        self._leave(sid, live.moderators_room(hearing_id))
+        live.presence.leave(hearing_id, sid)
         return {"ok": True}
 
     @_handler
-    def on_sync(self, data):
-        return services.snapshot(services.get_hearing(_int(data, "hearing_id")), _user())
+    def on_sync(self, sid, data):
+        return services.snapshot(services.get_hearing(_int(data, "hearing_id")), _user(sid))
 
     @_handler
-    def on_ask(self, data):
+    def on_ask(self, sid, data):
         hearing = services.get_hearing(_int(data, "hearing_id"))
         result = questions.ask(
-            _user(), hearing, str(data.get("text") or ""), data.get("client_id"), bool(data.get("anonymous"))
+            _user(sid), hearing, str(data.get("text") or ""), data.get("client_id"), bool(data.get("anonymous"))
         )
-        q = result.question
-        return {"ok": True, "created": result.created, "question": payloads.mine(q), "public": q.state.public}
+        return {"ok": True, "created": result.created, "question": result.mine, "public": result.public}
 
     @_handler
-    def on_vote(self, data):
-        question_id = questions.queue_vote(_user(), data.get("question_id"), data.get("client_id"))
+    def on_vote(self, sid, data):
+        question_id = questions.queue_vote(_user(sid), data.get("question_id"), data.get("client_id"))
         return {"ok": True, "question_id": question_id, "voted": True}
 
     @_handler
-    def on_unvote(self, data):
-        question_id = questions.queue_vote(_user(), data.get("question_id"), data.get("client_id"), add=False)
+    def on_unvote(self, sid, data):
+        question_id = questions.queue_vote(_user(sid), data.get("question_id"), data.get("client_id"), add=False)
         return {"ok": True, "question_id": question_id, "voted": False}
 
     @_handler
-    def on_moderate(self, data):
+    def on_moderate(self, sid, data):
         action = str(data.get("action") or "")
         if action == "answered_next":
             hearing = services.get_hearing(_int(data, "hearing_id"))
-            q = questions.answered_next(_user(), hearing, str(data.get("summary") or ""))
+            q = questions.answered_next(_user(sid), hearing, str(data.get("summary") or ""))
             return {"ok": True, "now": q.id if q else None}
         params = {k: data.get(k) for k in ("reason", "text", "into", "summary")}
-        q = questions.moderate(_user(), data.get("question_id"), action, **params)
+        q = questions.moderate(_user(sid), data.get("question_id"), action, **params)
         return {"ok": True, "question": payloads.moderation(q)}
