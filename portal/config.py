@@ -41,6 +41,16 @@ def _database_url(url: str) -> str:
     return url
 
 
+def _engine_options(url: str) -> dict[str, object]:
+    """Under gevent one process serves hundreds of concurrent handlers: a PostgreSQL pool of 5 + 10
+    made bursts (a hall of viewers joining) queue for a connection and churn overflow connections."""
+    options: dict[str, object] = {"pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        options["pool_size"] = int(os.environ.get("DATABASE_POOL_SIZE", "10"))
+        options["max_overflow"] = int(os.environ.get("DATABASE_MAX_OVERFLOW", "20"))
+    return options
+
+
 def load_config(instance_path: str | os.PathLike[str]) -> dict[str, object]:
     """Build the Flask config mapping for one app instance."""
     instance = Path(instance_path)
@@ -49,7 +59,7 @@ def load_config(instance_path: str | os.PathLike[str]) -> dict[str, object]:
     return {
         "SECRET_KEY": _secret_key(instance),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "REDIS_URL": redis_url,
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "portal-socketio"),
         "HEARING_ASK_LIMIT": os.environ.get("HEARING_ASK_LIMIT", "5 per minute"),

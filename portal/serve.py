@@ -24,6 +24,8 @@ def main() -> None:
     args = parser.parse_args()
 
     app = create_app()
+    if not args.access_log:  # gevent-websocket logs every HTTP request at INFO whatever socketio.run is told
+        logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
     if app.config["RUN_BACKGROUND_JOBS"]:
         start_background_jobs(app)
     logging.getLogger(__name__).info("serving on http://%s:%s", args.host, args.port)
