@@ -130,6 +130,17 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def cpu_seconds(procs: list[subprocess.Popen]) -> float:
+    """User + system CPU the server processes have used so far (Linux /proc): unlike latency, the
+    CPU a run costs hardly depends on what else the machine is doing."""
+    total = 0
+    for proc in procs:
+        with open(f"/proc/{proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", default="1000,2000")
@@ -189,6 +200,7 @@ def main() -> None:
                 tmp / "baseline.log",
             )
         )
+        servers = {"portal": procs[:-1], "baseline": procs[-1:]}
         for n in sizes:
             for name, urls, users_arg, hid in (
                 ("portal", portal_urls, users_file, hearing),
@@ -200,8 +212,10 @@ def main() -> None:
                     f"(load {before}) ...",
                     flush=True,
                 )
+                cpu_before = cpu_seconds(servers[name])
                 result = swarm(urls, hid, n, args, users_arg)
                 result["load_before"], result["load_after"] = before, load()
+                result["server_cpu_s"] = round(cpu_seconds(servers[name]) - cpu_before, 1)
                 print("  " + json.dumps(result, ensure_ascii=False), flush=True)
                 results.append(result)
     finally:
@@ -213,12 +227,16 @@ def main() -> None:
                 proc.kill()
         drop()
 
-    print("\nclients  server    question p50/p99 ms   vote p50/p99 ms   lost  clients≠server  ack errors")
+    print(
+        "\nclients  server    question p50/p99 ms   vote p50/p99 ms   lost  clients≠server  server CPU s  "
+        "load before → after  ack errors"
+    )
     for r in results:
         print(
             f"{r['clients']:>7}  {r['server']:<8}  {r['question_p50_ms']!s:>8} / {r['question_p99_ms']!s:<8}  "
             f"{r['vote_p50_ms']!s:>7} / {r['vote_p99_ms']!s:<7}  {r['lost_question_events']:>4}  "
-            f"{r['clients_not_matching_server']:>14}  {r['ack_errors']}"
+            f"{r['clients_not_matching_server']:>14}  {r['server_cpu_s']:>12}  "
+            f"{r['load_before'].split()[0]:>6} → {r['load_after'].split()[0]:<6}  {r['ack_errors']}"
         )
     for n in sizes:
         pair = {r["server"]: r for r in results if r["clients"] == n}
@@ -229,7 +247,11 @@ def main() -> None:
             and pair["portal"]["question_p99_ms"]
         ):
             ratio = pair["portal"]["question_p99_ms"] / pair["baseline"]["question_p99_ms"]
-            print(f"{n} clients: portal question p99 is {ratio:.2f}× the minimal server's")
+            cpu = pair["portal"]["server_cpu_s"] / max(pair["baseline"]["server_cpu_s"], 0.1)
+            print(
+                f"{n} clients: portal question p99 is {ratio:.2f}× the minimal server's; "
+                f"server CPU for the run {cpu:.2f}×"
+            )
     (tmp / "results.json").write_text(json.dumps(results, indent=2))
     print(f"results: {tmp / 'results.json'}")
 
