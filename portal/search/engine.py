@@ -62,23 +62,33 @@ _SMALL_MATCH_SET = 4096
 Postings = tuple[array, array, int]  # document numbers, term frequencies, bitset
 T = TypeVar("T")
 
-_segment_cache: OrderedDict[tuple, object] = OrderedDict()
+_segment_cache: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key → (value, size)
 _segment_lock = threading.Lock()
-_SEGMENT_ENTRIES = 4096  # per-segment metadata, facet sets, date orders and term postings, across generations
+_segment_size = 0
+# Per-segment term postings, across generations, bounded by size: about
+# 12 bytes per posting (≈ 100 MB), so the postings a whole query mix needs stay cached.
+_SEGMENT_BUDGET = 8_000_000
+_segment_data_cache: OrderedDict[str, SegmentData] = OrderedDict()
+_SEGMENT_DATA_ENTRIES = 64
 
 
-def _cached(key: tuple, build: Callable[[], T]) -> T:
+def _cached(key: tuple, build: Callable[[], T], size: Callable[[T], int]) -> T:
     """Per-segment value, LRU-cached by a key starting with the segment id (segments never change)."""
+    global _segment_size
     with _segment_lock:
-        value = _segment_cache.get(key)
-        if value is not None:
+        entry = _segment_cache.get(key)
+        if entry is not None:
             _segment_cache.move_to_end(key)
-            return value  # type: ignore[return-value]
+            return entry[0]  # type: ignore[return-value]
     value = build()
+    weight = size(value) + 1
     with _segment_lock:
-        _segment_cache[key] = value
-        while len(_segment_cache) > _SEGMENT_ENTRIES:
-            _segment_cache.popitem(last=False)
+        if key not in _segment_cache:
+            _segment_cache[key] = (value, weight)
+            _segment_size += weight
+        while _segment_size > _SEGMENT_BUDGET and len(_segment_cache) > 1:
+            _, (_, dropped) = _segment_cache.popitem(last=False)
+            _segment_size -= dropped
     return value
 
 
@@ -140,7 +150,19 @@ class SegmentData:
 
 
 def _segment_data(reader: IndexReader) -> SegmentData:
-    return _cached((reader.segment().segment_id(), "data"), lambda: SegmentData(reader))
+    """A segment's data, cached apart from postings (so a long run of queries never evicts it), LRU by count."""
+    segment_id = reader.segment().segment_id()
+    with _segment_lock:
+        data = _segment_data_cache.get(segment_id)
+        if data is not None:
+            _segment_data_cache.move_to_end(segment_id)
+            return data
+    data = SegmentData(reader)
+    with _segment_lock:
+        _segment_data_cache[segment_id] = data
+        while len(_segment_data_cache) > _SEGMENT_DATA_ENTRIES:
+            _segment_data_cache.popitem(last=False)
+    return data
 
 
 def _segment_postings(reader: IndexReader, field: str, text: str) -> Postings:
@@ -153,7 +175,7 @@ def _segment_postings(reader: IndexReader, field: str, text: str) -> Postings:
         ids, weights = _read_postings(reader.postings(field, text), 0, with_weights=not field.endswith("_bigrams"))
         return ids, weights, bitset.from_ids(ids)
 
-    return _cached((reader.segment().segment_id(), "postings", field, text), read)
+    return _cached((reader.segment().segment_id(), "postings", field, text), read, lambda entry: len(entry[0]))
 
 
 class IndexView:
