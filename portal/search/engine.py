@@ -283,6 +283,22 @@ class IndexView:
             matcher = WhooshPhrase(field, list(grams)).matcher(self.searcher)
             return bitset.from_ids(matcher.all_ids()) & candidates if matcher.is_active() else 0
 
+    def resolve(self, pending: list[PendingPhrase]) -> int:
+        """Live documents holding every pending phrase, exactly (bigram positions; cached for the generation)."""
+        result = self.live
+        for phrase in pending:
+            with self._lock:
+                exact = self._phrases.get(phrase)
+            if exact is None:
+                grams = tuple(bigrams(phrase.chars))
+                exact = 0
+                for field in ("title_bigrams",) if phrase.title_only else ("title_bigrams", "body_bigrams"):
+                    exact |= self.phrase_positions(field, grams, self.phrase_candidates(field, grams))
+                with self._lock:
+                    self._phrases[phrase] = exact
+            result &= exact
+        return result
+
     def stored_fields(self, docs: list[int]) -> list[dict]:
         """Stored values (original title, body, 文号, id) of the given documents, for the page of hits."""
         with self._lock:

@@ -30,6 +30,7 @@ from whoosh.writing import IndexWriter
 from portal.search import query as query_syntax
 from portal.search.analyzer import normalize, phrase_chars, query_terms
 from portal.search.engine import IndexView
+from portal.search.phrases import positions_cheaper
 from portal.search.query import And, Node, Or, Phrase, Term
 from portal.search.schema import ArchiveCodec, build_schema, status_code, to_fields
 from portal.search.snippets import highlight, snippet
@@ -215,20 +216,22 @@ class WhooshProvider(SearchProvider):
                 request.date_from.toordinal() if request.date_from else None,
                 request.date_to.toordinal() if request.date_to else None,
             )
+        per_page = max(1, min(request.per_page, 100))
+        page = max(1, request.page)
+        limit = page * per_page
         check = view.phrase_check(pending) if pending else None
         share = 1.0
         if check is not None:
             exact, share = check.estimate(matches)
             if exact is not None:
                 matches, check = exact, None
+            elif positions_cheaper(matches.bit_count(), share, limit):
+                matches, check, share = matches & view.resolve(pending), None, 1.0
         selected = self._selected_filters(view, request)
         facets = view.facet_counts(matches, selected)
         for bits in selected.values():
             matches &= bits
 
-        per_page = max(1, min(request.per_page, 100))
-        page = max(1, request.page)
-        limit = page * per_page
         terms = _highlight_terms(tree)
         if request.sort == "date" or tree is None:
             ranked = [(doc, 0.0) for doc in view.newest(matches, limit, check)]

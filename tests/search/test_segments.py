@@ -153,3 +153,16 @@ def test_a_phrase_checked_on_stored_text_is_exact_across_segments(segmented):
     response = provider.search(SearchRequest(q='"數據共享平臺"', per_page=100))  # Traditional input, normalised
     assert {hit.id for hit in response.hits} == PHRASE_DOCS and response.total == 40
     assert dict(response.facets["issuer"]) == dict(expected_facets({n: make_doc(n) for n in PHRASE_DOCS})["issuer"])
+
+
+def test_a_deferred_phrase_its_candidates_never_hold_is_resolved_by_positions(segmented, monkeypatch):
+    provider, _ = segmented
+    monkeypatch.setattr(engine, "TEXT_CHECK_CANDIDATES", 0)
+    monkeypatch.setattr(phrases, "SAMPLE", 4)  # fewer than the 20 candidates: the sample finds none
+    calls = []
+    resolve = engine.IndexView.resolve
+    monkeypatch.setattr(
+        engine.IndexView, "resolve", lambda view, pending: calls.append(pending) or resolve(view, pending)
+    )
+    response = provider.search(SearchRequest(q='"共享平安"'))  # the decoys hold 共享, 享平 and 平安, not the phrase
+    assert response.total == 0 and response.hits == [] and calls
