@@ -23,8 +23,6 @@ from portal.search.analyzer import normalize, phrase_chars
 
 # Up to this many bigram candidates a phrase is checked exactly on their stored text (≈ 0.35 ms each).
 TEXT_CHECK_CANDIDATES = 150
-# Rough costs per candidate: whoosh's bigram-position check, and the stored-text check.
-POSITION_CHECK_MS, TEXT_CHECK_MS = 0.017, 0.35
 # Candidates checked on stored text to estimate the total and facets of a deferred phrase (≈ 0.3 ms each).
 SAMPLE = 40
 
@@ -101,8 +99,9 @@ def accepted(ranked: list[int], check: PhraseCheck, limit: int) -> list[int]:
     return kept[:limit]
 
 
-def positions_cheaper(candidates: int, share: float, limit: int) -> bool:
-    """Whether checking every candidate's positions costs less than text checks until ``limit`` hits are found
-    (a phrase whose candidates rarely hold it: few or no hits, so nearly all candidates would be text-checked)."""
-    text_checks = candidates if share == 0 else min(candidates, limit / share)
-    return candidates * POSITION_CHECK_MS < text_checks * TEXT_CHECK_MS
+def positions_cheaper(share: float) -> bool:
+    """Whether to check every candidate's bigram positions rather than text-check candidates until the page is
+    filled: only when the sample found no holder at all (a phrase most candidates lack: the text checks would
+    go through nearly all of them). Position checks cost more than their candidate count suggests (whoosh reads
+    all postings of the phrase's bigrams), so they do not pay off for phrases with hits."""
+    return share == 0

@@ -225,7 +225,7 @@ class WhooshProvider(SearchProvider):
             exact, share = check.estimate(matches)
             if exact is not None:
                 matches, check = exact, None
-            elif positions_cheaper(matches.bit_count(), share, limit):
+            elif positions_cheaper(share):
                 matches, check, share = matches & view.resolve(pending), None, 1.0
         selected = self._selected_filters(view, request)
         facets = view.facet_counts(matches, selected)
