@@ -4,10 +4,11 @@ Why not ``searcher.search()``: at 100,000 documents whoosh rebuilds facet and fi
 scores every posting through per-posting method calls. Here an :class:`IndexView` wraps one whoosh searcher
 (one index generation, immutable) and caches, for its lifetime:
 
-* per-document metadata (issuer, type, status, year, date, length) read from one column per *segment* — and
-  segments are immutable, so those lists survive commits that do not touch them;
-* one bitset per facet value, from which filters and facet counts are a ``&`` and a ``bit_count``;
-* recently used terms' postings (document numbers, term frequencies, bitset) and phrase results.
+* per *segment* (segments are immutable, so these survive every commit that does not touch the segment, and
+  are shared by all generations holding it): document metadata, one bitset per facet value, the date order,
+  and recently used terms' postings — a new generation combines them by shifting with the segment's offset,
+  so a commit costs only the new segment's work;
+* per generation: the live set (deletions), the combined facet sets and postings, and phrase results.
 
 A query is evaluated to one bitset (the match set); the total and all facets are computed from it; only the
 documents of the match set that contain the query's scoring terms get BM25 scores, and only the requested page
