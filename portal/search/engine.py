@@ -23,12 +23,8 @@ import math
 import threading
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from itertools import accumulate
-from typing import TypeVar
+from collections.abc import Iterable
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import Matcher
 from whoosh.query import Phrase as WhooshPhrase
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -45,8 +41,8 @@ from portal.search.analyzer import (
 from portal.search.phrases import TEXT_CHECK_CANDIDATES, PendingPhrase, PhraseCheck, accepted
 from portal.search.query import And, Node, Not, Or, Phrase, Term
 from portal.search.schema import DocMeta
+from portal.search.segments import FACETS, Postings, SegmentData, segment_data, segment_postings
 
-FACETS: tuple[str, ...] = ("issuer", "doc_type", "status", "year")
 # BM25 parameters; title matches weigh more than body matches.
 K1, B, TITLE_BOOST = 1.2, 0.75, 2.5
 # A term in more than this share of documents only filters; it adds almost nothing to the ranking.
@@ -59,124 +55,6 @@ _PHRASE_GRAMS = 3
 _TEXT_CHECK_POSTINGS = 500
 # Up to this many matches, date order is found by sorting the matches; above, by walking each segment's order.
 _SMALL_MATCH_SET = 4096
-
-Postings = tuple[array, array, int]  # document numbers, term frequencies, bitset
-T = TypeVar("T")
-
-_segment_cache: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key → (value, size)
-_segment_lock = threading.Lock()
-_segment_size = 0
-# Per-segment term postings, across generations, bounded by size: about
-# 12 bytes per posting (≈ 100 MB), so the postings a whole query mix needs stay cached.
-_SEGMENT_BUDGET = 8_000_000
-_segment_data_cache: OrderedDict[str, SegmentData] = OrderedDict()
-_SEGMENT_DATA_ENTRIES = 64
-
-
-def _cached(key: tuple, build: Callable[[], T], size: Callable[[T], int]) -> T:
-    """Per-segment value, LRU-cached by a key starting with the segment id (segments never change)."""
-    global _segment_size
-    with _segment_lock:
-        entry = _segment_cache.get(key)
-        if entry is not None:
-            _segment_cache.move_to_end(key)
-            return entry[0]  # type: ignore[return-value]
-    value = build()
-    weight = size(value) + 1
-    with _segment_lock:
-        if key not in _segment_cache:
-            _segment_cache[key] = (value, weight)
-            _segment_size += weight
-        while _segment_size > _SEGMENT_BUDGET and len(_segment_cache) > 1:
-            _, (_, dropped) = _segment_cache.popitem(last=False)
-            _segment_size -= dropped
-    return value
-
-
-def _read_postings(matcher: Matcher, offset: int, with_weights: bool = True) -> tuple[array, array]:
-    """All (docnum + offset, frequency) pairs of a leaf matcher.
-
-    whoosh's block reader is used a whole block at a time (relies on whoosh-reloaded 2.7.5's W3LeafMatcher,
-    which is pinned): per-posting ``id()/weight()/next()`` calls cost 10x more. Terms with a single posting are
-    inlined by the codec and come back as a plain matcher, read the generic way.
-    """
-    ids, weights = array("i"), array("f")
-    leaf = getattr(matcher, "child", matcher)  # unwrap the deletion filter; deletions are masked by bitset
-    if isinstance(leaf, W3LeafMatcher):
-        while leaf.is_active():
-            if leaf._data is None:
-                leaf._read_data()
-            raw = leaf._data[0]
-            # Document numbers are delta-coded unless stored as bytes; accumulate() decodes them in C.
-            block = raw if leaf._byteids else accumulate(raw)
-            ids.extend(block if not offset else (doc + offset for doc in block))
-            if with_weights:
-                leaf._read_weights()
-                weights.extend(leaf._weights)
-            leaf._next_block()
-    else:
-        while leaf.is_active():
-            ids.append(leaf.id() + offset)
-            if with_weights:
-                weights.append(leaf.weight())
-            leaf.next()
-    return ids, weights
-
-
-class SegmentData:
-    """What a view needs of one immutable segment, built once and shared by every generation holding it.
-
-    Document numbers are local to the segment; a view shifts them by the segment's offset. Deletions are not
-    applied here (they can change without the segment changing): views mask with their ``live`` set.
-    """
-
-    def __init__(self, reader: IndexReader) -> None:
-        column = reader.column_reader("meta", translate=False)
-        self.metas: list[DocMeta] = [DocMeta.decode(raw) for raw in column]
-        self.lengths: list[int] = [meta.length for meta in self.metas]
-        groups: dict[str, dict[str | int, list[int]]] = {name: {} for name in FACETS}
-        issuer, doc_type, status, year = (groups[name] for name in FACETS)
-        for doc, meta in enumerate(self.metas):
-            issuer.setdefault(meta.issuer, []).append(doc)
-            doc_type.setdefault(meta.doc_type, []).append(doc)
-            status.setdefault(meta.status, []).append(doc)
-            year.setdefault(meta.year, []).append(doc)
-        self.facets: dict[str, dict[str | int, int]] = {
-            name: {value: bitset.from_ids(docs) for value, docs in values.items() if value}
-            for name, values in groups.items()
-        }
-        # (date, doc) ascending: reversed, it is newest first with ties broken by the higher document number.
-        self.order: list[int] = sorted(range(len(self.metas)), key=lambda doc: self.metas[doc].date)
-        self.dates: list[int] = [self.metas[doc].date for doc in self.order]
-
-
-def _segment_data(reader: IndexReader) -> SegmentData:
-    """A segment's data, cached apart from postings (so a long run of queries never evicts it), LRU by count."""
-    segment_id = reader.segment().segment_id()
-    with _segment_lock:
-        data = _segment_data_cache.get(segment_id)
-        if data is not None:
-            _segment_data_cache.move_to_end(segment_id)
-            return data
-    data = SegmentData(reader)
-    with _segment_lock:
-        _segment_data_cache[segment_id] = data
-        while len(_segment_data_cache) > _SEGMENT_DATA_ENTRIES:
-            _segment_data_cache.popitem(last=False)
-    return data
-
-
-def _segment_postings(reader: IndexReader, field: str, text: str) -> Postings:
-    """One segment's postings of a term (local document numbers), cached across generations."""
-
-    def read() -> Postings:
-        if (field, text) not in reader:
-            return array("i"), array("f"), 0
-        # Bigram postings only narrow phrase candidates: their frequencies are never used.
-        ids, weights = _read_postings(reader.postings(field, text), 0, with_weights=not field.endswith("_bigrams"))
-        return ids, weights, bitset.from_ids(ids)
-
-    return _cached((reader.segment().segment_id(), "postings", field, text), read, lambda entry: len(entry[0]))
 
 
 class IndexView:
@@ -193,7 +71,7 @@ class IndexView:
         for leaf, offset in reader.leaf_readers():
             if not leaf.doc_count_all():
                 continue  # an empty index has one segment-less reader
-            data = _segment_data(leaf)
+            data = segment_data(leaf)
             self.segments.append((leaf, offset, data))
             self.metas.extend(data.metas)
             self.lengths.extend(data.lengths)
@@ -245,7 +123,7 @@ class IndexView:
                 return cached
             ids, weights, bits = array("i"), array("f"), 0
             for leaf, offset, _ in self.segments:
-                seg_ids, seg_weights, seg_bits = _segment_postings(leaf, field, text)
+                seg_ids, seg_weights, seg_bits = segment_postings(leaf, field, text)
                 if not seg_ids:
                     continue
                 ids.extend(seg_ids if not offset else array("i", map(offset.__add__, seg_ids)))
