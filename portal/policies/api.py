@@ -35,6 +35,7 @@ def search_policies():
     results = search.search(params)
     return jsonify(
         total=results.total,
+        total_estimated=results.estimated,
         page=params.page,
         per_page=params.per_page,
         pages=results.pages,

@@ -69,6 +69,8 @@ class SearchResponse:
     total: int
     hits: list[Hit]
     facets: dict[str, list[tuple[str | int, int]]] = field(default_factory=dict)
+    # True when a common quoted phrase made the total and facet counts estimates (the hits are exact).
+    estimated: bool = False
 
 
 class SearchProvider(abc.ABC):
@@ -238,10 +240,12 @@ class WhooshProvider(SearchProvider):
         else:
             ranked = view.rank(matches, _scoring_terms(tree), limit, check)
         total = matches.bit_count()
+        estimated = False
         if check is not None:
             facets = _scaled(facets, share)
             # Fewer hits than asked for: every candidate was checked, so the total is known exactly.
-            total = len(ranked) if len(ranked) < limit else max(round(total * share), len(ranked))
+            estimated = len(ranked) >= limit
+            total = max(round(total * share), len(ranked)) if estimated else len(ranked)
         page_of = ranked[limit - per_page :]
         stored = zip(page_of, view.stored_fields([doc for doc, _ in page_of]), strict=True)
         hits = [
@@ -253,7 +257,7 @@ class WhooshProvider(SearchProvider):
             )
             for (_, score), fields in stored
         ]
-        return SearchResponse(total=total, hits=hits, facets=facets)
+        return SearchResponse(total=total, hits=hits, facets=facets, estimated=estimated)
 
     @staticmethod
     def _selected_filters(view: IndexView, request: SearchRequest) -> dict[str, int]:

@@ -98,6 +98,7 @@ class SearchResults:
     results: list[Result]
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     degraded: bool = False  # answered by the database fallback (no relevance ranking)
+    estimated: bool = False  # total and facet counts estimated (a common quoted phrase); the hits are exact
 
     @property
     def pages(self) -> int:
@@ -217,7 +218,9 @@ def search(params: SearchParams) -> SearchResults:
         for hit in response.hits
         if hit.id in rows and rows[hit.id].is_public
     ]
-    return SearchResults(params, response.total, results, _facets(response.facets, params), degraded)
+    return SearchResults(
+        params, response.total, results, _facets(response.facets, params), degraded, response.estimated
+    )
 
 
 def _has_public_documents() -> bool:

@@ -213,3 +213,19 @@ def test_a_topic_link_finds_the_document_even_when_its_text_lacks_the_word(clien
     assert 'href="/policies/?q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83"' in html
     body = client.get("/api/v1/policies/search", query_string={"q": "营商环境"}).get_json()
     assert [r["id"] for r in body["results"]] == [policy.id]
+
+
+def test_an_estimated_total_says_so_on_the_page_and_in_the_api(client, make_policy, monkeypatch):
+    from portal.search import engine, phrases
+
+    for n in range(8):
+        make_policy(f"贵阳市数据共享平台管理办法（第{n}号）", body="依托数据共享平台推进政务服务。")
+    # As if the phrase had thousands of candidates: the total becomes a sampled estimate.
+    monkeypatch.setattr(engine, "TEXT_CHECK_CANDIDATES", 0)
+    monkeypatch.setattr(phrases, "SAMPLE", 3)
+    api = client.get("/api/v1/policies/search", query_string={"q": '"共享平台"', "per_page": 2}).get_json()
+    assert api["total_estimated"] is True and len(api["results"]) == 2
+    page = client.get("/policies/", query_string={"q": '"共享平台"', "per_page": 2}).get_data(as_text=True)
+    assert "找到约" in page
+    exact = client.get("/api/v1/policies/search", query_string={"q": "共享平台"}).get_json()
+    assert exact["total_estimated"] is False and exact["total"] == 8

@@ -120,6 +120,7 @@ def test_a_deferred_common_phrase_returns_only_documents_holding_it(segmented, m
     response = provider.search(SearchRequest(q='"共享平台"', per_page=100))
     assert {hit.id for hit in response.hits} == PHRASE_DOCS
     assert response.total == len(PHRASE_DOCS)  # page not filled: every candidate was checked
+    assert not response.estimated
     by_date = provider.search(SearchRequest(q='"共享平台"', sort="date", per_page=100))
     assert {hit.id for hit in by_date.hits} == PHRASE_DOCS
 
@@ -133,6 +134,7 @@ def test_a_deferred_phrase_fills_pages_with_real_matches_and_estimates_the_total
         response = provider.search(SearchRequest(q='"共享平台"', per_page=5, page=page))
         assert len(response.hits) == 5
         assert len(seen) + 5 <= response.total <= 60
+        assert response.estimated, "a sampled total must say it is an estimate"
         assert sum(count for _, count in response.facets["issuer"]) <= 60
         seen.extend(hit.id for hit in response.hits)
     assert set(seen) <= PHRASE_DOCS and len(set(seen)) == 15
