@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
 from portal.errors import Conflict, Invalid, NotFound
-from portal.extensions import db
+from portal.extensions import db, get_or_raise
 from portal.hearings.models import (
     Commitment,
     CommitmentStatus,
@@ -23,10 +23,7 @@ from portal.times import to_local, utcnow
 
 
 def get_commitment(commitment_id: int) -> Commitment:
-    commitment = db.session.get(Commitment, commitment_id)
-    if commitment is None:
-        raise NotFound("承诺事项不存在")
-    return commitment
+    return get_or_raise(Commitment, commitment_id, "承诺事项不存在")
 
 
 def flag_commitment(

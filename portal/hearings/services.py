@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from portal.accounts.models import User
 from portal.accounts.permissions import can, require
 from portal.errors import Conflict, Invalid, NotFound
-from portal.extensions import db
+from portal.extensions import db, get_or_raise
 from portal.hearings import live, payloads
 from portal.hearings.commitments import (  # noqa: F401  (part of this module's interface)
     commitments_for_hearing,
@@ -109,10 +109,7 @@ def create_hearing(actor: User | None, data: HearingData) -> Hearing:
 
 
 def get_hearing(hearing_id: int) -> Hearing:
-    hearing = db.session.get(Hearing, hearing_id)
-    if hearing is None:
-        raise NotFound("答辩不存在")
-    return hearing
+    return get_or_raise(Hearing, hearing_id, "答辩不存在")
 
 
 def hearing_by_token(hearing_id: int, token: str) -> Hearing:
