@@ -129,19 +129,7 @@ def row_json(row: kpi.DepartmentKpi | None, counts: kpi.Counts, name: str) -> di
         "department_id": row.department_id if row else None,
         "department": name,
     }
-    for attr in (
-        "dispatched",
-        "signed_in_time",
-        "due",
-        "due_closed_in_time",
-        "closed",
-        "closed_in_time",
-        "reopened",
-        "rated",
-        "satisfied",
-        "township_rated",
-        "township_satisfied",
-    ):
+    for attr in kpi.COUNT_COLUMNS:
         data[attr] = getattr(counts, attr)
     data.update({k: _round(v, 4) for k, v in counts.rates.items()})
     data["avg_handling_hours"] = _round(counts.avg_handling_hours, 1)
