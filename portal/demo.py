@@ -53,4 +53,5 @@ def load_command(once: bool) -> None:
         return
     for line in load_all():
         click.echo(line)
-    _marker().write_text(loaders)
+    if once:
+        _marker().write_text(loaders)
