@@ -5,14 +5,18 @@ Everything that reaches the index or a query goes through :func:`normalize` firs
 乡呼县应 finds 鄉呼縣應 and ＧＤＰ finds gdp. The original text is kept (stored) for display; snippets locate
 matches in :func:`normalize_aligned`, which is guaranteed to have the same length as its input.
 
-Two tokenizers feed whoosh:
+Two kinds of index terms (see ``portal.search.schema`` for the fields):
 
-* :class:`JiebaTokenizer` — jieba search-mode segmentation (``cut_for_search``) for recall: 吹哨报到 is indexed as
-  吹哨报到, 吹哨 and 报到, so both the whole domain term and its sub-words find the document. Queries are
-  segmented in accurate mode (:func:`query_terms`) so a query term is one whole word whenever jieba knows it.
-  Search-mode tokens overlap, so their positions are useless for phrases; hence the second tokenizer.
-* :class:`BigramTokenizer` — character bigrams of the normalised text with strictly sequential positions, used
-  only for quoted phrases, which must match the characters in order.
+* words — jieba search-mode segmentation (``cut_for_search``) for recall: 吹哨报到 is indexed as 吹哨报到, 吹哨
+  and 报到, so both the whole domain term and its sub-words find the document (:func:`index_terms`, computed by
+  :class:`SearchSegmenter`, a faster equivalent of jieba's own). Queries are segmented in accurate mode
+  (:func:`query_terms`) so a query term is one whole word whenever jieba knows it. Search-mode tokens overlap,
+  so their positions are useless for phrases; hence the second kind.
+* character bigrams of the normalised word characters (:func:`bigram_set`), used only to narrow quoted phrases
+  to candidates, which are then checked on their stored text.
+
+The whoosh tokenizers (:class:`JiebaTokenizer`, :class:`BigramTokenizer`) produce the same terms for whoosh's
+generic paths; indexing itself bypasses them (``schema.WordsField.index``).
 
 HMM (new-word discovery) is off: it costs ~35% of segmentation time and the bigram field already covers exact
 character sequences; documents and queries are segmented the same way, so recall does not depend on it.
@@ -20,6 +24,8 @@ character sequences; documents and queries are segmented the same way, so recall
 
 from __future__ import annotations
 
+import math
+import operator
 import re
 import threading
 from collections.abc import Iterator
@@ -97,7 +103,9 @@ STOP_WORDS: frozenset[str] = frozenset(
 # lookup per character of CJK text (≈130 µs per 3 KB body), while a regex search skips clean text in C.
 _FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
 _WORD_RE = re.compile(r"\w")
+_NON_WORD_RE = re.compile(r"\W+")
 
+_PREFIX = object()  # marks a dictionary prefix that is no word itself
 _converter = OpenCC("t2s")
 _jieba_lock = threading.Lock()
 _jieba: jieba.Tokenizer | None = None
@@ -121,6 +129,21 @@ def _fold(text: str) -> str:
 def normalize(text: str) -> str:
     """Return the search form of ``text``: Simplified script, half-width, lowercase."""
     return _fold(_converter.convert(text))
+
+
+_last_normalized: tuple[str, str] = ("", "")
+
+
+def normalize_for_index(text: str) -> str:
+    """:func:`normalize`, remembering the last text: indexing reads each title and body twice in a row (words,
+    then bigrams), so the second field gets the first one's result. Thread-safe (one tuple, swapped whole)."""
+    global _last_normalized
+    last = _last_normalized
+    if last[0] is text or last[0] == text:
+        return last[1]
+    result = normalize(text)
+    _last_normalized = (text, result)
+    return result
 
 
 @lru_cache(maxsize=65536)
@@ -159,8 +182,135 @@ def _keep(token: str) -> bool:
     return bool(_WORD_RE.search(token)) and token not in STOP_WORDS
 
 
+class SearchSegmenter:
+    """jieba's ``cut_for_search(text, HMM=False)``, filtered by :func:`_keep`, computed in a fraction of the time.
+
+    Same dictionary, same algorithm, same tokens in the same order (tests/search/test_analyzer.py compares the
+    two on real and generated text): the best route through the word graph by log-probability, then the
+    dictionary's 2- and 3-character sub-words of longer words. What differs is only how. jieba builds a dict of
+    candidate lists per character (``get_DAG``), then scores them in a generator calling ``log()`` per candidate
+    (``calc``). Here the one- and two-character lookups of a whole block are done by ``map()`` (in C), one
+    right-to-left pass extends only the two-character prefixes, and scores come from log-probabilities computed
+    once per dictionary word (``log(freq) - log(total)``: the same floating-point operations as jieba's, so
+    equal scores, and ties, come out the same).
+    """
+
+    def __init__(self, tokenizer: jieba.Tokenizer) -> None:
+        log_total = math.log(tokenizer.total)
+        self._neg_log_total = 0.0 - log_total  # a character no word starts with: log(1) - log(total)
+        # word → log-probability; a prefix of longer words that is no word itself → _PREFIX; else absent.
+        self._table: dict[str, float | object] = {
+            word: math.log(freq) - log_total if freq else _PREFIX for word, freq in tokenizer.FREQ.items()
+        }
+        self._freq = tokenizer.FREQ
+        self._han = jieba.re_han_default
+        self._eng = jieba.re_eng
+
+    def _block(self, text: str, out: list[str]) -> None:
+        """Accurate-mode words of one run of Han/alphanumeric characters, with search-mode sub-words."""
+        n = len(text)
+        table = self._table
+        get = table.get
+        ones = list(map(get, text))
+        twos = list(map(get, map(operator.add, text, text[1:])))
+        twos.append(None)
+        score = [0.0] * (n + 1)
+        end = list(range(n + 1))
+        single = self._neg_log_total
+        prefix = _PREFIX
+        for k in range(n - 1, -1, -1):
+            one = ones[k]
+            if one is None:  # no word starts here (every prefix of a word is in the table)
+                score[k] = single + score[k + 1]
+                continue
+            best = single + score[k + 1] if one is prefix else one + score[k + 1]
+            stop = k
+            two = twos[k]
+            if two is not None:
+                if two is not prefix:
+                    value = two + score[k + 2]
+                    if one is prefix or value >= best:  # ties: the longer word, like max() over (score, end)
+                        best, stop = value, k + 1
+                i = k + 2
+                while i < n:
+                    found = get(text[k : i + 1])
+                    if found is None:
+                        break
+                    if found is not prefix:
+                        value = found + score[i + 1]
+                        if (one is prefix and stop == k) or value >= best:
+                            best, stop = value, i
+                    i += 1
+            score[k] = best
+            end[k] = stop
+        words: list[str] = []
+        x = 0
+        buf = ""
+        eng = self._eng.match
+        while x < n:
+            y = end[x] + 1
+            word = text[x:y]
+            if y - x == 1 and eng(word):
+                buf += word  # consecutive single letters and digits form one token, as in jieba
+            else:
+                if buf:
+                    words.append(buf)
+                    buf = ""
+                words.append(word)
+            x = y
+        if buf:
+            words.append(buf)
+        freq = self._freq
+        for word in words:
+            size = len(word)
+            if size > 2:
+                for i in range(size - 1):
+                    gram = word[i : i + 2]
+                    if freq.get(gram) and _keep(gram):
+                        out.append(gram)
+                if size > 3:
+                    for i in range(size - 2):
+                        gram = word[i : i + 3]
+                        if freq.get(gram) and _keep(gram):
+                            out.append(gram)
+            if _keep(word):
+                out.append(word)
+
+    def terms(self, normalized: str) -> list[str]:
+        out: list[str] = []
+        han = self._han
+        for block in han.split(normalized):
+            if not block:
+                continue
+            if han.match(block):
+                self._block(block, out)
+            else:
+                # Other characters one by one (whitespace runs, which jieba keeps whole, never pass _keep).
+                out.extend(char for char in block if _keep(char))
+        return out
+
+
+_segmenter: SearchSegmenter | None = None
+
+
+def get_segmenter() -> SearchSegmenter:
+    """The process-wide :class:`SearchSegmenter` (built once from :func:`get_jieba`, ≈ 0.2 s)."""
+    global _segmenter
+    if _segmenter is None:
+        tokenizer = get_jieba()
+        with _jieba_lock:
+            if _segmenter is None:
+                _segmenter = SearchSegmenter(tokenizer)
+    return _segmenter
+
+
 def index_terms(normalized: str) -> list[str]:
     """Search-mode tokens of already normalised text, as indexed (overlapping sub-words included)."""
+    return get_segmenter().terms(normalized)
+
+
+def jieba_index_terms(normalized: str) -> list[str]:
+    """:func:`index_terms` computed by jieba itself (the reference the fast segmenter is tested against)."""
     return [t for t in get_jieba().cut_for_search(normalized, HMM=False) if _keep(t)]
 
 
@@ -171,7 +321,14 @@ def query_terms(text: str) -> list[str]:
 
 def phrase_chars(normalized: str) -> str:
     """The characters a phrase is matched on: word characters only, so punctuation and spaces don't matter."""
-    return "".join(_WORD_RE.findall(normalized))
+    return _NON_WORD_RE.sub("", normalized)
+
+
+def bigram_set(chars: str) -> set[str]:
+    """The distinct sequential character bigrams (a single character yields itself), as indexed."""
+    if len(chars) < 2:
+        return {chars} if chars else set()
+    return set(map(operator.add, chars, chars[1:]))
 
 
 def bigrams(chars: str) -> list[str]:
@@ -215,14 +372,14 @@ class JiebaTokenizer(_TokenStream):
     """Normalise, then jieba search-mode segmentation. Picklable: holds no jieba state itself."""
 
     def _terms(self, text: str) -> list[str]:
-        return index_terms(normalize(text))
+        return index_terms(normalize_for_index(text))
 
 
 class BigramTokenizer(_TokenStream):
-    """Normalise, then character bigrams with sequential positions, for exact phrase matching."""
+    """Normalise, then character bigrams with sequential positions (an index built before 2026-11 stored them)."""
 
     def _terms(self, text: str) -> list[str]:
-        return bigrams(phrase_chars(normalize(text)))
+        return bigrams(phrase_chars(normalize_for_index(text)))
 
 
 _DOC_NUMBER_BRACKETS = str.maketrans(

@@ -1,15 +1,26 @@
+import random
+from pathlib import Path
+
+import jieba
 import pytest
 
 from portal.search.analyzer import (
+    SearchSegmenter,
+    bigram_set,
     bigrams,
     doc_number_terms,
     index_terms,
+    jieba_index_terms,
     looks_like_doc_number,
     normalize,
     normalize_aligned,
     normalize_doc_number,
+    normalize_for_index,
+    phrase_chars,
     query_terms,
 )
+
+CORPUS = sorted(Path("/work/shared/corpus").glob("*.txt"))
 
 
 @pytest.mark.parametrize(
@@ -83,3 +94,75 @@ def test_doc_number_terms_include_prefix_and_year():
 def test_bigrams_are_sequential():
     assert bigrams("吹哨报到") == ["吹哨", "哨报", "报到"]
     assert bigrams("哨") == ["哨"]
+
+
+def test_bigram_set_is_the_distinct_bigrams():
+    assert bigram_set("吹哨吹哨") == {"吹哨", "哨吹"} == set(bigrams("吹哨吹哨"))
+    assert bigram_set("哨") == {"哨"} and bigram_set("") == set()
+
+
+def test_phrase_chars_keeps_word_characters_only():
+    assert phrase_chars("乡呼县应、吹哨 报到！gdp_2.5%") == "乡呼县应吹哨报到gdp_25"
+
+
+def test_normalize_for_index_remembers_only_the_same_text():
+    assert normalize_for_index("鄉呼縣應") == "乡呼县应"
+    assert normalize_for_index("鄉呼縣應") == "乡呼县应"
+    assert normalize_for_index("ＧＤＰ") == "gdp"
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=lambda path: path.name)
+def test_fast_segmenter_gives_jieba_search_mode_terms_on_real_articles(path):
+    text = normalize(path.read_text())
+    assert index_terms(text) == jieba_index_terms(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "全市gdp增长12345热线abc def",
+        "3.5%的增长-率 c++ a#b&c_d",
+        "日本語のテキスト와한국어 ёж é",
+        "a.b_c#d+e&f%g-h 12 345  x\r\ny\t",
+        "𠀀𠀁乡呼县应吹哨报到接诉即办",
+        "的了和是在",
+        "...--%%",
+    ],
+)
+def test_fast_segmenter_gives_jieba_search_mode_terms_on_odd_text(text):
+    assert index_terms(text) == jieba_index_terms(text)
+
+
+def test_fast_segmenter_gives_jieba_search_mode_terms_on_shuffled_text():
+    """Random splices of real sentences with stray letters, digits and punctuation (word graph edge cases)."""
+    source = "".join(normalize(path.read_text()) for path in CORPUS)
+    rng = random.Random(20261123)
+    noise = "abcxyz0123456789 .-_%#&+，。、“”（）\n𠀀"
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 6)):
+            start = rng.randrange(len(source))
+            parts.append(source[start : start + rng.randint(1, 40)])
+            parts.append("".join(rng.choice(noise) for _ in range(rng.randint(0, 3))))
+        text = "".join(parts)
+        assert index_terms(text) == jieba_index_terms(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "longer"),
+    [
+        ("甲乙丙", {"甲": 5, "乙": 1, "丙": 5, "甲乙": 9, "乙丙": 9}, "甲乙"),
+        ("甲乙丙丁", {"甲": 5, "乙": 1, "丙": 1, "丁": 5, "甲乙丙": 9, "乙丙丁": 9}, "甲乙丙"),
+    ],
+)
+def test_fast_segmenter_breaks_ties_like_jieba(tmp_path, text, words, longer):
+    """Two routes with exactly the same score: jieba takes the longer word at the left (max over (score, end))."""
+    dictionary = tmp_path / "dict.txt"
+    dictionary.write_text("".join(f"{word} {freq}\n" for word, freq in words.items()))
+    tokenizer = jieba.Tokenizer(str(dictionary))
+    tokenizer.tmp_dir = str(tmp_path)
+    tokenizer.initialize()
+    expected = [t for t in tokenizer.cut_for_search(text, HMM=False) if t]
+    assert longer in expected
+    assert SearchSegmenter(tokenizer).terms(text) == expected
