@@ -35,6 +35,10 @@ def worker_command(interval: float) -> None:
     """Run the single index writer for several web workers (set SEARCH_INDEXER=worker for them)."""
     app = current_app._get_current_object()
     click.echo(f"search worker: draining the outbox into {indexer.index_dir(app)} every {interval}s")
+    # Like the in-process indexer: an empty index, or one built with an older schema, is rebuilt first.
+    healed = indexer.ensure_populated(app)
+    if healed:
+        click.echo(f"rebuilt the index: {healed} documents")
     pruned_at = 0.0
     while True:
         try:
@@ -54,5 +58,8 @@ def worker_command(interval: float) -> None:
 @search_cli.command("status")
 def status_command() -> None:
     """Documents in the index and rows waiting in the outbox."""
-    view = indexer.get_provider().view()
+    provider = indexer.get_provider()
+    view = provider.view()
     click.echo(f"index: {indexer.index_dir()} · {view.doc_count} documents · outbox: {indexer.pending()} pending")
+    if not provider.schema_current():
+        click.echo("the index was built with an older schema: run `flask search rebuild`")

@@ -25,7 +25,6 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from whoosh.query import Phrase as WhooshPhrase
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
@@ -143,11 +142,12 @@ class IndexView:
         with self._lock:
             return sum(leaf.doc_frequency(field, text) for leaf, _, _ in self.segments)
 
-    def phrase_candidates(self, field: str, grams: tuple[str, ...]) -> int:
-        """Documents whose ``field`` holds the rarest bigrams of a phrase, anywhere (a superset of the phrase's)."""
+    def phrase_candidates(self, field: str, grams: tuple[str, ...], most: int = _PHRASE_GRAMS) -> int:
+        """Documents whose ``field`` holds the ``most`` rarest bigrams of a phrase, anywhere (a superset of the
+        phrase's documents)."""
         candidates = self.live
         ordered = sorted((self.doc_frequency(field, gram), gram) for gram in set(grams))
-        for frequency, gram in ordered[:_PHRASE_GRAMS]:
+        for frequency, gram in ordered[:most]:
             # Stop when checking the remaining candidates' text costs less than reading another posting list.
             if candidates is not self.live and candidates.bit_count() * _TEXT_CHECK_POSTINGS < frequency:
                 break
@@ -156,27 +156,26 @@ class IndexView:
                 break
         return candidates
 
-    def phrase_positions(self, field: str, grams: tuple[str, ...], candidates: int) -> int:
-        """Candidates whose ``field`` holds the bigrams at consecutive positions (whoosh's phrase matcher)."""
-        with self._lock:
-            matcher = WhooshPhrase(field, list(grams)).matcher(self.searcher)
-            return bitset.from_ids(matcher.all_ids()) & candidates if matcher.is_active() else 0
-
     def resolve(self, pending: list[PendingPhrase]) -> int:
-        """Live documents holding every pending phrase, exactly (bigram positions; cached for the generation)."""
+        """Live documents holding every pending phrase, exactly (cached for the generation): the documents
+        holding *all* its bigrams, each checked on its stored text. Costs one text check (≈ 0.1 ms) per such
+        document: slow for a very common phrase (≈ 1 s per 10,000)."""
         result = self.live
         for phrase in pending:
             with self._lock:
                 exact = self._phrases.get(phrase)
             if exact is None:
-                grams = tuple(bigrams(phrase.chars))
-                exact = 0
-                for field in ("title_bigrams",) if phrase.title_only else ("title_bigrams", "body_bigrams"):
-                    exact |= self.phrase_positions(field, grams, self.phrase_candidates(field, grams))
-                with self._lock:
-                    self._phrases[phrase] = exact
+                exact = self._resolve(phrase)
+                self._remember(phrase, exact)
             result &= exact
         return result
+
+    def _resolve(self, phrase: PendingPhrase) -> int:
+        grams = tuple(bigrams(phrase.chars))
+        candidates = 0
+        for field in ("title_bigrams",) if phrase.title_only else ("title_bigrams", "body_bigrams"):
+            candidates |= self.phrase_candidates(field, grams, most=len(grams))
+        return self.phrase_check([phrase]).select(candidates) if candidates else 0
 
     def stored_fields(self, docs: list[int]) -> list[dict]:
         """Stored values (original title, body, 文号, id) of the given documents, for the page of hits."""
@@ -247,8 +246,9 @@ class IndexView:
         return result
 
     def _phrase(self, node: Phrase, pending: list[PendingPhrase] | None) -> int | None:
-        """A phrase's documents: bigram candidates, then an exact check (stored text for few candidates, bigram
-        positions otherwise) — or, for a common required phrase, the candidates and a deferred check."""
+        """A phrase's documents: bigram candidates, then an exact check on their stored text (of the candidates
+        by the rarest bigrams when few, else of the documents holding all its bigrams) — or, for a common
+        required phrase, the candidates and a deferred check."""
         if node.field in ("doc_number", "issuer"):
             return self._term(Term(node.text, node.field))
         chars = phrase_chars(normalize(node.text))
@@ -272,14 +272,15 @@ class IndexView:
             pending.append(phrase)
             return candidates
         else:
-            exact = 0
-            for field in fields:
-                exact |= self.phrase_positions(field, grams, candidates)
+            exact = self._resolve(phrase)
+        self._remember(phrase, exact)
+        return exact
+
+    def _remember(self, phrase: PendingPhrase, exact: int) -> None:
         with self._lock:
             self._phrases[phrase] = exact
             if len(self._phrases) > _TERM_CACHE_SIZE:
                 self._phrases.popitem(last=False)
-        return exact
 
     def issuer_matching(self, text: str) -> int:
         """发文机关 search: every issuer whose normalised name contains the normalised query text."""

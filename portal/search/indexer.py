@@ -271,14 +271,18 @@ def _after_rollback(session: Session) -> None:
 
 
 def ensure_populated(app: Flask) -> int:
-    """Rebuild an index that is empty (e.g. its directory was deleted) or has no cursor, if there are documents."""
-    if get_provider(app).view().doc_count and Cursor.load(index_dir(app)) is not None:
+    """Rebuild an index that is empty (e.g. its directory was deleted), has no cursor or was built with an older
+    schema (``schema.schema_is_current``), if there are documents."""
+    provider = get_provider(app)
+    current = provider.schema_current()
+    if current and provider.view().doc_count and Cursor.load(index_dir(app)) is not None:
         return 0
     with Session(_engine()) as session:
         has_docs = any(True for source in _sources.values() for _ in source.all_docs(session))
     if not has_docs:
         return 0
-    log.info("search index %s is empty or has no outbox cursor: rebuilding from the database", index_dir(app))
+    why = "is empty or has no outbox cursor" if current else "was built with an older schema"
+    log.info("search index %s %s: rebuilding from the database", index_dir(app), why)
     return rebuild(app)
 
 

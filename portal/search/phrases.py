@@ -10,7 +10,9 @@ bitsets; rarest by document frequency from the term index, so common bigrams are
   facet counts are estimates: the share of an evenly spaced sample of ``SAMPLE`` candidates that hold the phrase,
   times the candidate counts — exact whenever the candidates are no more than the sample or the page is not
   filled (then every candidate was checked);
-* many candidates under OR/NOT: whoosh checks bigram positions of every candidate (exact, slow for common ones).
+* many candidates under OR/NOT (or a deferred phrase whose sample found no holder): every document holding
+  *all* the phrase's bigrams is checked on its stored text (exact; ≈ 0.1 ms per document, so slow for a very
+  common phrase: ≈ 1 s per 10,000 such documents). The index keeps no bigram positions.
 """
 
 from __future__ import annotations
@@ -99,9 +101,9 @@ def accepted(ranked: list[int], check: PhraseCheck, limit: int) -> list[int]:
     return kept[:limit]
 
 
-def positions_cheaper(share: float) -> bool:
-    """Whether to check every candidate's bigram positions rather than text-check candidates until the page is
-    filled: only when the sample found no holder at all (a phrase most candidates lack: the text checks would
-    go through nearly all of them). Position checks cost more than their candidate count suggests (whoosh reads
-    all postings of the phrase's bigrams), so they do not pay off for phrases with hits."""
+def resolve_cheaper(share: float) -> bool:
+    """Whether to check every document holding all the phrase's bigrams (``IndexView.resolve``) rather than
+    text-check candidates in rank order until the page is filled: only when the sample found no holder at all
+    (a phrase most candidates lack: the checks in rank order would go through nearly all of them anyway, and
+    the documents holding all its bigrams are usually far fewer than the candidates of its rarest ones)."""
     return share == 0

@@ -30,9 +30,9 @@ from whoosh.writing import IndexWriter
 from portal.search import query as query_syntax
 from portal.search.analyzer import normalize, phrase_chars, query_terms
 from portal.search.engine import IndexView
-from portal.search.phrases import positions_cheaper
+from portal.search.phrases import resolve_cheaper
 from portal.search.query import And, Node, Or, Phrase, Term
-from portal.search.schema import ArchiveCodec, build_schema, status_code, to_fields
+from portal.search.schema import ArchiveCodec, build_schema, schema_is_current, status_code, to_fields
 from portal.search.snippets import highlight, snippet
 
 
@@ -132,6 +132,11 @@ class WhooshProvider(SearchProvider):
             else:
                 self._index = self._storage.create_index(build_schema())
 
+    def schema_current(self) -> bool:
+        """False for an index built with an older schema: it still answers correctly, but should be rebuilt
+        (:meth:`rebuild`, ``flask search rebuild``; ``indexer.ensure_populated`` does it by itself)."""
+        return schema_is_current(self._index.schema)
+
     # -- writing -----------------------------------------------------------------------------------------------
 
     def _acquire_writer(self, **options: Any) -> IndexWriter:
@@ -227,7 +232,7 @@ class WhooshProvider(SearchProvider):
             exact, share = check.estimate(matches)
             if exact is not None:
                 matches, check = exact, None
-            elif positions_cheaper(share):
+            elif resolve_cheaper(share):
                 matches, check, share = matches & view.resolve(pending), None, 1.0
         selected = self._selected_filters(view, request)
         facets = view.facet_counts(matches, selected)

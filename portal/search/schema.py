@@ -4,7 +4,10 @@ Field layout, and why:
 
 * ``title``/``body``: jieba search-mode terms, frequencies only (no positions: search-mode tokens overlap, so
   positions could not support phrases anyway, and they would double the postings).
-* ``title_bigrams``/``body_bigrams``: character bigrams with sequential positions, used only for quoted phrases.
+* ``title_bigrams``/``body_bigrams``: which character bigrams a document holds (no frequencies, no positions),
+  used only to narrow quoted phrases to candidates; phrases are then checked on the stored text
+  (``portal.search.phrases``). Until 2026-11 these fields had positions; :func:`schema_is_current` tells such an
+  index apart (it still answers correctly, but a rebuild makes it smaller and is needed for the new layout).
 * ``doc_number``: the canonical 文号 plus its prefix, for 文号: search (see ``doc_number_terms``).
 * ``meta``: one column per document with everything facets, filters, sorting and BM25 need (issuer, type,
   status, year, date, body length), read once per segment and cached — instead of whoosh's per-query facets.
@@ -14,15 +17,25 @@ Field layout, and why:
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from whoosh import columns, fields
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.formats import Frequency, Positions
+from whoosh.formats import Existence, Frequency
+from whoosh.system import pack_uint
 
-from portal.search.analyzer import BigramTokenizer, DocNumberTokenizer, JiebaTokenizer
+from portal.search.analyzer import (
+    BigramTokenizer,
+    DocNumberTokenizer,
+    JiebaTokenizer,
+    bigram_set,
+    index_terms,
+    normalize_for_index,
+    phrase_chars,
+)
 
 # Policy status labels (现行有效/已修改/失效/废止) and the codes stored in the index and returned by facets.
 STATUS_CODES: dict[str, str] = {
@@ -47,19 +60,67 @@ class ArchiveCodec(W3Codec):
     length_stats = False
 
 
+class WordsField(fields.FieldType):
+    """jieba search-mode terms with frequencies.
+
+    ``index()`` gives whoosh what its Frequency format would make of :class:`JiebaTokenizer`'s tokens (term,
+    frequency, weight = frequency, packed frequency), straight from a ``Counter``: no whoosh ``Token`` per word.
+    The analyzer stays for whoosh's generic paths.
+    """
+
+    def __init__(self, stored: bool = False) -> None:
+        super().__init__(Frequency(), JiebaTokenizer(), stored=stored)
+
+    def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+        counts = Counter(index_terms(normalize_for_index(value)))
+        return [(term.encode(), freq, float(freq), pack_uint(freq)) for term, freq in counts.items()]
+
+
+class BigramsField(fields.FieldType):
+    """Which character bigrams (of the normalised word characters) a document holds: whoosh's Existence format,
+    indexed straight from a set (no whoosh ``Token`` per bigram)."""
+
+    def __init__(self) -> None:
+        super().__init__(Existence(), BigramTokenizer())
+
+    def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
+        return [(gram.encode(), 1, 1.0, b"") for gram in bigram_set(phrase_chars(normalize_for_index(value)))]
+
+
 def build_schema() -> fields.Schema:
-    """The schema; its analyzer classes are pickled into the index, so they must stay importable by name."""
-    words = JiebaTokenizer()
-    bigram = BigramTokenizer()
+    """The schema; its field and analyzer classes are pickled into the index, so they must stay importable by
+    name (also the tokenizers of older schemas, so that an index built by them still opens)."""
     return fields.Schema(
         id=fields.ID(unique=True, stored=True),
-        title=fields.FieldType(Frequency(), words, stored=True),
-        body=fields.FieldType(Frequency(), words),
-        title_bigrams=fields.FieldType(Positions(), bigram),
-        body_bigrams=fields.FieldType(Positions(), bigram),
+        title=WordsField(stored=True),
+        body=WordsField(),
+        title_bigrams=BigramsField(),
+        body_bigrams=BigramsField(),
         doc_number=fields.FieldType(Frequency(), DocNumberTokenizer(), stored=True),
         meta=fields.COLUMN(columns.VarBytesColumn()),
         body_text=fields.STORED(),
+    )
+
+
+def schema_is_current(schema: fields.Schema) -> bool:
+    """Whether an index's schema is the one :func:`build_schema` makes (same fields, classes and formats)."""
+    current = build_schema()
+    if sorted(schema.names()) != sorted(current.names()):
+        return False
+    return all(_signature(schema[name]) == _signature(current[name]) for name in current.names())
+
+
+def _signature(field: fields.FieldType) -> tuple:
+    fmt = field.format
+    return (
+        type(field),
+        type(fmt),
+        vars(fmt) if fmt is not None else None,
+        type(field.analyzer),
+        type(field.column_type),
+        field.scorable,
+        field.stored,
+        field.unique,
     )
 
 

@@ -213,3 +213,46 @@ def test_concurrent_edits_of_one_document_queue_or_conflict_but_never_fail(app, 
     assert [v.number for v in policy.versions] == list(range(1, policy.version + 1))
     assert policy.version == 2 + 12 - len(conflicts)
     assert in_index(app, f'title:"{policy.title[-6:]}"') == [policy_id]
+
+
+def _legacy_schema():
+    """The schema of indexes built before 2026-11: plain whoosh field types, bigram fields with positions."""
+    from whoosh import columns, fields
+    from whoosh.formats import Frequency, Positions
+
+    from portal.search.analyzer import BigramTokenizer, DocNumberTokenizer, JiebaTokenizer
+
+    words, grams = JiebaTokenizer(), BigramTokenizer()
+    return fields.Schema(
+        id=fields.ID(unique=True, stored=True),
+        title=fields.FieldType(Frequency(), words, stored=True),
+        body=fields.FieldType(Frequency(), words),
+        title_bigrams=fields.FieldType(Positions(), grams),
+        body_bigrams=fields.FieldType(Positions(), grams),
+        doc_number=fields.FieldType(Frequency(), DocNumberTokenizer(), stored=True),
+        meta=fields.COLUMN(columns.VarBytesColumn()),
+        body_text=fields.STORED(),
+    )
+
+
+def test_an_index_of_the_older_schema_still_answers_and_is_rebuilt(app, runner, make_policy):
+    from whoosh.filedb.filestore import FileStorage
+
+    from portal.search import cursor
+
+    policy = make_policy("贵阳市公共资源交易管理办法")
+    path = indexer.index_dir(app)
+    FileStorage(path).create_index(_legacy_schema())  # what an older version of the portal left behind
+    cursor.forget(path)
+    indexer._providers.pop(path)  # as after a restart: the provider opens the index with its stored schema
+    indexer.drain(app)  # written with the index's own (older) schema
+    provider = indexer.get_provider(app)
+    assert not provider.schema_current()
+    assert "older schema" in runner.invoke(args=["search", "status"]).output
+    assert in_index(app, '"公共资源交易"') == in_index(app, "交易 OR 不存在") == [policy.id]
+
+    assert indexer.ensure_populated(app) == 1
+    assert provider.schema_current()
+    assert "older schema" not in runner.invoke(args=["search", "status"]).output
+    assert in_index(app, '"公共资源交易"') == in_index(app, "交易 OR 不存在") == [policy.id]
+    assert indexer.ensure_populated(app) == 0  # current, populated and with a cursor: left alone

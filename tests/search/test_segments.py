@@ -142,6 +142,7 @@ def test_a_deferred_phrase_fills_pages_with_real_matches_and_estimates_the_total
 
 def test_phrases_under_not_and_or_stay_exact_when_common(segmented, monkeypatch):
     provider, _ = segmented
+    assert not provider.view().searcher.schema["body_bigrams"].format.supports("positions")  # text checks only
     monkeypatch.setattr(engine, "TEXT_CHECK_CANDIDATES", 0)
     excluded = provider.search(SearchRequest(q='数智督查 NOT "共享平台"', per_page=100))
     assert {hit.id for hit in excluded.hits} == set(range(1, 61)) - PHRASE_DOCS
@@ -157,7 +158,7 @@ def test_a_phrase_checked_on_stored_text_is_exact_across_segments(segmented):
     assert dict(response.facets["issuer"]) == dict(expected_facets({n: make_doc(n) for n in PHRASE_DOCS})["issuer"])
 
 
-def test_a_deferred_phrase_its_candidates_never_hold_is_resolved_by_positions(segmented, monkeypatch):
+def test_a_deferred_phrase_its_candidates_never_hold_is_resolved_exactly(segmented, monkeypatch):
     provider, _ = segmented
     monkeypatch.setattr(engine, "TEXT_CHECK_CANDIDATES", 0)
     monkeypatch.setattr(phrases, "SAMPLE", 4)  # fewer than the 20 candidates: the sample finds none
