@@ -65,13 +65,20 @@ def bind_process_extensions(app: Flask) -> None:
     # so that this app's REDIS_URL alone decides.
     ext.socketio.server_options.pop("client_manager", None)
     previous = ext.socketio.server
+    async_mode = app.config.get("SOCKETIO_ASYNC_MODE") or _async_mode()
+    if async_mode == "gevent" and app.config.get("SOCKETIO_DIRECT_WRITES", True):
+        from portal.websocket_writes import install
+
+        install()
     ext.socketio.init_app(
         app,
-        async_mode=app.config.get("SOCKETIO_ASYNC_MODE") or _async_mode(),
+        async_mode=async_mode,
         message_queue=app.config["REDIS_URL"],
         channel=app.config.get("SOCKETIO_CHANNEL", "portal-socketio"),
         cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
         manage_session=False,
+        ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 25),
+        ping_timeout=app.config.get("SOCKETIO_PING_TIMEOUT", 20),
     )
     if previous is not None:
         # Handlers declared with @socketio.on after the first init_app live only on that first

@@ -62,6 +62,11 @@ def load_config(instance_path: str | os.PathLike[str]) -> dict[str, object]:
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "REDIS_URL": redis_url,
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "portal-socketio"),
+        # Broadcast frames written straight to each websocket (portal/websocket_writes.py); off = engineio's queues.
+        "SOCKETIO_DIRECT_WRITES": _env_flag("SOCKETIO_DIRECT_WRITES", default=True),
+        # Engine.IO heartbeat (seconds): a silent client is dropped after interval + timeout.
+        "SOCKETIO_PING_INTERVAL": float(os.environ.get("SOCKETIO_PING_INTERVAL", "25")),
+        "SOCKETIO_PING_TIMEOUT": float(os.environ.get("SOCKETIO_PING_TIMEOUT", "20")),
         "HEARING_ASK_LIMIT": os.environ.get("HEARING_ASK_LIMIT", "5 per minute"),
         "HEARING_VOTE_LIMIT": os.environ.get("HEARING_VOTE_LIMIT", "60 per minute"),
         "SENSITIVE_WORDS": os.environ.get("SENSITIVE_WORDS") or None,

@@ -200,6 +200,7 @@ async function main() {
 
   // Ground truth: a fresh sync (the portal reads it from the database).
   const truth = await call(watchers[0].socket, "sync", { hearing_id: hearingId });
+  if (!truth.ok) throw new Error("final sync failed: " + JSON.stringify(truth) + "; connected: " + watchers[0].socket.connected);
   const truthVotes = new Map(truth.questions.map((q) => [q.id, q.votes]));
   let mismatched = 0, lostQuestions = 0;
   for (const w of watchers) {

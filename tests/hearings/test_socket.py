@@ -204,3 +204,31 @@ def test_a_question_asked_on_one_worker_reaches_clients_of_another(live_server, 
     finally:
         a.stop()
         b.stop()
+
+
+def test_a_quiet_client_stays_connected_across_heartbeats_and_still_receives(live_server, tmp_path):
+    """Direct websocket writes leave Engine.IO's per-client queue idle; the session must outlive
+    ping_interval + ping_timeout of silence (here 1 + 1 s) and keep receiving broadcasts."""
+    from tests.support import live
+
+    server = live.start_server(
+        dict(live_server.env, SOCKETIO_PING_INTERVAL="1", SOCKETIO_PING_TIMEOUT="1"), tmp_path / "ping.log"
+    )
+    hearing_id = make_hearing(live_server)
+    (name,) = make_users(live_server, 1)
+    try:
+        watcher = Mirror(server.url, hearing_id).connect()
+        drops = []
+        watcher.sio.on("disconnect", lambda *args: drops.append(args), namespace="/hearings")
+        threading.Event().wait(5)  # several heartbeats with nothing else to send
+        assert watcher.sio.connected and not drops, server.log()[-2000:]
+        asker = Mirror(server.url, hearing_id, log_in(server.url, name)).connect()
+        qid = asker.call("ask", {"hearing_id": hearing_id, "text": "安静之后还能收到吗？", "client_id": "q"})[
+            "question"
+        ]["id"]
+        assert wait_for(lambda: qid in watcher.questions, 5), server.log()[-2000:]
+        assert not drops
+        watcher.disconnect()
+        asker.disconnect()
+    finally:
+        server.stop()
