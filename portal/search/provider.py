@@ -16,7 +16,7 @@ import datetime as dt
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,10 +25,11 @@ from typing import Any
 from whoosh import index
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
-from whoosh.writing import IndexWriter
+from whoosh.writing import MERGE_SMALL, IndexWriter
 
+from portal.search import bulk
 from portal.search import query as query_syntax
-from portal.search.analyzer import normalize, phrase_chars, query_terms
+from portal.search.analyzer import get_segmenter, normalize, phrase_chars, query_terms
 from portal.search.engine import IndexView
 from portal.search.phrases import resolve_cheaper
 from portal.search.query import And, Node, Or, Phrase, Term
@@ -107,10 +108,23 @@ def _lock_for(path: Path) -> threading.Lock:
         return _dir_locks.setdefault(os.path.realpath(path), threading.Lock())
 
 
+# Segments of at least this many documents (a rebuild's) are left alone by ordinary commits: whoosh's MERGE_SMALL
+# would merge them all, in someone's publish, once there are some twenty of them (≈ 400,000 documents).
+BIG_SEGMENT = 10_000
+
+
+def merge_small(writer: IndexWriter, segments: list) -> list:
+    """whoosh's MERGE_SMALL over the segments smaller than ``BIG_SEGMENT``; big ones are kept as they are."""
+    small = [segment for segment in segments if segment.doc_count_all() < BIG_SEGMENT]
+    kept = {id(segment) for segment in MERGE_SMALL(writer, small)}
+    return [s for s in segments if s.doc_count_all() >= BIG_SEGMENT or id(s) in kept]
+
+
 class WhooshProvider(SearchProvider):
     """Whoosh + jieba implementation. One instance per index directory per process is enough (thread-safe).
 
-    ``procs`` > 1 makes bulk loads (:meth:`rebuild`) use that many processes; ``limitmb`` is per process.
+    ``procs`` > 1 makes bulk loads (:meth:`rebuild`) fork that many processes; ``limitmb`` is whoosh's posting
+    pool size for ordinary writes (:meth:`index_documents`).
     """
 
     def __init__(self, index_dir: str | Path, *, procs: int = 1, limitmb: int = 256, lock_timeout: float = 60.0):
@@ -145,7 +159,9 @@ class WhooshProvider(SearchProvider):
         delay = 0.01
         while True:
             try:
-                return self._index.writer(codec=ArchiveCodec(), **options)
+                writer = self._index.writer(codec=ArchiveCodec(), **options)
+                writer.mergetype = merge_small
+                return writer
             except LockError:
                 if time.monotonic() > deadline:
                     raise SearchIndexBusy(f"search index {self.index_dir} is locked by another writer") from None
@@ -189,17 +205,24 @@ class WhooshProvider(SearchProvider):
             self._view = None
 
     def rebuild(self, docs: Iterable[Mapping[str, Any]]) -> int:
-        """Fresh index loaded with ``procs`` processes (whoosh multisegment: no final merge, faster)."""
+        """Fresh index of ``docs``, written by ``portal.search.bulk`` (segments of up to ``bulk.CHUNK_DOCS``
+        documents, in order; ``procs`` forked processes)."""
+        docs = docs if isinstance(docs, Sequence) else list(docs)
+        get_segmenter()  # loaded once here, not in every worker
         self.clear()
-        count = 0
-        options: dict[str, Any] = {"limitmb": self.limitmb}
-        if self.procs > 1:
-            options.update(procs=self.procs, multisegment=True)
-        with self._writer(**options) as writer:
-            for doc in docs:
-                writer.add_document(**to_fields(doc))
-                count += 1
-        return count
+        with self._local_lock:
+            writer = self._acquire_writer()  # holds the lock; its own (empty) segment is discarded
+            try:
+                segments = bulk.build_segments(self._index, ArchiveCodec(), docs, to_fields, self.procs)
+                writer._close_segment()
+                writer._commit_toc(segments)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer._finish()
+        with self._view_lock:
+            self._view = None
+        return len(docs)
 
     # -- searching ---------------------------------------------------------------------------------------------
 
