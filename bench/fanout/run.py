@@ -229,14 +229,15 @@ def main() -> None:
 
     print(
         "\nclients  server    question p50/p99 ms   vote p50/p99 ms   lost  clients≠server  server CPU s  "
-        "load before → after  ack errors"
+        "load before → after  out of order / resyncs  ack errors"
     )
     for r in results:
         print(
             f"{r['clients']:>7}  {r['server']:<8}  {r['question_p50_ms']!s:>8} / {r['question_p99_ms']!s:<8}  "
             f"{r['vote_p50_ms']!s:>7} / {r['vote_p99_ms']!s:<7}  {r['lost_question_events']:>4}  "
             f"{r['clients_not_matching_server']:>14}  {r['server_cpu_s']:>12}  "
-            f"{r['load_before'].split()[0]:>6} → {r['load_after'].split()[0]:<6}  {r['ack_errors']}"
+            f"{r['load_before'].split()[0]:>6} → {r['load_after'].split()[0]:<6}  "
+            f"{r.get('out_of_order', 0):>12} / {r.get('resyncs', 0):<7}  {r['ack_errors']}"
         )
     for n in sizes:
         pair = {r["server"]: r for r in results if r["clients"] == n}

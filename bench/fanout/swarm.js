@@ -63,34 +63,60 @@ const askedByClientId = new Map(); // client_id -> send time
 const voteSends = new Map(); // question id -> [send time of k-th vote]
 const questionLat = [];
 const voteLat = [];
-let seqGaps = 0;
+
+const HOLD_MS = 300; // as the browser: an out-of-order event waits this long for the missing ones
+let outOfOrder = 0;
+let resyncs = 0;
 
 class Watcher {
   constructor(socket) {
     this.socket = socket;
     this.seq = -1;
+    this.held = new Map(); // seq -> [kind, data]
+    this.timer = null;
     this.questions = new Map(); // id -> votes
     this.seenVotes = new Map(); // id -> count of vote sends already measured
-    socket.on("question", (d) => this.onQuestion(d));
-    socket.on("votes", (d) => this.onVotes(d));
-    socket.on("now", (d) => this.track(d));
-    socket.on("hearing", (d) => this.track(d));
+    socket.on("question", (d) => this.receive("question", d));
+    socket.on("votes", (d) => this.receive("votes", d));
+    socket.on("now", (d) => this.receive("other", d));
+    socket.on("hearing", (d) => this.receive("other", d));
   }
-  track(d) {
-    if (d.seq > this.seq + 1 && this.seq >= 0) seqGaps += 1;
-    if (d.seq > this.seq) this.seq = d.seq;
+  receive(kind, d) {
+    if (d.seq <= this.seq) return;
+    if (d.seq > this.seq + 1 && this.seq >= 0) outOfOrder += 1;
+    this.held.set(d.seq, [kind, d]);
+    this.drain();
   }
-  onQuestion(d) {
-    const t = now();
-    this.track(d);
+  drain() {
+    for (const seq of this.held.keys()) if (seq <= this.seq) this.held.delete(seq);
+    while (this.held.has(this.seq + 1)) {
+      const [kind, d] = this.held.get(this.seq + 1);
+      const t = now(); // latency counts until the event is applied, held time included
+      this.held.delete(this.seq + 1);
+      this.seq = d.seq;
+      if (kind === "question") this.onQuestion(d, t);
+      else if (kind === "votes") this.onVotes(d, t);
+    }
+    if (!this.held.size && this.timer) { clearTimeout(this.timer); this.timer = null; }
+    else if (this.held.size && !this.timer) this.timer = setTimeout(() => this.resync(), HOLD_MS);
+  }
+  async resync() {
+    this.timer = null;
+    if (!this.held.size) return;
+    resyncs += 1;
+    const snap = await call(this.socket, "sync", { hearing_id: hearingId });
+    if (!snap.ok) return;
+    this.seq = snap.seq;
+    for (const q of snap.questions) this.questions.set(q.id, q.votes);
+    this.drain();
+  }
+  onQuestion(d, t) {
     const q = d.question;
     const sent = asked.get(q.id) || (q.text && askedByClientId.get(q.text));
     if (sent !== undefined && !this.questions.has(q.id)) questionLat.push(t - sent);
     if (q.visible !== false && !this.questions.has(q.id)) this.questions.set(q.id, q.votes || 0);
   }
-  onVotes(d) {
-    const t = now();
-    this.track(d);
+  onVotes(d, t) {
     for (const [id, n] of Object.entries(d.counts)) {
       const qid = Number(id);
       this.questions.set(qid, n);
@@ -215,7 +241,7 @@ async function main() {
     question_deliveries: questionLat.length, expected_question_deliveries: askOk * nClients, lost_question_events: lostQuestions,
     question_p50_ms: percentile(questionLat, 50), question_p99_ms: percentile(questionLat, 99),
     vote_p50_ms: percentile(voteLat, 50), vote_p99_ms: percentile(voteLat, 99),
-    seq_gaps: seqGaps, clients_not_matching_server: mismatched,
+    out_of_order: outOfOrder, resyncs, clients_not_matching_server: mismatched,
     server_votes_total: [...truthVotes.values()].reduce((a, b) => a + b, 0),
   };
   console.log(JSON.stringify(result));

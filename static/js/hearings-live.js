@@ -82,21 +82,45 @@
     state.mine = new Map(s.mine.map((q) => [q.id, q]));
     state.voted = new Set(s.voted);
     state.pending = new Map(s.pending.map((q) => [q.id, q]));
+    drainHeld(); // events newer than the snapshot that arrived while it was on its way
     scheduleRender();
   }
 
-  // An event is applied when newer than what we have; a gap means we missed one: resync.
-  function fresh(data) {
-    if (data.hearing_id !== hearingId || data.seq <= state.seq) return false;
-    const gap = data.seq > state.seq + 1;
-    state.seq = data.seq;
-    if (gap) sync();
-    return true;
+  // Events that carry the hearing's seq are applied in seq order. With several server processes joined by
+  // Redis, two events can arrive out of order: a later one is held briefly for the missing ones, and only a
+  // gap still open after HOLD_MS means an event was missed — then the client resyncs.
+  const HOLD_MS = 300;
+  const SEQUENCED = new Set(["question", "votes", "now", "hearing"]);
+  const held = new Map(); // seq -> [name, data]
+  let holdTimer = null;
+
+  function drainHeld() {
+    for (const seq of Array.from(held.keys())) if (seq <= state.seq) held.delete(seq);
+    while (held.has(state.seq + 1)) {
+      const [name, data] = held.get(state.seq + 1);
+      held.delete(state.seq + 1);
+      state.seq = data.seq;
+      handlers[name](data);
+    }
+    if (!held.size && holdTimer) {
+      clearTimeout(holdTimer);
+      holdTimer = null;
+    } else if (held.size && !holdTimer) {
+      holdTimer = setTimeout(() => {
+        holdTimer = null;
+        if (held.size) sync();
+      }, HOLD_MS);
+    }
+  }
+
+  function receive(name, data) {
+    if (data.hearing_id !== hearingId || data.seq <= state.seq) return;
+    held.set(data.seq, [name, data]);
+    drainHeld();
   }
 
   const handlers = {
     question(data) {
-      if (!fresh(data)) return;
       const q = data.question;
       if (q.visible) state.questions.set(q.id, q);
       else state.questions.delete(q.id);
@@ -104,7 +128,6 @@
       state.counts = data.counts;
     },
     votes(data) {
-      if (!fresh(data)) return;
       Object.entries(data.counts).forEach(([id, n]) => {
         const q = state.questions.get(Number(id));
         if (q) q.votes = n;
@@ -112,12 +135,10 @@
       });
     },
     now(data) {
-      if (!fresh(data)) return;
       state.now = data.now;
       state.next = data.next;
     },
     hearing(data) {
-      if (!fresh(data)) return;
       state.hearing = data.hearing;
       state.counts = data.counts;
     },
@@ -139,7 +160,8 @@
       state.buffered.push([name, data]);
       return;
     }
-    handlers[name](data);
+    if (SEQUENCED.has(name)) receive(name, data);
+    else handlers[name](data);
     scheduleRender();
   }
   Object.keys(handlers).forEach((name) => socket.on(name, (data) => handle(name, data)));

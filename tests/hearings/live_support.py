@@ -1,8 +1,8 @@
 """Real Socket.IO clients against the live server, and direct access to its database for setup and checks.
 
 ``Mirror`` is a client that follows the protocol as the browser does (snapshot on join, events applied
-when newer than its seq, a gap triggers ``sync``), so tests can compare what a client ends up with
-against the database.
+in seq order, an out-of-order event held briefly, a gap that stays open triggers ``sync``), so tests can
+compare what a client ends up with against the database.
 """
 
 from __future__ import annotations
@@ -153,6 +153,7 @@ class Mirror:
         self.now = None
         self.events: list[tuple[str, dict]] = []
         self.syncs = 0
+        self.held: dict[int, tuple[str, dict]] = {}
         for name in ("question", "votes", "now", "hearing", "presence", "mine", "moderation"):
             self.sio.on(name, self._handler(name), namespace=NS)
 
@@ -179,6 +180,9 @@ class Mirror:
             self.seq = snapshot["seq"]
             self.questions = {q["id"]: q for q in snapshot["questions"]}
             self.now = snapshot["now"]["id"] if snapshot["now"] else None
+            self._drain_held()
+
+    HOLD_SECONDS = 0.3  # as the browser: an out-of-order event waits this long for the missing ones
 
     def _handler(self, name: str):
         def handle(data):
@@ -188,24 +192,43 @@ class Mirror:
                     return
                 if data["seq"] <= self.seq:
                     return
-                gap = data["seq"] > self.seq + 1
-                self.seq = data["seq"]
-                if name == "question":
-                    q = data["question"]
-                    if q["visible"]:
-                        self.questions[q["id"]] = q
-                    else:
-                        self.questions.pop(q["id"], None)
-                elif name == "votes":
-                    for qid, n in data["counts"].items():
-                        if int(qid) in self.questions:
-                            self.questions[int(qid)]["votes"] = n
-                elif name == "now":
-                    self.now = data["now"]["id"] if data["now"] else None
+                self.held[data["seq"]] = (name, data)
+                gap = self._drain_held()
             if gap:
-                self.sio.start_background_task(self.sync)
+                self.sio.start_background_task(self._sync_if_still_gapped, self.seq)
 
         return handle
+
+    def _drain_held(self) -> bool:
+        """Apply held events in seq order; True when a gap remains."""
+        for seq in [s for s in self.held if s <= self.seq]:
+            del self.held[seq]
+        while self.seq + 1 in self.held:
+            name, data = self.held.pop(self.seq + 1)
+            self.seq = data["seq"]
+            self._apply(name, data)
+        return bool(self.held)
+
+    def _apply(self, name: str, data: dict) -> None:
+        if name == "question":
+            q = data["question"]
+            if q["visible"]:
+                self.questions[q["id"]] = q
+            else:
+                self.questions.pop(q["id"], None)
+        elif name == "votes":
+            for qid, n in data["counts"].items():
+                if int(qid) in self.questions:
+                    self.questions[int(qid)]["votes"] = n
+        elif name == "now":
+            self.now = data["now"]["id"] if data["now"] else None
+
+    def _sync_if_still_gapped(self, seq: int) -> None:
+        time.sleep(self.HOLD_SECONDS)
+        with self.lock:
+            still = bool(self.held) and self.seq == seq
+        if still:
+            self.sync()
 
     def sync(self) -> None:
         self.syncs += 1
