@@ -30,6 +30,10 @@ from collections import deque
 log = logging.getLogger(__name__)
 
 MAX_BACKLOG_BYTES = 4 * 1024 * 1024
+# A broadcast to thousands of clients never waits for I/O, so it would hold the process for its whole length
+# (~10 µs per client): every this many direct writes it lets other greenlets run (a handler whose database
+# reply has arrived, say), so an action's own round trips do not queue behind a broadcast's tail.
+YIELD_EVERY = 256
 
 _installed = False
 
@@ -122,19 +126,21 @@ def install() -> bool:
         return True
     try:
         import geventwebsocket  # noqa: F401
+        from engineio import exceptions
         from engineio import socket as eio_socket
-    except ImportError:  # pragma: no cover - both are pinned requirements
+        from gevent import sleep
+    except ImportError:  # pragma: no cover - all are pinned requirements
         return False
-
-    from engineio import exceptions
 
     Socket = eio_socket.Socket
     original_send = Socket.send
     original_poll = Socket.poll
     original_handler = Socket._websocket_handler
     Socket._direct_writer = None
+    writes = 0  # direct writes since this process last yielded
 
     def send(self, pkt):
+        nonlocal writes
         writer = self._direct_writer
         if writer is None or not self.upgraded or self.upgrading or self.queue.qsize():
             return original_send(self, pkt)
@@ -144,6 +150,10 @@ def install() -> bool:
             writer.write(packet_frame(pkt))
         except OSError:
             pass  # the reader sees the dead socket and closes the session, as with engineio's own writer
+        writes += 1
+        if writes >= YIELD_EVERY:
+            writes = 0
+            sleep(0)
         return None
 
     def poll(self):
