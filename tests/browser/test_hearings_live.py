@@ -75,7 +75,8 @@ def test_asking_works_with_the_keyboard_alone(live_server, new_page):
 def test_events_arriving_out_of_order_are_held_and_applied_in_seq_order(live_server, new_page):
     """Two workers joined by Redis can deliver seq 7 before seq 6: the page holds 7 for the missing
     event instead of resyncing at once, and resyncs only when a gap stays open."""
-    from tests.hearings.live_support import Mirror, log_in as socket_log_in, make_users
+    from tests.hearings.live_support import Mirror, make_users
+    from tests.hearings.live_support import log_in as socket_log_in
 
     hearing_id = make_hearing(live_server, premoderation=False)
     (name,) = make_users(live_server, 1)
@@ -86,7 +87,7 @@ def test_events_arriving_out_of_order_are_held_and_applied_in_seq_order(live_ser
     asker.call("ask", {"hearing_id": hearing_id, "text": "真实的第一个问题", "client_id": "o1"})
     expect(page.get_by_test_id("question")).to_contain_text("真实的第一个问题")
     page.evaluate(
-        """() => {
+        """(hearingId) => {
         const live = window.HearingsLive;
         window.sentEvents = [];
         const emit = live.socket.emit.bind(live.socket);
@@ -94,11 +95,11 @@ def test_events_arriving_out_of_order_are_held_and_applied_in_seq_order(live_ser
         window.deliver = (name, data) => live.socket.listeners(name).forEach((fn) => fn(data));
         window.fake = (seq, id, text) => {
           const base = Array.from(live.state.questions.values())[0];
-          return { hearing_id: base.hearing_id ?? %d, seq, counts: live.state.counts,
+          return { hearing_id: hearingId, seq, counts: live.state.counts,
                    question: Object.assign({}, base, { id, text, visible: true }) };
         };
-        }"""
-        % hearing_id
+        }""",
+        hearing_id,
     )
     seq = page.evaluate("window.HearingsLive.state.seq")
     page.evaluate(f"deliver('question', fake({seq + 2}, 900002, '后发先到的问题'))")
