@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import require
-from portal.errors import Conflict, Invalid, NotFound, RateLimited
+from portal.errors import Conflict, DomainError, Invalid, NotFound, RateLimited
 from portal.extensions import db
 from portal.hearings import live, payloads, text
 from portal.hearings.models import (
@@ -138,17 +138,14 @@ def ask(actor: User | None, hearing: Hearing, raw_text: str, client_id: Any, ano
     """Submit a question; a retry with the same client_id returns the first one."""
     require(actor, "hearings.ask", hearing)
     client_id = _client_id(client_id)
-    existing = db.session.scalar(
-        sa.select(Question).where(Question.author_id == actor.id, Question.client_id == client_id)
-    )
-    if existing is not None:
-        return AskResult(existing, False, payloads.mine(existing), existing.state.public)
-    if hearing.state not in ACCEPTING:
-        raise Conflict("本场答辩已结束，不再接收提问")
-    if anonymous and not hearing.allow_anonymous:
+    if hearing.state not in ACCEPTING or (anonymous and not hearing.allow_anonymous):
+        first = _first_ask(actor, client_id)  # a retry of a question accepted earlier still gets its answer
+        if first is not None:
+            return first
+        if hearing.state not in ACCEPTING:
+            raise Conflict("本场答辩已结束，不再接收提问")
         raise Invalid("本场答辩不接受匿名提问", field="anonymous")
     body = text.question_text(raw_text, hearing.max_question_length)
-    _rate_limit("ask", actor)
     flagged = text.sensitive_matches(body)
     state = QuestionState.PENDING if hearing.premoderation or flagged else QuestionState.APPROVED
     q = Question(
@@ -166,10 +163,19 @@ def ask(actor: User | None, hearing: Hearing, raw_text: str, client_id: Any, ano
     db.session.add(q)
     try:
         db.session.flush()
-    except sa.exc.IntegrityError:  # the same retry raced us to the unique (author, client_id)
+    except sa.exc.IntegrityError:  # a retry: the unique (author, client_id) holds the first question
         db.session.rollback()
-        first = db.session.scalars(sa.select(Question).filter_by(author_id=actor.id, client_id=client_id)).one()
-        return AskResult(first, False, payloads.mine(first), first.state.public)
+        first = _first_ask(actor, client_id)
+        if first is None:
+            raise
+        return first
+    # Checked after the insert (no query for retries on the hot path), so a retry never counts; over the
+    # limit, the question is taken back out.
+    try:
+        _rate_limit("ask", actor)
+    except DomainError:
+        db.session.rollback()
+        raise
     # The hot path of a live hearing: the author is the actor (no query to load it for the moderators'
     # view), a new question has nothing merged into it, and the ack is built before the commit.
     set_committed_value(q, "author", actor)
@@ -179,6 +185,15 @@ def ask(actor: User | None, hearing: Hearing, raw_text: str, client_id: Any, ano
     result = AskResult(q, True, payloads.mine(q), q.state.public)
     db.session.commit()
     return result
+
+
+def _first_ask(actor: User, client_id: str) -> AskResult | None:
+    first = db.session.scalar(
+        sa.select(Question).where(Question.author_id == actor.id, Question.client_id == client_id)
+    )
+    if first is None:
+        return None
+    return AskResult(first, False, payloads.mine(first), first.state.public)
 
 
 def _question_row(question_id: Any):

@@ -83,6 +83,12 @@ def test_asking_is_rate_limited_per_user_with_a_clear_message(hearings, factory,
     questions.ask(user, hearing, "第二个问题的内容", "2")
     with pytest.raises(RateLimited, match="提问过于频繁：每位用户每分钟最多 2 次"):
         questions.ask(user, hearing, "第三个问题的内容", "3")
+    assert [q.text for q in Question.query.filter_by(author_id=user.id).order_by(Question.id)] == [
+        "第一个问题的内容",
+        "第二个问题的内容",
+    ]
+    # A retry of an accepted question is answered, however often it is sent.
+    assert questions.ask(user, hearing, "第二个问题的内容", "2").created is False
     questions.ask(factory.user(), hearing, "其他用户不受影响", "4")
 
 
