@@ -106,6 +106,7 @@ _WORD_RE = re.compile(r"\w")
 _NON_WORD_RE = re.compile(r"\W+")
 
 _PREFIX = object()  # marks a dictionary prefix that is no word itself
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")  # jieba's re_eng
 _converter = OpenCC("t2s")
 _jieba_lock = threading.Lock()
 _jieba: jieba.Tokenizer | None = None
@@ -204,53 +205,51 @@ class SearchSegmenter:
         }
         self._freq = tokenizer.FREQ
         self._han = jieba.re_han_default
-        self._eng = jieba.re_eng
 
     def _block(self, text: str, out: list[str]) -> None:
         """Accurate-mode words of one run of Han/alphanumeric characters, with search-mode sub-words."""
         n = len(text)
-        table = self._table
-        get = table.get
+        get = self._table.get
         ones = list(map(get, text))
         twos = list(map(get, map(operator.add, text, text[1:])))
         twos.append(None)
-        score = [0.0] * (n + 1)
-        end = list(range(n + 1))
+        score = [0.0] * (n + 1)  # best log-probability of text[k:]
+        end = list(range(1, n + 2))  # end of the best route's first word from k
         single = self._neg_log_total
         prefix = _PREFIX
+        after = 0.0  # score[k + 1]
         for k in range(n - 1, -1, -1):
             one = ones[k]
-            if one is None:  # no word starts here (every prefix of a word is in the table)
-                score[k] = single + score[k + 1]
-                continue
-            best = single + score[k + 1] if one is prefix else one + score[k + 1]
-            stop = k
             two = twos[k]
-            if two is not None:
-                if two is not prefix:
-                    value = two + score[k + 2]
-                    if one is prefix or value >= best:  # ties: the longer word, like max() over (score, end)
-                        best, stop = value, k + 1
-                i = k + 2
-                while i < n:
-                    found = get(text[k : i + 1])
-                    if found is None:
-                        break
-                    if found is not prefix:
-                        value = found + score[i + 1]
-                        if (one is prefix and stop == k) or value >= best:
-                            best, stop = value, i
-                    i += 1
-            score[k] = best
-            end[k] = stop
+            if two is None:  # only the character itself (a word, or a character no word starts with)
+                after = score[k] = (single if one is None or one is prefix else one) + after
+                continue
+            best, stop = (None, k) if one is prefix else (one + after, k)
+            if two is not prefix:
+                value = two + score[k + 2]
+                if best is None or value >= best:  # ties: the longer word, like jieba's max() over (score, end)
+                    best, stop = value, k + 1
+            i = k + 2
+            while i < n:
+                found = get(text[k : i + 1])
+                if found is None:
+                    break
+                if found is not prefix:
+                    value = found + score[i + 1]
+                    if best is None or value >= best:
+                        best, stop = value, i
+                i += 1
+            if best is None:
+                best = single + after
+            after = score[k] = best
+            end[k] = stop + 1
         words: list[str] = []
         x = 0
         buf = ""
-        eng = self._eng.match
         while x < n:
-            y = end[x] + 1
+            y = end[x]
             word = text[x:y]
-            if y - x == 1 and eng(word):
+            if y - x == 1 and word in _ALNUM:
                 buf += word  # consecutive single letters and digits form one token, as in jieba
             else:
                 if buf:
@@ -261,32 +260,33 @@ class SearchSegmenter:
         if buf:
             words.append(buf)
         freq = self._freq
+        search = _WORD_RE.search
+        # _keep(), inlined: a token of this block that starts with a Han character is a word (\w).
         for word in words:
             size = len(word)
             if size > 2:
                 for i in range(size - 1):
                     gram = word[i : i + 2]
-                    if freq.get(gram) and _keep(gram):
+                    if freq.get(gram) and gram not in STOP_WORDS and (gram >= "\u4e00" or search(gram)):
                         out.append(gram)
                 if size > 3:
                     for i in range(size - 2):
                         gram = word[i : i + 3]
-                        if freq.get(gram) and _keep(gram):
+                        if freq.get(gram) and gram not in STOP_WORDS and (gram >= "\u4e00" or search(gram)):
                             out.append(gram)
-            if _keep(word):
+            if word not in STOP_WORDS and (word >= "\u4e00" or search(word)):
                 out.append(word)
 
     def terms(self, normalized: str) -> list[str]:
         out: list[str] = []
-        han = self._han
-        for block in han.split(normalized):
-            if not block:
-                continue
-            if han.match(block):
-                self._block(block, out)
-            else:
+        block = self._block
+        findall = _WORD_RE.findall
+        for index, part in enumerate(self._han.split(normalized)):
+            if index % 2:  # re.split puts the matched runs (Han, letters, digits) at odd places
+                block(part, out)
+            elif part:
                 # Other characters one by one (whitespace runs, which jieba keeps whole, never pass _keep).
-                out.extend(char for char in block if _keep(char))
+                out.extend(char for char in findall(part) if char not in STOP_WORDS)
         return out
 
 

@@ -65,26 +65,33 @@ class WordsField(fields.FieldType):
 
     ``index()`` gives whoosh what its Frequency format would make of :class:`JiebaTokenizer`'s tokens (term,
     frequency, weight = frequency, packed frequency), straight from a ``Counter``: no whoosh ``Token`` per word.
-    The analyzer stays for whoosh's generic paths.
+    ``term_counts()`` is the ``Counter`` itself, for ``portal.search.bulk``. The analyzer stays for whoosh's
+    generic paths.
     """
 
     def __init__(self, stored: bool = False) -> None:
         super().__init__(Frequency(), JiebaTokenizer(), stored=stored)
 
+    def term_counts(self, value: str) -> Counter[str]:
+        return Counter(index_terms(normalize_for_index(value)))
+
     def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
-        counts = Counter(index_terms(normalize_for_index(value)))
-        return [(term.encode(), freq, float(freq), pack_uint(freq)) for term, freq in counts.items()]
+        return [(term.encode(), freq, float(freq), pack_uint(freq)) for term, freq in self.term_counts(value).items()]
 
 
 class BigramsField(fields.FieldType):
     """Which character bigrams (of the normalised word characters) a document holds: whoosh's Existence format,
-    indexed straight from a set (no whoosh ``Token`` per bigram)."""
+    indexed straight from a set (``term_counts()``; no whoosh ``Token`` per bigram)."""
 
     def __init__(self) -> None:
         super().__init__(Existence(), BigramTokenizer())
 
+    def term_counts(self, value: str) -> set[str]:
+        """The distinct bigrams (each counts once, as in whoosh's Existence format)."""
+        return bigram_set(phrase_chars(normalize_for_index(value)))
+
     def index(self, value: str, **kwargs: Any) -> list[tuple[bytes, int, float, bytes]]:
-        return [(gram.encode(), 1, 1.0, b"") for gram in bigram_set(phrase_chars(normalize_for_index(value)))]
+        return [(gram.encode(), 1, 1.0, b"") for gram in self.term_counts(value)]
 
 
 def build_schema() -> fields.Schema:

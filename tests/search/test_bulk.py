@@ -79,9 +79,8 @@ def test_chunks_are_equal_and_a_multiple_of_the_processes():
     assert bulk.chunk_bounds(0, 2) == []
     assert bulk.chunk_bounds(10, 1, most=4) == [(0, 4), (4, 8), (8, 10)]
     assert bulk.chunk_bounds(10, 2, most=4) == [(0, 3), (3, 6), (6, 9), (9, 10)]
-    assert bulk.chunk_bounds(100_000, 2) == [(start, start + 16_667) for start in range(0, 83_335, 16_667)] + [
-        (83_335, 100_000)
-    ]
+    assert bulk.chunk_bounds(100_000, 2) == [(0, 25_000), (25_000, 50_000), (50_000, 75_000), (75_000, 100_000)]
+    assert bulk.chunk_bounds(60_000, 2) == [(0, 15_000), (15_000, 30_000), (30_000, 45_000), (45_000, 60_000)]
     assert bulk.chunk_bounds(3, 4, most=1) == [(0, 1), (1, 2), (2, 3)]
 
 
