@@ -54,16 +54,27 @@ class PhraseCheck:
         """Check several documents with one pass over the stored fields."""
         docs = [doc for doc in docs if doc not in self._seen]
         for doc, fields in zip(docs, self._stored(docs), strict=True):
-            title = phrase_chars(normalize(fields.get("title") or ""))
-            body: str | None = None
+            # A phrase (word characters only) found in the normalised text is found in its word characters too;
+            # those (punctuation and spaces dropped) are computed only when the plain search fails.
+            title = normalize(fields.get("title") or "")
+            title_chars = body = body_chars = None
             ok = True
             for phrase in self._pending:
-                if phrase.chars in title:
+                chars = phrase.chars
+                if chars in title:
+                    continue
+                if title_chars is None:
+                    title_chars = phrase_chars(title)
+                if chars in title_chars:
                     continue
                 if not phrase.title_only:
                     if body is None:
-                        body = phrase_chars(normalize(fields.get("body_text") or ""))
-                    if phrase.chars in body:
+                        body = normalize(fields.get("body_text") or "")
+                    if chars in body:
+                        continue
+                    if body_chars is None:
+                        body_chars = phrase_chars(body)
+                    if chars in body_chars:
                         continue
                 ok = False
                 break
