@@ -2,7 +2,7 @@
 
 Run (one command, from the repository root)::
 
-    .venv/bin/python -m bench.search                 # 100,000 documents (~25 min on 2 idle cores)
+    .venv/bin/python -m bench.search                 # 100,000 documents (timings: docs/PERFORMANCE.md)
     .venv/bin/python -m bench.search --docs 10000    # quicker
     .venv/bin/python -m bench.search --workdir DIR --reuse   # queries only, on indexes built earlier in DIR
 
