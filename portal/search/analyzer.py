@@ -200,8 +200,10 @@ class SearchSegmenter:
         log_total = math.log(tokenizer.total)
         self._neg_log_total = 0.0 - log_total  # a character no word starts with: log(1) - log(total)
         # word → log-probability; a prefix of longer words that is no word itself → _PREFIX; else absent.
+        # One float object per distinct frequency (the table: ≈ 28 MB instead of 38).
+        logs = {freq: math.log(freq) - log_total for freq in set(tokenizer.FREQ.values()) if freq}
         self._table: dict[str, float | object] = {
-            word: math.log(freq) - log_total if freq else _PREFIX for word, freq in tokenizer.FREQ.items()
+            word: logs[freq] if freq else _PREFIX for word, freq in tokenizer.FREQ.items()
         }
         self._freq = tokenizer.FREQ
         self._han = jieba.re_han_default

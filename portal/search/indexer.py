@@ -222,8 +222,11 @@ def drain(app: Flask | None = None, *, block: bool = True) -> int:
         block = False  # someone asked while we ran: go again unless another thread took over
 
 
-def rebuild(app: Flask | None = None) -> int:
-    """Rebuild the index from the database; the cursor then stands at the outbox rows already visible."""
+def rebuild(app: Flask | None = None, procs: int = 1) -> int:
+    """Rebuild the index from the database; the cursor then stands at the outbox rows already visible.
+
+    ``procs`` > 1 builds in that many forked processes (``flask search rebuild --procs``); the in-process
+    indexer (under gevent in web processes) keeps 1."""
     app = app or current_app._get_current_object()
     path = index_dir(app)
     with _thread_lock(path), _process_lock(path, timeout=300) as locked:
@@ -235,7 +238,7 @@ def rebuild(app: Flask | None = None) -> int:
             docs: list[Doc] = []
             for source in _sources.values():
                 docs.extend(source.all_docs(session))
-            count = get_provider(app).rebuild(docs)
+            count = get_provider(app).rebuild(docs, procs=procs)
         cursor = Cursor()
         cursor.advance([(row.id, row.created_at) for row in rows], utcnow())
         cursor.save(path)

@@ -204,16 +204,18 @@ class WhooshProvider(SearchProvider):
         with self._view_lock:
             self._view = None
 
-    def rebuild(self, docs: Iterable[Mapping[str, Any]]) -> int:
+    def rebuild(self, docs: Iterable[Mapping[str, Any]], procs: int | None = None) -> int:
         """Fresh index of ``docs``, written by ``portal.search.bulk`` (segments of up to ``bulk.CHUNK_DOCS``
-        documents, in order; ``procs`` forked processes)."""
+        documents, in order) in ``procs`` (default: the provider's) forked processes. Fork only where that is
+        safe: not from a gevent-patched web process."""
+        procs = procs or self.procs
         docs = docs if isinstance(docs, Sequence) else list(docs)
         get_segmenter()  # loaded once here, not in every worker
         self.clear()
         with self._local_lock:
             writer = self._acquire_writer()  # holds the lock; its own (empty) segment is discarded
             try:
-                segments = bulk.build_segments(self._index, ArchiveCodec(), docs, to_fields, self.procs)
+                segments = bulk.build_segments(self._index, ArchiveCodec(), docs, to_fields, procs)
                 writer._close_segment()
                 writer._commit_toc(segments)
             except BaseException:

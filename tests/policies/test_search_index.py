@@ -72,6 +72,16 @@ def test_search_rebuild_and_status_commands(runner, make_policy):
     assert "1 documents · outbox: 0 pending" in runner.invoke(args=["search", "status"]).output
 
 
+def test_search_rebuild_in_several_processes(app, runner, make_policy, monkeypatch):
+    from portal.search import bulk
+
+    monkeypatch.setattr(bulk, "CHUNK_DOCS", 1)  # one segment per document, built by two forked workers
+    ids = [make_policy(f"贵阳市第{n}号公共资源交易管理办法").id for n in range(3)]
+    assert "indexed 3 documents" in runner.invoke(args=["search", "rebuild", "--procs", "2"]).output
+    assert sorted(in_index(app, "公共资源交易")) == sorted(ids)
+    assert len(indexer.get_provider(app).view().segments) == 3
+
+
 def test_the_inline_mode_drains_in_the_background_after_commit(app, make_policy, monkeypatch):
     monkeypatch.setitem(app.config, "SEARCH_INDEXER", "inline")
     policy = make_policy("贵阳市住房公积金缴存使用管理办法")
