@@ -17,7 +17,9 @@ Here (:func:`build_segments`):
   in a one-segment index (ties in ranking and date order break the same way).
 
 The builder supports what the archive schema uses: fields in whoosh's Existence or Frequency format whose
-weights are their frequencies (no per-token boosts), no term vectors, no spelling fields.
+weights are their frequencies (no per-token boosts), no term vectors, no spelling fields. It writes through
+private parts of whoosh-reloaded 2.7.5's W3 field writer (pinned, like ``segments.py``'s block reader); the
+byte-for-byte test is what tells when an upgrade breaks it.
 """
 
 from __future__ import annotations
