@@ -7,7 +7,8 @@ the server's CPU (bench/fanout, docs/PERFORMANCE.md). After :func:`install`, onc
 has nothing queued, ``Socket.send`` writes the packet's frame — built once per packet and shared by every
 recipient of a broadcast — straight to the client's non-blocking OS socket:
 
-* a write the kernel takes whole costs one ``send`` syscall and no greenlet switch;
+* a write the kernel takes whole costs one ``send`` syscall and no greenlet switch, and leaves at once
+  (TCP_NODELAY: Nagle's algorithm would hold a frame behind an unacknowledged one);
 * a write the kernel takes in part (a slow client) leaves the rest, and every later frame, in that client's
   backlog, drained in order by one greenlet of its own; the broadcaster never waits for a slow client;
 * a client whose backlog passes ``MAX_BACKLOG_BYTES`` is cut off (its socket shut down): it reconnects and
@@ -68,6 +69,12 @@ class DirectWriter:
         self.backlog: deque[bytes | memoryview] | None = None
         self.backlog_bytes = 0
         self.failed = False
+        # Every frame is a complete message: without TCP_NODELAY, Nagle's algorithm holds a small frame until
+        # the client acknowledges the previous one, which a client's delayed ACK can put off for 40 ms.
+        try:
+            self.raw.setsockopt(_socket.IPPROTO_TCP, _socket.TCP_NODELAY, 1)
+        except OSError:  # not TCP (a Unix socket behind a proxy)
+            pass
 
     def write(self, data: bytes | bytearray) -> None:
         if self.failed:

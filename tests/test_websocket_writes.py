@@ -72,3 +72,17 @@ def test_a_broadcast_packet_is_framed_once_as_gevent_websocket_would():
     long = packet.Packet(packet.MESSAGE, "x" * 70000)
     framed = packet_frame(long)
     assert framed[1] == 127 and int.from_bytes(framed[2:10], "big") == 70001
+
+
+def test_frames_leave_at_once_without_waiting_for_acknowledgements():
+    import socket
+
+    server = gsocket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    client = gsocket.create_connection(server.getsockname())
+    accepted, _ = server.accept()
+    DirectWriter(accepted)
+    assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+    for sock in (client, accepted, server):
+        sock.close()
