@@ -23,13 +23,23 @@ TICK = 0.2
 def build(redis_url: str | None, channel: str) -> tuple[Flask, SocketIO]:
     app = Flask(__name__)
     socketio = SocketIO(app, async_mode="gevent", message_queue=redis_url, channel=channel)
-    ids, seq = itertools.count(1), itertools.count(1)
+    ids = itertools.count(1)
+    last_seq = [0]
+
+    def next_seq() -> int:
+        last_seq[0] += 1
+        return last_seq[0]
+
     questions: dict[int, dict] = {}
     votes: dict[int, set[str]] = defaultdict(set)
     dirty: set[int] = set()
 
     def snapshot(hearing_id):
-        return {"ok": True, "seq": 0, "questions": [dict(q, votes=len(votes[q["id"]])) for q in questions.values()]}
+        return {
+            "ok": True,
+            "seq": last_seq[0],
+            "questions": [dict(q, votes=len(votes[q["id"]])) for q in questions.values()],
+        }
 
     @socketio.on("join", namespace=NS)
     def join(data):
@@ -45,7 +55,7 @@ def build(redis_url: str | None, channel: str) -> tuple[Flask, SocketIO]:
         qid = next(ids)
         q = {"id": qid, "visible": True, "text": data["text"], "votes": 0, "state": "approved"}
         questions[qid] = q
-        event = {"hearing_id": data["hearing_id"], "seq": next(seq), "question": q, "counts": {"received": qid}}
+        event = {"hearing_id": data["hearing_id"], "seq": next_seq(), "question": q, "counts": {"received": qid}}
         socketio.emit("question", event, to=f"h{data['hearing_id']}", namespace=NS)
         return {"ok": True, "created": True, "question": {"id": qid}}
 
@@ -62,7 +72,7 @@ def build(redis_url: str | None, channel: str) -> tuple[Flask, SocketIO]:
             if dirty:
                 batch = {str(q): len(votes[q]) for q in list(dirty)}
                 dirty.clear()
-                socketio.emit("votes", {"hearing_id": 1, "seq": next(seq), "counts": batch}, to="h1", namespace=NS)
+                socketio.emit("votes", {"hearing_id": 1, "seq": next_seq(), "counts": batch}, to="h1", namespace=NS)
 
     socketio.start_background_task(flusher)
     return app, socketio
