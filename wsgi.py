@@ -8,7 +8,9 @@ One worker per port; several ports behind a proxy with sticky sessions, joined b
 
 from portal import create_app
 from portal.extensions import socketio
+from portal.gc_schedule import schedule_full_collections
 
 app = create_app()
+schedule_full_collections(app.config["GC_FULL_INTERVAL"], socketio.start_background_task, socketio.sleep)
 
 __all__ = ["app", "socketio"]

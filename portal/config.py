@@ -64,6 +64,8 @@ def load_config(instance_path: str | os.PathLike[str]) -> dict[str, object]:
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "portal-socketio"),
         # Broadcast frames written straight to each websocket (portal/websocket_writes.py); off = engineio's queues.
         "SOCKETIO_DIRECT_WRITES": _env_flag("SOCKETIO_DIRECT_WRITES", default=True),
+        # Serving processes run full garbage collections on this period only (portal/gc_schedule.py); 0 = CPython's.
+        "GC_FULL_INTERVAL": float(os.environ.get("GC_FULL_INTERVAL", "300")),
         # Engine.IO heartbeat (seconds): a silent client is dropped after interval + timeout.
         "SOCKETIO_PING_INTERVAL": float(os.environ.get("SOCKETIO_PING_INTERVAL", "25")),
         "SOCKETIO_PING_TIMEOUT": float(os.environ.get("SOCKETIO_PING_TIMEOUT", "20")),

@@ -13,6 +13,7 @@ import logging  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.extensions import socketio  # noqa: E402
+from portal.gc_schedule import schedule_full_collections  # noqa: E402
 from portal.jobs import start_background_jobs  # noqa: E402
 
 
@@ -28,6 +29,7 @@ def main() -> None:
         logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
     if app.config["RUN_BACKGROUND_JOBS"]:
         start_background_jobs(app)
+    schedule_full_collections(app.config["GC_FULL_INTERVAL"], socketio.start_background_task, socketio.sleep)
     logging.getLogger(__name__).info("serving on http://%s:%s", args.host, args.port)
     socketio.run(app, host=args.host, port=args.port, log_output=args.access_log, allow_unsafe_werkzeug=False)
 

@@ -62,6 +62,7 @@ const asked = new Map(); // question id -> send time
 const askedByClientId = new Map(); // client_id -> send time
 const voteSends = new Map(); // question id -> [send time of k-th vote]
 const questionLat = [];
+const perQuestion = new Map(); // question id -> [send time, slowest delivery ms]
 const voteLat = [];
 
 const HOLD_MS = 300; // as the browser: an out-of-order event waits this long for the missing ones
@@ -113,7 +114,11 @@ class Watcher {
   onQuestion(d, t) {
     const q = d.question;
     const sent = asked.get(q.id) || (q.text && askedByClientId.get(q.text));
-    if (sent !== undefined && !this.questions.has(q.id)) questionLat.push(t - sent);
+    if (sent !== undefined && !this.questions.has(q.id)) {
+      questionLat.push(t - sent);
+      const seen = perQuestion.get(q.id);
+      if (!seen || seen[1] < t - sent) perQuestion.set(q.id, [sent, t - sent]);
+    }
     if (q.visible !== false && !this.questions.has(q.id)) this.questions.set(q.id, q.votes || 0);
   }
   onVotes(d, t) {
@@ -235,6 +240,9 @@ async function main() {
     if (!same) mismatched += 1;
     for (const id of asked.keys()) if (!w.questions.has(id)) lostQuestions += 1;
   }
+  // The questions whose last delivery took longest (p99 at 2,000 clients is decided by a handful of events).
+  const slowest = [...perQuestion.values()].sort((a, b) => b[1] - a[1]).slice(0, 5)
+    .map(([sent, ms]) => ({ at_s: Math.round((sent - started) / 100) / 10, slowest_ms: Math.round(ms) }));
   const result = {
     server: baseline ? "baseline" : "portal", urls: urls.length, clients: nClients, seconds, qps, vps,
     connect_s: Math.round(connectSeconds * 10) / 10, asks, ask_ok: askOk, votes, vote_ok: voteOk, ack_errors: ackErrors,
@@ -242,6 +250,7 @@ async function main() {
     question_p50_ms: percentile(questionLat, 50), question_p99_ms: percentile(questionLat, 99),
     vote_p50_ms: percentile(voteLat, 50), vote_p99_ms: percentile(voteLat, 99),
     out_of_order: outOfOrder, resyncs, clients_not_matching_server: mismatched,
+    slowest_questions: slowest,
     server_votes_total: [...truthVotes.values()].reduce((a, b) => a + b, 0),
   };
   console.log(JSON.stringify(result));
