@@ -157,13 +157,15 @@ class Mirror:
         for name in ("question", "votes", "now", "hearing", "presence", "mine", "moderation"):
             self.sio.on(name, self._handler(name), namespace=NS)
 
-    def connect(self, origin: str | None = None) -> Mirror:
+    def connect(self, origin: str | None = None, transports: list[str] | None = None) -> Mirror:
         headers = {"User-Agent": USER_AGENT}
         if self.cookie:
             headers["Cookie"] = self.cookie
         if origin:
             headers["Origin"] = origin
-        self.sio.connect(self.base_url, headers=headers, namespaces=[NS], transports=["websocket"], wait_timeout=10)
+        self.sio.connect(
+            self.base_url, headers=headers, namespaces=[NS], transports=transports or ["websocket"], wait_timeout=10
+        )
         self.apply_snapshot(self.call("join", {"hearing_id": self.hearing_id}))
         return self
 

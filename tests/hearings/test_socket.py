@@ -232,3 +232,28 @@ def test_a_quiet_client_stays_connected_across_heartbeats_and_still_receives(liv
         asker.disconnect()
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("transports", [["polling", "websocket"], ["polling"]], ids=["upgraded", "polling-only"])
+def test_clients_that_start_on_long_polling_receive_every_event_in_order(live_server, transports):
+    """Behind proxies that block websockets, or before an upgrade, packets go through Engine.IO's queue;
+    after an upgrade they are written directly: either way nothing is lost or reordered."""
+    hearing_id = make_hearing(live_server)
+    (name,) = make_users(live_server, 1)
+    watcher = Mirror(live_server.url, hearing_id).connect(transports=transports)
+    asker = logged_in_mirror(live_server, hearing_id, name)
+    try:
+        ids = [
+            asker.call("ask", {"hearing_id": hearing_id, "text": f"长轮询客户端的问题{i}", "client_id": f"lp{i}"})[
+                "question"
+            ]["id"]
+            for i in range(5)
+        ]
+        assert wait_for(lambda: all(qid in watcher.questions for qid in ids), 10)
+        assert watcher.sio.transport() == transports[-1]
+        seqs = [data["seq"] for name, data in list(watcher.events) if name == "question"]
+        assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+        assert watcher.syncs == 0
+    finally:
+        watcher.disconnect()
+        asker.disconnect()
