@@ -66,6 +66,22 @@ class HearingData:
     raisers: list[tuple[RaiserKind, str, str]] = field(default_factory=list)  # (kind, name, organisation)
 
 
+def set_people(hearing: Hearing, data: HearingData) -> None:
+    """The hearing's panel (答辩团) and question-raisers, in the order given, replacing what it had."""
+    hearing.panel = [
+        PanelMember(
+            name=p.name,
+            title=p.title,
+            department_id=p.department_id,
+            user_id=p.user_id,
+            is_lead=p.is_lead,
+            sort_order=i,
+        )
+        for i, p in enumerate(data.panel)
+    ]
+    hearing.raisers = [Raiser(kind=k, name=n, organisation=o, sort_order=i) for i, (k, n, o) in enumerate(data.raisers)]
+
+
 def create_hearing(actor: User | None, data: HearingData) -> Hearing:
     """Schedule a hearing (actor None: the demo loader and CLI)."""
     if actor is not None:
@@ -91,18 +107,7 @@ def create_hearing(actor: User | None, data: HearingData) -> Hearing:
         max_question_length=data.max_question_length,
         projector_token=secrets.token_urlsafe(18),
     )
-    hearing.panel = [
-        PanelMember(
-            name=p.name,
-            title=p.title,
-            department_id=p.department_id,
-            user_id=p.user_id,
-            is_lead=p.is_lead,
-            sort_order=i,
-        )
-        for i, p in enumerate(data.panel)
-    ]
-    hearing.raisers = [Raiser(kind=k, name=n, organisation=o, sort_order=i) for i, (k, n, o) in enumerate(data.raisers)]
+    set_people(hearing, data)
     db.session.add(hearing)
     db.session.commit()
     return hearing

@@ -19,7 +19,7 @@ from portal.accounts.permissions import require
 from portal.errors import Conflict, Invalid
 from portal.extensions import db
 from portal.hearings import live, payloads, services
-from portal.hearings.models import Hearing, HearingKind, HearingState, PanelMember, Raiser, RaiserKind
+from portal.hearings.models import Hearing, HearingKind, HearingState, RaiserKind
 from portal.hearings.services import HearingData, PanelData
 from portal.hearings.states import HEARING_TRANSITIONS
 from portal.times import to_local
@@ -241,18 +241,7 @@ def update_hearing(actor: User, hearing: Hearing, data: HearingData) -> Hearing:
     ):
         setattr(hearing, name, getattr(data, name))
     hearing.title = data.title.strip()
-    hearing.panel = [
-        PanelMember(
-            name=p.name,
-            title=p.title,
-            department_id=p.department_id,
-            user_id=p.user_id,
-            is_lead=p.is_lead,
-            sort_order=i,
-        )
-        for i, p in enumerate(data.panel)
-    ]
-    hearing.raisers = [Raiser(kind=k, name=n, organisation=o, sort_order=i) for i, (k, n, o) in enumerate(data.raisers)]
+    services.set_people(hearing, data)
     db.session.flush()
     _broadcast(hearing)
     db.session.commit()
