@@ -266,16 +266,13 @@ class SearchSegmenter:
         # _keep(), inlined: a token of this block that starts with a Han character is a word (\w).
         for word in words:
             size = len(word)
-            if size > 2:
-                for i in range(size - 1):
-                    gram = word[i : i + 2]
+            for width in (2, 3):  # jieba: a word's 2-character sub-words, then its 3-character ones
+                if size <= width:
+                    break
+                for i in range(size - width + 1):
+                    gram = word[i : i + width]
                     if freq.get(gram) and gram not in STOP_WORDS and (gram >= "\u4e00" or search(gram)):
                         out.append(gram)
-                if size > 3:
-                    for i in range(size - 2):
-                        gram = word[i : i + 3]
-                        if freq.get(gram) and gram not in STOP_WORDS and (gram >= "\u4e00" or search(gram)):
-                            out.append(gram)
             if word not in STOP_WORDS and (word >= "\u4e00" or search(word)):
                 out.append(word)
 
