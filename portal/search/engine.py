@@ -173,7 +173,7 @@ class IndexView:
     def _resolve(self, phrase: PendingPhrase) -> int:
         grams = tuple(bigrams(phrase.chars))
         candidates = 0
-        for field in ("title_bigrams",) if phrase.title_only else ("title_bigrams", "body_bigrams"):
+        for field in phrase.fields:
             candidates |= self.phrase_candidates(field, grams, most=len(grams))
         return self.phrase_check([phrase]).select(candidates) if candidates else 0
 
@@ -255,13 +255,12 @@ class IndexView:
         grams = tuple(bigrams(chars))
         if not grams:
             return None
-        fields = ("title_bigrams",) if node.field == "title" else ("title_bigrams", "body_bigrams")
+        phrase = PendingPhrase(chars, node.field == "title")
         candidates = 0
-        for field in fields:
+        for field in phrase.fields:
             candidates |= self.phrase_candidates(field, grams)
         if len(grams) == 1 or not candidates:
             return candidates  # one bigram (or character): holding it is the phrase
-        phrase = PendingPhrase(chars, node.field == "title")
         with self._lock:
             cached = self._phrases.get(phrase)
         if cached is not None:

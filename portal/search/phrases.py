@@ -34,6 +34,11 @@ class PendingPhrase:
     chars: str  # the phrase's normalised word characters
     title_only: bool
 
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The bigram fields that narrow it to candidates."""
+        return ("title_bigrams",) if self.title_only else ("title_bigrams", "body_bigrams")
+
 
 class PhraseCheck:
     """``check(doc)``: does the document hold every deferred phrase? Results are memoised for one search."""
