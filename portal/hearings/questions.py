@@ -138,13 +138,16 @@ def ask(actor: User | None, hearing: Hearing, raw_text: str, client_id: Any, ano
     """Submit a question; a retry with the same client_id returns the first one."""
     require(actor, "hearings.ask", hearing)
     client_id = _client_id(client_id)
-    if hearing.state not in ACCEPTING or (anonymous and not hearing.allow_anonymous):
+    refusal: DomainError | None = None
+    if hearing.state not in ACCEPTING:
+        refusal = Conflict("本场答辩已结束，不再接收提问")
+    elif anonymous and not hearing.allow_anonymous:
+        refusal = Invalid("本场答辩不接受匿名提问", field="anonymous")
+    if refusal is not None:
         first = _first_ask(actor, client_id)  # a retry of a question accepted earlier still gets its answer
         if first is not None:
             return first
-        if hearing.state not in ACCEPTING:
-            raise Conflict("本场答辩已结束，不再接收提问")
-        raise Invalid("本场答辩不接受匿名提问", field="anonymous")
+        raise refusal
     body = text.question_text(raw_text, hearing.max_question_length)
     flagged = text.sensitive_matches(body)
     state = QuestionState.PENDING if hearing.premoderation or flagged else QuestionState.APPROVED
