@@ -28,6 +28,9 @@ import logging
 import socket as _socket
 from collections import deque
 
+from gevent import sleep, spawn
+from geventwebsocket.websocket import Header, WebSocket
+
 log = logging.getLogger(__name__)
 
 MAX_BACKLOG_BYTES = 4 * 1024 * 1024
@@ -41,8 +44,6 @@ _installed = False
 
 def _frame(message: str | bytes) -> bytes:
     """A final, unmasked websocket frame (text for ``str``, binary for ``bytes``), as gevent-websocket builds it."""
-    from geventwebsocket.websocket import Header, WebSocket
-
     if isinstance(message, str):
         payload, opcode = message.encode("utf-8"), WebSocket.OPCODE_TEXT
     else:
@@ -97,8 +98,6 @@ class DirectWriter:
             rest = memoryview(data)[sent:]
             self.backlog = deque([rest])
             self.backlog_bytes = len(rest)
-            from gevent import spawn
-
             spawn(self._drain)
 
     def _drain(self) -> None:
@@ -126,18 +125,13 @@ class DirectWriter:
             pass
 
 
-def install() -> bool:
+def install() -> None:
     """Patch Engine.IO's ``Socket`` (once per process) when gevent-websocket serves the websockets."""
     global _installed
     if _installed:
-        return True
-    try:
-        import geventwebsocket  # noqa: F401
-        from engineio import exceptions
-        from engineio import socket as eio_socket
-        from gevent import sleep
-    except ImportError:  # pragma: no cover - all are pinned requirements
-        return False
+        return
+    from engineio import exceptions
+    from engineio import socket as eio_socket
 
     Socket = eio_socket.Socket
     original_send = Socket.send
@@ -192,4 +186,3 @@ def install() -> bool:
     Socket.poll = poll
     Socket._websocket_handler = _websocket_handler
     _installed = True
-    return True
