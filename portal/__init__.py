@@ -31,6 +31,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     register_extensions(app)
+    register_search(app)
     register_capabilities(app)
     register_error_handlers(app)
     register_commands(app)
@@ -98,6 +99,14 @@ def _async_mode() -> str:
     except ImportError:  # pragma: no cover - gevent is a pinned requirement
         return "threading"
     return "gevent" if monkey.is_module_patched("socket") else "threading"
+
+
+def register_search(app: Flask) -> None:
+    """The search engine: its outbox indexer and ``flask search``; capabilities register their document sources."""
+    from portal.search import cli, indexer
+
+    indexer.init_app(app)
+    app.cli.add_command(cli.search_cli)
 
 
 def register_capabilities(app: Flask) -> None:

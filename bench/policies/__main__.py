@@ -40,7 +40,8 @@ def main() -> None:
         }
     )
     from portal.policies import demo, services
-    from portal.search import indexer, service
+    from portal.policies import search as service
+    from portal.search import indexer
     from portal.search.provider import SearchRequest
 
     with app.app_context():

@@ -9,16 +9,12 @@ def init_app(app: Flask) -> None:
     from portal.pages import home_panel
     from portal.policies import api, demo, manage, permissions, search_source, services, views  # noqa: F401
     from portal.policies.cli import policies_cli
-    from portal.search import indexer
-    from portal.search.cli import search_cli
 
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(api.bp)
     app.cli.add_command(policies_cli)
-    app.cli.add_command(search_cli)
     search_source.register()
-    indexer.init_app(app)
 
     @home_panel(order=30, template="policies/_home_panel.html")
     def policies_panel() -> dict:

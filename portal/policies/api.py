@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
-from portal.policies import services
+from portal.policies import search, services
 from portal.policies.models import Policy
-from portal.search import service as search
 
 bp = Blueprint("policies_api", __name__, url_prefix="/api/v1/policies")
 

@@ -11,12 +11,11 @@ from flask import Blueprint, Response, render_template, request, send_file, url_
 from flask_login import current_user
 from markupsafe import escape
 
-from portal.policies import services
+from portal.policies import search, services
 from portal.policies.attachments import get_attachment
 from portal.policies.models import DOC_TYPES, STATUS_LABELS, PolicyStatus
 from portal.policies.states import allowed_actions
 from portal.policies.text import diff_lines, paragraphs
-from portal.search import service as search
 from portal.times import utcnow
 
 bp = Blueprint("policies", __name__, url_prefix="/policies")

@@ -75,6 +75,6 @@ def articles(ctx, corpus):
 
 
 def search_ids(**params) -> list[int]:
-    from portal.search import service
+    from portal.policies import search
 
-    return [r.policy.id for r in service.search(service.parse_params(params)).results]
+    return [r.policy.id for r in search.search(search.parse_params(params)).results]

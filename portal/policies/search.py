@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from portal.errors import Invalid
 from portal.extensions import db
+from portal.policies import search_fallback
 from portal.policies.models import STATUS_LABELS, Policy, PolicyStatus
-from portal.search import fallback
 from portal.search.indexer import get_provider
 from portal.search.provider import SearchRequest
 
@@ -210,7 +210,7 @@ def search(params: SearchParams) -> SearchResults:
         log.exception("search index failed; answering from the database")
         degraded = True
     if degraded:
-        response = fallback.search(request)
+        response = search_fallback.search(request)
     ids = [hit.id for hit in response.hits]
     rows = {p.id: p for p in db.session.scalars(sa.select(Policy).where(Policy.id.in_(ids)))} if ids else {}
     results = [
