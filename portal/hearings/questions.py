@@ -358,8 +358,9 @@ def moderate(actor: User | None, question_id: Any, action: str, **params: Any) -
             raise Invalid("内容没有变化", field="text")
         extra["text_before"], q.text = q.text, new_text
     elif action == "merge":
-        target = _merge(q, params.get("into"))
-        extra["note"] = f"合并到问题 #{target.id}"
+        votes = q.votes
+        target = _merge(q, params.get("into"), actor)
+        extra["note"] = f"合并到问题 #{target.id}，{votes} 票并入（两题都投过的只计一次）"
     elif action == "answering":
         if hearing.state != HearingState.LIVE:
             raise Conflict("答辩尚未开始，不能开始回答")
@@ -391,31 +392,44 @@ def moderate(actor: User | None, question_id: Any, action: str, **params: Any) -
     return q
 
 
-def _merge(q: Question, into: Any) -> Question:
-    """Merge a duplicate: its votes move to the target (one per user), both askers are kept."""
+def _merge(q: Question, into: Any, actor: User | None) -> Question:
+    """Merge a duplicate: its votes move to the target, each voter of either question counted once,
+    both askers kept. The target's count grows by the duplicate's count less the voters of both (the
+    count, not a recount of vote rows: seeded and imported counts carry no rows)."""
     target = get_question(into)
     if target.id == q.id or target.hearing_id != q.hearing_id:
         raise Invalid("请选择本场答辩中的另一个问题", field="into")
     if target.state not in (QuestionState.APPROVED, QuestionState.ANSWERING, QuestionState.ANSWERED):
         raise Conflict("只能合并到已公开的问题")
-    already = sa.select(Vote.user_id).where(Vote.question_id == target.id)
+    on_target = sa.select(Vote.user_id).where(Vote.question_id == target.id)
+    both = db.session.execute(
+        sa.delete(Vote)
+        .where(Vote.question_id == q.id, Vote.user_id.in_(on_target))
+        .execution_options(synchronize_session=False)
+    ).rowcount
     db.session.execute(
         sa.update(Vote)
-        .where(Vote.question_id == q.id, Vote.user_id.not_in(already), Vote.user_id != target.author_id)
+        .where(Vote.question_id == q.id)
         .values(question_id=target.id)
         .execution_options(synchronize_session=False)
     )
-    for question in (q, target):
-        count = sa.select(sa.func.count()).where(Vote.question_id == question.id).scalar_subquery()
-        db.session.execute(
-            sa.update(Question)
-            .where(Question.id == question.id)
-            .values(votes=count)
-            .execution_options(synchronize_session=False)
-        )
+    db.session.refresh(target)
+    db.session.refresh(q)
+    before, added = target.votes, max(q.votes - both, 0)
+    db.session.execute(
+        sa.update(Question)
+        .where(Question.id == target.id)
+        .values(votes=Question.votes + added)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        sa.update(Question).where(Question.id == q.id).values(votes=0).execution_options(synchronize_session=False)
+    )
     db.session.refresh(target)
     db.session.refresh(q)
     q.merged_into_id, q.state = target.id, QuestionState.MERGED
+    note = f"合并入问题 #{q.id}（提问人：{q.asker_name}），票数 {before} → {target.votes}"
+    _record(target, actor, "merge_in", target.state, note=note)
     _broadcast(target)
     return target
 
