@@ -12,7 +12,8 @@ from portal.hearings.models import CommitmentStatus
 class CommitmentForm(FlaskForm):
     """Flag an answer as a commitment (承诺事项) of a department with a due date."""
 
-    question_id = HiddenField()
+    # The choices (questions being or already answered) are set by the view; the service checks the id.
+    question_id = SelectField("对应问题", choices=[], validate_choice=False)
     text = TextAreaField("承诺内容", validators=[DataRequired("请写明承诺的具体内容"), Length(max=500)])
     department_id = SelectField("责任部门", coerce=int, validators=[DataRequired("请选择责任部门")])
     due_date = DateField("完成时限", validators=[DataRequired("请填写完成时限")])

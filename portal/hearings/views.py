@@ -95,6 +95,14 @@ def host(hearing_id: int):
     require(current_user, "hearings.host", hearing)
     form = CommitmentForm()
     form.department_id.choices = [(0, "请选择")] + [(d.id, d.name) for d, _ in accounts.department_tree()]
+    context = _page_context(hearing)
+    answered = [q for q in context["snapshot"]["questions"] if q["state"] in ("answering", "answered")]
+    form.question_id.choices = [("", "（不对应具体问题）" if answered else "（暂无已回答的问题）")] + [
+        (str(q["id"]), f"#{q['id']} {q['text'][:40]}") for q in answered
+    ]
+    if not form.is_submitted() and answered:  # the question being answered, else the latest answered one
+        now = context["snapshot"]["now"]
+        form.question_id.data = str(now["id"] if now else answered[0]["id"])
     status = 200
     if form.is_submitted():
         status = 400
@@ -115,7 +123,7 @@ def host(hearing_id: int):
                 flash("承诺事项已登记，将持续跟踪办理进展", "success")
                 return redirect(url_for("hearings.host", hearing_id=hearing.id) + "#commitments")
     actions = [(a, HEARING_TRANSITIONS[a][2]) for a in hearing_actions(hearing.state)]
-    return render_template("hearings/host.html", form=form, hearing_actions=actions, **_page_context(hearing)), status
+    return render_template("hearings/host.html", form=form, hearing_actions=actions, **context), status
 
 
 @bp.route("/<int:hearing_id>/state/<action>", methods=["POST"])
