@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import logging
+import math
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from portal.times import LOCAL_TZ
 
 log = logging.getLogger(__name__)
 
@@ -102,6 +107,44 @@ def error_response(status: int, message: str | None = None, code: str | None = N
     return render_template("errors/error.html", status=status, title=title, message=message or explanation), status
 
 
+def retry_after_seconds() -> int:
+    """Seconds until the rate limit that refused this request lets the next one through (60 if unknown)."""
+    from portal.extensions import limiter
+
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return 60
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def wait_message(seconds: int) -> str:
+    """How long to wait, in words (N 秒 / N 分钟 / N 小时 M 分钟), and the Beijing clock time from which to retry."""
+    if seconds < 60:
+        wait = f"{seconds} 秒"
+    elif seconds < 3600:
+        wait = f"{math.ceil(seconds / 60)} 分钟"
+    else:
+        hours, minutes = divmod(math.ceil(seconds / 60), 60)
+        wait = f"{hours} 小时" + (f" {minutes} 分钟" if minutes else "")
+    at = (datetime.now(LOCAL_TZ) + timedelta(seconds=seconds)).strftime("%H:%M")
+    return f"尝试次数过多，已暂停受理。请在 {wait}后（北京时间 {at} 以后）再试。"
+
+
+def _too_many_requests():
+    """429 with Retry-After (seconds) and a page or JSON body that says when to try again."""
+    seconds = retry_after_seconds()
+    message = wait_message(seconds)
+    if wants_json():
+        body = {"code": HTTP_CODES[429], "message": message, "retry_after": seconds}
+        response = current_app.make_response((jsonify(error=body), 429))
+    else:
+        title, _ = PAGES[429]
+        page = render_template("errors/error.html", status=429, title=title, message=message)
+        response = current_app.make_response((page, 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
@@ -119,10 +162,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def handle_http_error(error: HTTPException):
         status = error.code or 500
-        message = None
         if status == 429:
-            message = "操作过于频繁，请稍后再试。"
-        return error_response(status, message)
+            return _too_many_requests()
+        return error_response(status)
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):

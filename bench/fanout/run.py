@@ -169,7 +169,8 @@ def main() -> None:
         PYTHONUNBUFFERED="1",
         HEARING_ASK_LIMIT="10000 per minute",
         HEARING_VOTE_LIMIT="10000 per minute",
-        LOGIN_RATE_LIMIT="100000 per minute",
+        LOGIN_RATE_LIMIT_ACCOUNT="100000 per minute",
+        LOGIN_RATE_LIMIT_ADDRESS="100000 per minute",
         SEARCH_INDEX_DIR=str(tmp / "index"),
     )
     env.pop("REDIS_URL", None)

@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import services
 from portal.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
 from portal.accounts.models import Role
+from portal.accounts.throttle import login_per_account, login_per_address, password_limit, register_limit
 from portal.errors import DomainError
-from portal.extensions import limiter
 from portal.forms import attach_error, render_form
 
 bp = Blueprint("accounts", __name__)
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _safe_next(target: str | None) -> str:
@@ -31,7 +27,8 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@login_per_account
+@login_per_address
 def login():
     """Log in; one message for every failure so that accounts cannot be probed."""
     if current_user.is_authenticated:
@@ -49,7 +46,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@register_limit
 def register():
     """Create a citizen or entrepreneur account and log it in."""
     if current_user.is_authenticated:
@@ -96,7 +93,7 @@ def account():
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-@limiter.limit(_login_limit, methods=["POST"])
+@password_limit
 def change_password():
     """Change one's own password."""
     form = ChangePasswordForm()

@@ -1,6 +1,8 @@
 """The security baseline: headers, cookies, CSRF on every state change, throttling, error pages."""
 
 import logging
+import re
+import uuid
 
 import pytest
 
@@ -49,7 +51,7 @@ def test_csrf_failure_page_is_chinese(csrf_app):
 
 @pytest.fixture
 def throttled_app(other_app):
-    return other_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute")
+    return other_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_ACCOUNT="3 per minute")
 
 
 def test_login_is_throttled(throttled_app, users):
@@ -59,7 +61,79 @@ def test_login_is_throttled(throttled_app, users):
     ]
     assert statuses == [401, 401, 401, 429]
     blocked = client.post("/login", data={"username": "citizen", "password": "password123"})
-    assert blocked.status_code == 429 and "操作过于频繁" in blocked.get_data(as_text=True)
+    assert blocked.status_code == 429 and "尝试次数过多" in blocked.get_data(as_text=True)
+
+
+@pytest.fixture
+def default_limits_app(other_app):
+    """Throttling on, with the shipped defaults (10 a minute per account, the hall-sized address limit)."""
+    return other_app(RATELIMIT_ENABLED=True, RATELIMIT_KEY_PREFIX=f"t-{uuid.uuid4().hex[:8]}")
+
+
+def _login(client, username: str, password: str):
+    return client.post("/login", data={"username": username, "password": password})
+
+
+def test_ten_bad_passwords_lock_that_account_but_not_another_from_the_same_address(default_limits_app, users):
+    client = default_limits_app.test_client()  # every request comes from the same address
+    statuses = [_login(client, "citizen", f"wrong-{i}").status_code for i in range(10)]
+    assert statuses == [401] * 10
+    locked = _login(client, "citizen", "password123")
+    assert locked.status_code == 429
+    # The same name typed differently is the same account.
+    assert _login(client, " Citizen ", "password123").status_code == 429
+    other = default_limits_app.test_client()
+    assert _login(other, "editor", "password123").status_code == 302
+
+
+def test_a_hall_behind_one_address_is_not_locked_out(default_limits_app, factory, ctx):
+    """Twenty-five people behind one NAT address each mistype their password once, then log in (50 attempts
+    from one address in well under a minute; the old per-address limit stopped the eleventh)."""
+    people = [factory.user(username=f"hall{i:02d}") for i in range(25)]
+    for person in people:
+        client = default_limits_app.test_client()
+        assert _login(client, person.username, "not-my-password").status_code == 401
+        assert _login(client, person.username, "password123").status_code == 302
+
+
+def test_the_address_limit_counts_failures_across_accounts(other_app, users):
+    app = other_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_ADDRESS="5 per minute")
+    client = app.test_client()
+    statuses = [_login(client, f"nobody{i}", "guess").status_code for i in range(6)]
+    assert statuses == [401] * 5 + [429]
+
+
+def test_the_429_page_says_when_to_try_again(throttled_app, users):
+    client = throttled_app.test_client()
+    for _ in range(3):
+        _login(client, "citizen", "wrong-pass")
+    blocked = _login(client, "citizen", "wrong-pass")
+    assert blocked.status_code == 429
+    wait = int(blocked.headers["Retry-After"])
+    assert 1 <= wait <= 60
+    text = blocked.get_data(as_text=True)
+    assert re.search(r"请在 \d+ (秒|分钟)后（北京时间 \d\d:\d\d 以后）再试", text), text
+    assert "操作过于频繁" in text  # the page title
+
+
+def test_the_429_json_carries_retry_after(throttled_app, users):
+    client = throttled_app.test_client()
+    for _ in range(4):
+        response = client.post(
+            "/login", data={"username": "citizen", "password": "x"}, headers={"Accept": "application/json"}
+        )
+    assert response.status_code == 429
+    assert abs(int(response.headers["Retry-After"]) - response.json["error"]["retry_after"]) <= 1
+    assert "再试" in response.json["error"]["message"]
+
+
+def test_wait_message_names_minutes_and_hours():
+    from portal.errors import wait_message
+
+    assert "45 秒后" in wait_message(45)
+    assert "2 分钟后" in wait_message(61)
+    assert "1 小时 30 分钟后" in wait_message(5400)
+    assert "1 小时后" in wait_message(3600)
 
 
 def test_passwords_never_reach_the_log(client, users, caplog):
@@ -115,7 +189,7 @@ def test_login_throttling_counts_in_redis_when_configured(other_app, users):
     if stale:
         store.delete(*stale)
     throttled = other_app(
-        RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", REDIS_URL=url, RATELIMIT_STORAGE_URI=url
+        RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT_ACCOUNT="2 per minute", REDIS_URL=url, RATELIMIT_STORAGE_URI=url
     )
     statuses = [
         throttled.test_client().post("/login", data={"username": "citizen", "password": "x-wrong-1"}).status_code
