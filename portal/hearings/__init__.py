@@ -7,7 +7,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from portal.extensions import socketio
-    from portal.hearings import commitments, demo, manage, permissions, views  # noqa: F401  (register rules, routes)
+    from portal.hearings import (  # noqa: F401  (register rules, routes, plan page sections)
+        commitments,
+        demo,
+        manage,
+        permissions,
+        plan_sections,
+        views,
+    )
     from portal.hearings.cli import hearings_cli
     from portal.hearings.events import HearingsNamespace
     from portal.hearings.live import NAMESPACE, init_live

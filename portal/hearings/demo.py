@@ -24,6 +24,7 @@ from portal.hearings.models import (
     QuestionState,
     RaiserKind,
 )
+from portal.plans import services as plans
 from portal.times import LOCAL_TZ, to_local, utcnow
 
 DEMO_PASSWORD = "demo1234"
@@ -203,11 +204,7 @@ def _ensure_users() -> None:
 
 
 def _plan_id() -> int | None:
-    try:
-        from portal.plans.models import Plan
-    except ImportError:
-        return None
-    return db.session.scalar(sa.select(Plan.id).where(Plan.title.contains(PLAN_TITLE)).order_by(Plan.id))
+    return min((plan.id for plan in plans.list_plans() if PLAN_TITLE in plan.title), default=None)
 
 
 def _panel() -> list[services.PanelData]:

@@ -11,19 +11,14 @@ from portal.forms import attach_error
 from portal.hearings import services, setup
 from portal.hearings.manage_forms import HearingForm
 from portal.hearings.models import HearingKind
+from portal.plans import services as plans
 
 bp = Blueprint("hearings_manage", __name__, url_prefix="/hearings/manage")
 
 
-def _plans() -> list:
-    from portal.plans.services import list_plans
-
-    return list_plans()
-
-
 def _form(**kwargs) -> HearingForm:
     form = HearingForm(**kwargs)
-    form.plan_id.choices = [(0, "请选择作战方案")] + [(p.id, f"{p.title}（{p.year}年）") for p in _plans()]
+    form.plan_id.choices = [(0, "请选择作战方案")] + [(p.id, f"{p.title}（{p.year}年）") for p in plans.list_plans()]
     return form
 
 

@@ -22,6 +22,7 @@ from portal.hearings import live, payloads, services
 from portal.hearings.models import Hearing, HearingKind, HearingState, RaiserKind
 from portal.hearings.services import HearingData, PanelData
 from portal.hearings.states import HEARING_TRANSITIONS
+from portal.plans import services as plans
 from portal.times import to_local
 
 TITLE_MAX = 200
@@ -153,9 +154,7 @@ def check_livestream(url: str) -> None:
 def check_plan(plan_id: int | None) -> None:
     if not plan_id:
         raise Invalid("公开答辩和公开质询都须关联一个作战方案", field="plan_id")
-    from portal.plans.models import Plan
-
-    if db.session.get(Plan, plan_id) is None:
+    if not plans.plan_exists(plan_id):
         raise Invalid("所选作战方案不存在", field="plan_id")
 
 

@@ -38,6 +38,10 @@ def current_plan() -> Plan | None:
     return published or db.session.scalars(sa.select(Plan).order_by(Plan.year.desc(), Plan.id.desc()).limit(1)).first()
 
 
+def plan_exists(plan_id: int) -> bool:
+    return db.session.get(Plan, plan_id) is not None
+
+
 def get_plan(plan_id: int) -> Plan:
     plan = db.session.scalars(
         sa.select(Plan)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from portal.errors import DomainError, NotFound
@@ -14,32 +14,10 @@ from portal.plans import editing, services
 from portal.plans.forms import ProgressForm
 from portal.plans.models import TaskStatus
 from portal.plans.progress import local_today
+from portal.plans.sections import sections_for
 from portal.plans.versions import compare, snapshot, snapshot_counts
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
-
-
-def _hearings_services():
-    """The hearings package's services when that capability is installed, else None (plans work without it)."""
-    if "hearings" not in current_app.blueprints:
-        return None
-    try:
-        from portal.hearings import services as hearings
-    except ImportError:
-        return None
-    return hearings
-
-
-def plan_commitments(plan_id: int) -> list | None:
-    """承诺事项 made at the plan's hearings; None when the hearings package is not installed."""
-    hearings = _hearings_services()
-    return list(hearings.commitments_for_plan(plan_id)) if hearings else None
-
-
-def plan_hearings(plan_id: int) -> list | None:
-    """The plan's 公开答辩 and 公开质询; None when the hearings package is not installed."""
-    hearings = _hearings_services()
-    return list(hearings.hearings_for_plan(plan_id)) if hearings and hasattr(hearings, "hearings_for_plan") else None
 
 
 @bp.route("/")
@@ -62,8 +40,7 @@ def overview(plan_id: int):
         overdue=overdue,
         departments=services.department_progress(view),
         updates=services.recent_updates(plan_id),
-        commitments=plan_commitments(plan_id),
-        hearings=plan_hearings(plan_id),
+        sections=sections_for(plan_id),
     )
 
 

@@ -1,10 +1,10 @@
-"""The plan overview lists the 承诺事项 made at the plan's hearings, when the hearings package is installed."""
+"""The plan overview lists the plan's hearings and the 承诺事项 made at them, sections the hearings package adds."""
 
 from datetime import UTC, date, datetime
 
 import pytest
 
-from portal.plans.views import plan_commitments
+from portal.plans import sections
 
 hearings = pytest.importorskip("portal.hearings.services")
 
@@ -44,12 +44,12 @@ def test_overview_says_so_when_the_hearings_made_no_commitments(scenario, client
     assert "暂无承诺事项" in body
 
 
-def test_without_the_hearings_package_the_section_is_left_out(scenario, client, app, monkeypatch):
-    monkeypatch.delitem(app.blueprints, "hearings", raising=False)
-    with app.test_request_context():
-        assert plan_commitments(scenario.plan.id) is None
+def test_without_the_hearings_sections_the_plan_page_leaves_them_out(commitment, scenario, client, monkeypatch):
+    for template in [t for t in sections._SECTIONS if t.startswith("hearings/")]:
+        monkeypatch.delitem(sections._SECTIONS, template)
     body = client.get(f"/plans/{scenario.plan.id}").get_data(as_text=True)
     assert "答辩承诺事项" not in body
+    assert "作战方案公开答辩" not in body
 
 
 def test_overview_lists_the_plans_hearings(commitment, scenario, client):
