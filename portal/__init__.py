@@ -122,5 +122,7 @@ def register_error_handlers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from portal.demo import demo_cli
+    from portal.statemachine import docs_cli
 
     app.cli.add_command(demo_cli)
+    app.cli.add_command(docs_cli)

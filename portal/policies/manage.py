@@ -12,7 +12,6 @@ from portal.forms import attach_error, render_form
 from portal.policies import attachments, services
 from portal.policies.forms import AttachmentForm, LinkForm, PolicyForm, StatusForm, split_topics
 from portal.policies.models import LinkKind, Policy, PolicyStatus
-from portal.policies.states import TRANSITIONS, allowed_actions
 
 bp = Blueprint("policies_manage", __name__, url_prefix="/policies/manage")
 
@@ -115,7 +114,7 @@ def edit(policy_id: int):
         policy=policy,
         status=status,
         status_form=StatusForm(formdata=None),
-        actions=allowed_actions(policy.status),
+        actions=services.STATUS.available(current_user, policy),
         attachment_form=AttachmentForm(formdata=None),
         link_form=_link_form(),
     )
@@ -133,7 +132,7 @@ def _link_form() -> LinkForm:
 @bp.route("/<int:policy_id>/status/<action>", methods=["GET", "POST"])
 def change_status(policy_id: int, action: str):
     """Publish, amend, expire or repeal, with the effective date and the reason."""
-    step = TRANSITIONS.get(action)
+    step = services.STATUS.get(action)
     if step is None:
         abort(404)
     policy = services.get_for_edit(policy_id)

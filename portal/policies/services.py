@@ -17,9 +17,9 @@ from portal.accounts.permissions import can, require
 from portal.errors import Conflict, Invalid, NotFound
 from portal.extensions import db
 from portal.policies.models import DOC_TYPES, BodyFormat, Policy, PolicyStatus, PolicyStatusChange, PolicyVersion
-from portal.policies.states import TRANSITIONS
 from portal.policies.text import html_to_text, normalize_text, sanitize_html
 from portal.search.outbox import enqueue
+from portal.statemachine import Machine, Transition, row
 from portal.times import to_local, utcnow
 
 MAX_BODY = 500_000
@@ -191,27 +191,26 @@ def update_policy(
     return policy
 
 
-def transition(
+# -- status: one table -----------------------------------------------------------------------------------------
+# draft → published (现行有效) → amended (已修改) | expired (失效) | repealed (废止); an amended document can
+# still expire or be repealed. Expired and repealed documents are final.
+
+MANAGE = "policies.manage"
+
+
+def _may(actor: User | None, rule: str, policy: Policy | None) -> bool:
+    return actor is None or can(actor, rule, policy)  # None: the CLI import and demo data
+
+
+def _date_and_reason(
     actor: User | None,
-    policy_id: int,
-    action: str,
+    policy: Policy,
+    step: Transition,
     effective_on: date | None = None,
     reason: str = "",
-    *,
     date_unknown: bool = False,
-) -> Policy:
-    """Publish, amend, expire or repeal: one row of ``TRANSITIONS``, dated and (except publishing) reasoned.
-
-    Publishing fills in a missing 发布日期 with the effective date, unless ``date_unknown`` (imported articles
-    whose date the source does not give: the archive does not invent one).
-    """
-    _authorise(actor)
-    step = TRANSITIONS.get(action)
-    if step is None:
-        raise Invalid("未知的操作")
-    policy = get_for_edit(policy_id, lock=True)
-    if policy.status not in step.source:
-        raise Conflict(f"“{policy.status.label}”状态的文件不能{step.label}")
+) -> tuple[date, str]:
+    """The effect of every status change: a checked date and reason, a missing 发布日期 filled in, a new version."""
     reason = " ".join((reason or "").split())
     if step.needs_reason and not reason:
         raise Invalid(f"请填写{step.label}的理由", field="reason")
@@ -223,25 +222,70 @@ def transition(
         effective_on = policy.published_on or to_local(utcnow()).date()
     if policy.written_on and effective_on < policy.written_on:
         raise Invalid("日期不能早于成文日期", field="effective_on")
-    if step.target is PolicyStatus.IN_FORCE and policy.published_on is None and not date_unknown:
+    if step.to is PolicyStatus.IN_FORCE and policy.published_on is None and not date_unknown:
         policy.published_on = effective_on
-    previous = policy.status
-    policy.status = step.target
     policy.status_on = None if date_unknown else effective_on
     policy.version += 1
-    summary = f"{step.label}：{reason}" if reason else step.label
-    _snapshot(policy, actor, summary)
+    return effective_on, reason
+
+
+def _record_status(
+    actor: User | None, policy: Policy, step: Transition, previous: PolicyStatus, result: tuple[date, str]
+) -> None:
+    effective_on, reason = result
+    _snapshot(policy, actor, f"{step.label}：{reason}" if reason else step.label)
     db.session.add(
         PolicyStatusChange(
             policy=policy,
             from_status=previous,
-            to_status=step.target,
+            to_status=step.to,
             effective_on=effective_on,
             reason=reason,
             version_number=policy.version,
             actor_id=actor.id if actor is not None else None,
         )
     )
+
+
+S = PolicyStatus
+STATUS = Machine(
+    "policies.policy",
+    "Policy documents (政策文件效力状态)",
+    (
+        row("publish", "发布", S.DRAFT, S.IN_FORCE, MANAGE, effect=_date_and_reason),
+        row("amend", "标记为已修改", S.IN_FORCE, S.AMENDED, MANAGE, effect=_date_and_reason, needs_reason=True),
+        row(
+            "expire", "宣布失效", {S.IN_FORCE, S.AMENDED}, S.EXPIRED, MANAGE, effect=_date_and_reason, needs_reason=True
+        ),
+        row("repeal", "废止", {S.IN_FORCE, S.AMENDED}, S.REPEALED, MANAGE, effect=_date_and_reason, needs_reason=True),
+    ),
+    can=_may,
+    states=list(PolicyStatus),
+    state="status",
+    refusal="“{state}”状态的文件不能{action}",
+    record=_record_status,
+    who_labels={MANAGE: "editors, administrators"},
+    notes="each change is dated, reasoned (except publishing) and saved as a new version with a status-change row.",
+)
+
+
+def transition(
+    actor: User | None,
+    policy_id: int,
+    action: str,
+    effective_on: date | None = None,
+    reason: str = "",
+    *,
+    date_unknown: bool = False,
+) -> Policy:
+    """Publish, amend, expire or repeal: one row of ``STATUS``, dated and (except publishing) reasoned.
+
+    Publishing fills in a missing 发布日期 with the effective date, unless ``date_unknown`` (imported articles
+    whose date the source does not give: the archive does not invent one).
+    """
+    STATUS.authorise(actor, STATUS.lookup(action), None)  # before the row lock
+    policy = get_for_edit(policy_id, lock=True)
+    STATUS.fire(actor, policy, action, effective_on=effective_on, reason=reason, date_unknown=date_unknown)
     _commit_version(policy)
     return policy
 

@@ -14,7 +14,6 @@ from markupsafe import escape
 from portal.policies import search, services
 from portal.policies.attachments import get_attachment
 from portal.policies.models import DOC_TYPES, STATUS_LABELS, PolicyStatus
-from portal.policies.states import allowed_actions
 from portal.policies.text import diff_lines, paragraphs
 from portal.times import utcnow
 
@@ -127,7 +126,7 @@ def detail(policy_id: int):
         permalink=permalink,
         citation=services.citation(policy, permalink),
         interpretations=[p for p in policy.interpretations if p.is_public],
-        actions=allowed_actions(policy.status),
+        actions=services.STATUS.available(current_user, policy),
     )
 
 
