@@ -31,8 +31,13 @@ def _per_kind(name: str, kind: OrderKind) -> int:
     return int(table[kind.value])
 
 
+def sign_minutes(kind: OrderKind) -> int:
+    """The sign-for limit in natural minutes, as configured (30 by default)."""
+    return _per_kind("FEEDBACK_SIGN_MINUTES", kind)
+
+
 def sign_deadline(kind: OrderKind, start: datetime) -> datetime:
-    return start + timedelta(minutes=_per_kind("FEEDBACK_SIGN_MINUTES", kind))
+    return start + timedelta(minutes=sign_minutes(kind))
 
 
 def handling_days(kind: OrderKind) -> int:

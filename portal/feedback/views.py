@@ -10,7 +10,7 @@ from portal.accounts.models import DepartmentKind
 from portal.accounts.permissions import can
 from portal.errors import DomainError
 from portal.feedback import attachments as files
-from portal.feedback import clock, lifecycle, rating, services, settings
+from portal.feedback import lifecycle, rating, services, settings
 from portal.feedback.enums import OrderKind, OrderState, Satisfaction
 from portal.feedback.forms import OrderForm
 from portal.feedback.page import render_order
@@ -98,14 +98,7 @@ def new():
 
 def _limits() -> list[tuple[str, int, int]]:
     """(kind label, sign-for minutes, working days) as configured, for the form's side note."""
-    return [
-        (
-            k.label,
-            int((settings.sign_deadline(k, clock.now()) - clock.now()).total_seconds() // 60),
-            settings.handling_days(k),
-        )
-        for k in OrderKind
-    ]
+    return [(k.label, settings.sign_minutes(k), settings.handling_days(k)) for k in OrderKind]
 
 
 @bp.route("/phone", methods=["GET", "POST"])

@@ -131,16 +131,18 @@ def assignment_action(assignment_id: int, action: str):
 @bp.route("/<tracking_no>/dispatch", methods=["POST"])
 @login_required
 def dispatch(tracking_no: str):
-    """派单 (or 增派) to the ticked departments, one of them the lead."""
+    """派单 (or 增派): ``lead`` is the 主办部门 dropdown, ``assisting``/``assisting_more`` the 协办 ones.
+
+    A ticked 协办 that is also the lead is dispatched once, as the lead.
+    """
     order = services.get_order_for(current_user, tracking_no)
+    form = request.form
+    lead = form.get("lead", "").strip()
+    lead_id = int(lead) if lead.isdigit() else None
+    assisting = [int(v) for v in form.getlist("assisting") + form.getlist("assisting_more") if v.strip().isdigit()]
+    departments = ([lead_id] if lead_id is not None else []) + [d for d in assisting if d != lead_id]
     try:
-        lifecycle.dispatch_order(
-            current_user,
-            order,
-            request.form.getlist("departments", type=int),
-            next((int(v) for v in request.form.getlist("lead") if v.isdigit()), None),
-            request.form.get("instructions", ""),
-        )
+        lifecycle.dispatch_order(current_user, order, departments, lead_id, form.get("instructions", ""))
     except DomainError as err:
         lifecycle.history.rollback()
         return render_order(order, error=err, action="dispatch")

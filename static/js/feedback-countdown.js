@@ -2,8 +2,9 @@
 (function () {
   "use strict";
 
+  // Time left rounds up (a fresh 30-minute sign-for limit reads 30分钟, not 29), time overdue rounds down.
   function span(ms) {
-    var minutes = Math.floor(Math.abs(ms) / 60000);
+    var minutes = ms >= 0 ? Math.ceil(ms / 60000) : Math.floor(-ms / 60000);
     var days = Math.floor(minutes / 1440);
     var hours = Math.floor((minutes % 1440) / 60);
     var mins = minutes % 60;

@@ -14,6 +14,7 @@ from tests.support.browser import log_in
 pytestmark = pytest.mark.browser
 
 LEAD, ASSIST = "区城管局", "区市场监管局"
+LEAD_NAME, ASSIST_NAME = "莱芜区综合行政执法局", "莱芜区市场监督管理局"
 
 
 def _assignment(page: Page, department: str, state: str):
@@ -66,9 +67,8 @@ def test_the_whole_loop_from_filing_to_satisfied(new_page):
     suggestions = dispatcher.locator(".fb-suggestions li")
     for box in suggestions.locator('input[type="checkbox"]').all():
         box.uncheck()
-    for department in (LEAD, ASSIST):
-        suggestions.filter(has_text=department).locator('input[type="checkbox"]').check()
-    suggestions.filter(has_text=LEAD).get_by_label("主办").check()
+    dispatcher.get_by_label("主办部门").select_option(label=LEAD_NAME)
+    suggestions.filter(has_text=ASSIST_NAME).locator('input[type="checkbox"]').check()
     dispatcher.get_by_label("派单要求").fill("请于今晚7点到升平巷集中处置")
     dispatcher.get_by_role("button", name="派单").click()
     expect(dispatcher.get_by_test_id("order-state")).to_contain_text("已派单")

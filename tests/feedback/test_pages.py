@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from portal.feedback import lifecycle, responsibility
-from portal.feedback.enums import AssignmentState, OrderState
+from portal.feedback.enums import AssignmentState, OrderKind, OrderState
 
 
 def test_index_lists_public_orders_and_finds_by_tracking_number(city, client):
@@ -87,10 +87,11 @@ def test_dispatcher_dispatches_from_the_order_page(city, login):
     order = city.file()
     response = login(city.dispatcher).post(
         f"/feedback/{order.tracking_no}/dispatch",
-        data={"departments": [city.dept_a.id, city.dept_b.id], "lead": ["", str(city.dept_b.id)]},
+        data={"lead": str(city.dept_b.id), "assisting": [str(city.dept_a.id), str(city.dept_b.id)]},
     )
     assert response.status_code == 302
     assert order.state == OrderState.DISPATCHED and order.lead_assignment.department_id == city.dept_b.id
+    assert sorted(a.department_id for a in order.current_assignments) == sorted([city.dept_a.id, city.dept_b.id])
 
 
 def test_desk_tabs_show_new_returned_extension_and_overdue_work(city, login):
@@ -168,3 +169,9 @@ def test_returned_order_leaves_the_desk_once_redispatched(city):
     assert [o.id for o in desk.desk_data("returned")] == [order.id]
     lifecycle.dispatch_order(city.dispatcher, order, [city.street.id], city.street.id)
     assert desk.desk_data("returned") == []
+
+
+def test_the_filing_form_says_30_minutes_to_sign_for_every_kind(city, login):
+    body = login(city.citizen).get("/feedback/new").get_data(as_text=True)
+    assert body.count("30分钟内签收") == len(OrderKind)
+    assert "29分钟" not in body
