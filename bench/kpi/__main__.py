@@ -10,7 +10,7 @@ Run (one command, from the repository root; PostgreSQL must be running)::
 It creates its own database (portal_bench_kpi_<random>) on the server of BENCH_DATABASE_URL
 (default postgresql://postgres@127.0.0.1:5432/postgres), migrates it, generates the rows inside
 PostgreSQL (bench/kpi/generate.py), then times — median of --repeat runs after one warm-up —
-the portal's queries (portal.feedback.kpi.department_kpis, kpi_supervision.supervision_report)
+the portal's queries (portal.dashboard.kpi.department_kpis, kpi_supervision.supervision_report)
 beside hand-written SQL computing the same figures (bench/kpi/handwritten.py), asserts both give
 equal results, prints figures, ratios and the 500 ms target, and drops the database.
 """
@@ -85,9 +85,9 @@ def run(url: str, args: argparse.Namespace) -> None:
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RUN_BACKGROUND_JOBS": False, "REDIS_URL": None, "TESTING": True})
     with app.app_context():
+        from portal.dashboard import kpi, kpi_supervision
+        from portal.dashboard.kpi_periods import parse_period
         from portal.extensions import db
-        from portal.feedback import kpi, kpi_supervision
-        from portal.feedback.kpi_periods import parse_period
 
         if not args.reuse:
             print(f"database {make_url(url).database}: migrating …", flush=True)

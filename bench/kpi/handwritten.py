@@ -1,4 +1,4 @@
-"""The same figures as portal.feedback.kpi and kpi_supervision, written by hand as plain SQL.
+"""The same figures as portal.dashboard.kpi and kpi_supervision, written by hand as plain SQL.
 
 A different formulation on purpose (one CTE per metric, EXISTS for 返工, a LEFT JOIN for shared
 ratings), so that equal results cross-check the portal's queries and the timings compare with

@@ -4,7 +4,7 @@ Revision ID: 0210_feedback_kpi
 Revises: 0200_feedback
 Create Date: 2026-11-23 16:20:00
 
-The same indexes are declared in portal/feedback/kpi.py (KPI_INDEXES).
+The same indexes are declared in portal/dashboard/kpi.py (KPI_INDEXES).
 """
 
 from alembic import op

@@ -6,8 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from portal.dashboard import api, demo, panels, permissions, views  # noqa: F401  (register themselves)
-    from portal.feedback import kpi
+    from portal.dashboard import api, demo, kpi, panels, permissions, views  # noqa: F401  (register themselves)
 
     kpi.weights()  # fail at start-up, not on a page, when KPI_WEIGHTS is misconfigured
     app.register_blueprint(views.bp)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.feedback.kpi import DepartmentKpi
-from portal.feedback.kpi_overview import MonthPoint
+from portal.dashboard.kpi import DepartmentKpi
+from portal.dashboard.kpi_overview import MonthPoint
 
 
 def percent(value: float | None, digits: int = 1) -> str:

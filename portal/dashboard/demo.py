@@ -19,10 +19,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from portal.accounts import services as accounts
+from portal.accounts.models import Department
 from portal.demo import demo_loader
 from portal.extensions import db
-from portal.feedback import settings
-from portal.feedback.models import (
+from portal.feedback import public as feedback
+from portal.feedback.public import (
     Assignment,
     AssignmentRole,
     AssignmentState,
@@ -94,8 +95,6 @@ SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 
 
 def _department_ids() -> dict[str, int]:
-    from portal.accounts.models import Department
-
     return dict(db.session.execute(sa.select(Department.short_name, Department.id)).all())
 
 
@@ -329,8 +328,8 @@ class _Generator:
         """One department's share: sign-for, answer (or still open); returns its row and reply time."""
         rng, now = self.rng, self.now
         refs: list[dict] = []
-        sign_deadline = settings.sign_deadline(kind, start)
-        due = settings.handling_deadline(kind, start)
+        sign_deadline = feedback.sign_deadline(kind, start)
+        due = feedback.handling_deadline(kind, start)
         signed = start + timedelta(minutes=rng.expovariate(1 / 11))
         signed = signed if signed < now else None
         label = self.names[dept]

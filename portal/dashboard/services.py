@@ -12,9 +12,9 @@ from typing import Any, TypeVar
 from flask import current_app
 
 from portal.accounts.permissions import require
+from portal.dashboard import kpi, kpi_overview, kpi_supervision
+from portal.dashboard.kpi_periods import Period, custom, parse_period, week_of
 from portal.errors import Invalid
-from portal.feedback import kpi, kpi_overview, kpi_supervision
-from portal.feedback.kpi_periods import Period, custom, parse_period, week_of
 from portal.times import to_local, utcnow
 
 

@@ -8,8 +8,8 @@ import io
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from portal.dashboard import charts, services
-from portal.feedback import kpi
+from portal.dashboard import charts, kpi, services
+from portal.dashboard.kpi_periods import current
 from portal.times import to_local
 
 bp = Blueprint("dashboard", __name__, url_prefix="/data")
@@ -59,8 +59,6 @@ def index():
 
 def _presets(period):
     """Periods offered in the selector: this and last year, recent quarters and months."""
-    from portal.feedback.kpi_periods import current
-
     this_year, this_quarter, this_month = current("year"), current("quarter"), current("month")
     options = [this_year, this_year.previous()]
     q = this_quarter

@@ -1,6 +1,6 @@
 """Work orders (诉求 / 呼叫), their assignments to departments, history, ratings and the responsibility list.
 
-Field names here are relied on by the KPI queries (portal/feedback/kpi*.py): keep them stable.
+Field names here are relied on by the KPI queries (portal/dashboard/kpi*.py): keep them stable.
 """
 
 from __future__ import annotations

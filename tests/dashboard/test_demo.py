@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from portal.accounts.demo import load_accounts
+from portal.dashboard import kpi
 from portal.dashboard.demo import DEMO_SOURCE, ORDER_COUNT, load_history
-from portal.feedback import kpi
-from portal.feedback.kpi_periods import custom
+from portal.dashboard.kpi_periods import custom
 from portal.feedback.models import Notification, WorkOrder
 from portal.times import to_local, utcnow
 

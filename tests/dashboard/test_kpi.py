@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.feedback import kpi
-from portal.feedback.kpi_periods import parse_period, quarter
+from portal.dashboard import kpi
+from portal.dashboard.kpi_periods import parse_period, quarter
 from portal.feedback.models import OrderKind, Satisfaction
 from tests.dashboard.conftest import NOW, end_of, sh
 

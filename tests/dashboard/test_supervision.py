@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from portal.feedback.kpi_periods import parse_period
-from portal.feedback.kpi_supervision import supervision_report
+from portal.dashboard.kpi_periods import parse_period
+from portal.dashboard.kpi_supervision import supervision_report
 from portal.feedback.models import EventAction, OrderEvent
 from tests.dashboard.conftest import NOW, end_of, sh
 

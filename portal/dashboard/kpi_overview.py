@@ -14,10 +14,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from portal.dashboard.kpi import SATISFIED, ratio
+from portal.dashboard.kpi_periods import Period, month
 from portal.extensions import db
-from portal.feedback.kpi import SATISFIED, ratio
-from portal.feedback.kpi_periods import Period, month
-from portal.feedback.models import Assignment, Rating, WorkOrder
+from portal.feedback.public import Assignment, Rating, WorkOrder
 from portal.times import to_local, utcnow
 
 

@@ -19,9 +19,9 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.accounts.models import Department
+from portal.dashboard.kpi_periods import Period
 from portal.extensions import db
-from portal.feedback.kpi_periods import Period
-from portal.feedback.models import Assignment, EventAction, OrderEvent, WorkOrder
+from portal.feedback.public import Assignment, EventAction, OrderEvent, WorkOrder
 from portal.times import utcnow
 
 HISTORY_ACTIONS = (EventAction.REMIND, EventAction.OVERDUE, EventAction.ESCALATE)

@@ -54,9 +54,9 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from portal.accounts.models import Department
+from portal.dashboard.kpi_periods import Period
 from portal.extensions import db
-from portal.feedback.kpi_periods import Period
-from portal.feedback.models import Assignment, Rating, Satisfaction, WorkOrder
+from portal.feedback.public import Assignment, Rating, Satisfaction, WorkOrder
 from portal.times import utcnow
 
 SCORE_SCALE = 1000
