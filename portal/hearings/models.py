@@ -165,6 +165,23 @@ class Hearing(db.Model):
         return self.state == HearingState.LIVE
 
 
+class HearingEvent(db.Model):
+    """Append-only history of a hearing's state: opened, closed, reopened, archived, by whom and when."""
+
+    __tablename__ = "hearing_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(sa.ForeignKey("hearings.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(sa.String(20))
+    from_state: Mapped[str | None] = mapped_column(sa.String(20))
+    to_state: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped[User | None] = relationship()
+
+
 class PanelMember(db.Model):
     """A member of the 答辩团: the vice mayor in charge and the heads of implementing departments."""
 

@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.hearings.models import PUBLIC_STATES, Hearing, Question, QuestionState
+from portal.hearings.models import PUBLIC_STATES, Hearing, HearingState, Question, QuestionState
 from portal.times import to_local
 
 
@@ -115,9 +115,19 @@ def hearing(h: Hearing) -> dict[str, Any]:
 
 
 def schedule(h: Hearing) -> str:
-    """The schedule as the public page shows it, e.g. 2026-12-20 09:00 – 11:30 (Beijing time)."""
-    start = to_local(h.starts_at).strftime("%Y-%m-%d %H:%M")
-    return f"{start} – {to_local(h.ends_at).strftime('%H:%M')}" if h.ends_at else start
+    """The times as the pages show them (Beijing time): an ended hearing its real start and end
+    (opened and closed, which may differ from the plan), others the planned schedule."""
+    if h.state in (HearingState.CLOSED, HearingState.ARCHIVED) and h.opened_at and h.closed_at:
+        return f"{_span(h.opened_at, h.closed_at)}（实际起止）"
+    return _span(h.starts_at, h.ends_at) if h.ends_at and h.ends_at >= h.starts_at else _span(h.starts_at, None)
+
+
+def _span(start, end) -> str:
+    start, end = to_local(start), to_local(end) if end else None
+    text = start.strftime("%Y-%m-%d %H:%M")
+    if end is None:
+        return text
+    return f"{text} – {end.strftime('%H:%M' if end.date() == start.date() else '%Y-%m-%d %H:%M')}"
 
 
 def slots(h: Hearing) -> dict[str, Any]:

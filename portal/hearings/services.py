@@ -26,6 +26,7 @@ from portal.hearings.commitments import (  # noqa: F401  (part of this module's 
 from portal.hearings.models import (
     PUBLIC_STATES,
     Hearing,
+    HearingEvent,
     HearingKind,
     HearingState,
     PanelMember,
@@ -35,8 +36,8 @@ from portal.hearings.models import (
     RaiserKind,
     Vote,
 )
-from portal.hearings.states import HEARING_TRANSITIONS
-from portal.times import utcnow
+from portal.hearings.states import HEARING_TRANSITIONS, REOPEN_WITHIN
+from portal.times import to_local, utcnow
 
 
 @dataclass
@@ -137,18 +138,38 @@ def hearings_for_plan(plan_id: int) -> list[Hearing]:
 
 
 def change_state(actor: User, hearing: Hearing, action: str) -> Hearing:
-    """Open (scheduled → live), close (live → closed) or archive (closed → archived) a hearing."""
+    """Open (scheduled → live), close (live → closed), reopen within a day of closing, or archive
+    (closed → archived) a hearing; every change is written to the hearing's history."""
     require(actor, "hearings.host", hearing)
     if action not in HEARING_TRANSITIONS:
         raise Invalid("未知操作")
     sources, target, _ = HEARING_TRANSITIONS[action]
     if hearing.state not in sources:
         raise Conflict(f"答辩当前状态为「{hearing.state.label}」，不能执行此操作")
-    hearing.state = target
-    if target == HearingState.LIVE:
-        hearing.opened_at = utcnow()
+    now = utcnow()
+    note = ""
+    if action == "reopen":
+        if hearing.closed_at is None or now - hearing.closed_at > REOPEN_WITHIN:
+            raise Conflict("答辩结束已超过一天，不能重新开始；如需继续，请新建一场答辩")
+        note = f"误结束后重新开始（原结束时间 {to_local(hearing.closed_at):%Y-%m-%d %H:%M}）"
+        hearing.closed_at = None
+    elif target == HearingState.LIVE:
+        hearing.opened_at = now
     elif target == HearingState.CLOSED:
-        hearing.closed_at = utcnow()
+        hearing.closed_at = now
+    before = hearing.state
+    hearing.state = target
+    db.session.add(
+        HearingEvent(
+            hearing_id=hearing.id,
+            actor_id=actor.id,
+            action=action,
+            from_state=before.value,
+            to_state=target.value,
+            note=note,
+            created_at=now,
+        )
+    )
     seq = live.next_seq(hearing.id)
     data = {
         "hearing_id": hearing.id,
@@ -159,6 +180,23 @@ def change_state(actor: User, hearing: Hearing, action: str) -> Hearing:
     live.emit_after_commit("hearing", data, live.public_room(hearing.id))
     db.session.commit()
     return hearing
+
+
+def hearing_history(hearing: Hearing) -> list[HearingEvent]:
+    return list(
+        db.session.scalars(
+            sa.select(HearingEvent).where(HearingEvent.hearing_id == hearing.id).order_by(HearingEvent.id)
+        )
+    )
+
+
+def can_reopen(hearing: Hearing) -> bool:
+    """A hearing closed by mistake may be reopened within a day of its closing."""
+    return (
+        hearing.state == HearingState.CLOSED
+        and hearing.closed_at is not None
+        and utcnow() - hearing.closed_at <= REOPEN_WITHIN
+    )
 
 
 def panel_by_role(hearing: Hearing) -> list[PanelMember]:

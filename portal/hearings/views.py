@@ -6,14 +6,14 @@ import csv
 import io
 import secrets
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import services as accounts
 from portal.accounts.permissions import can, require
-from portal.errors import DomainError
+from portal.errors import Conflict, DomainError
 from portal.forms import attach_error
-from portal.hearings import questions, services
+from portal.hearings import payloads, questions, services
 from portal.hearings.commitments import get_commitment
 from portal.hearings.forms import AskForm, CommitmentForm, CommitmentUpdateForm
 from portal.hearings.models import HearingState, QuestionState
@@ -26,6 +26,11 @@ bp = Blueprint("hearings", __name__, url_prefix="/hearings")
 @home_panel(order=10, template="hearings/_home_panel.html")
 def _home_panel() -> dict:
     return {"hearings": services.list_hearings((HearingState.LIVE, HearingState.SCHEDULED))[:4]}
+
+
+@bp.app_template_filter("hearing_schedule")
+def _hearing_schedule(hearing) -> str:
+    return payloads.schedule(hearing)
 
 
 def _user():
@@ -122,18 +127,51 @@ def host(hearing_id: int):
             else:
                 flash("承诺事项已登记，将持续跟踪办理进展", "success")
                 return redirect(url_for("hearings.host", hearing_id=hearing.id) + "#commitments")
-    actions = [(a, HEARING_TRANSITIONS[a][2]) for a in hearing_actions(hearing.state)]
-    return render_template("hearings/host.html", form=form, hearing_actions=actions, **context), status
+    actions = [
+        (a, HEARING_TRANSITIONS[a][2])
+        for a in hearing_actions(hearing.state)
+        if a != "reopen" or services.can_reopen(hearing)
+    ]
+    return (
+        render_template(
+            "hearings/host.html",
+            form=form,
+            hearing_actions=actions,
+            history=services.hearing_history(hearing),
+            hearing_action_labels={a: t[2] for a, t in HEARING_TRANSITIONS.items()},
+            **context,
+        ),
+        status,
+    )
 
 
 @bp.route("/<int:hearing_id>/state/<action>", methods=["POST"])
 @login_required
 def change_state(hearing_id: int, action: str):
-    """Open, close or archive the hearing."""
+    """Open, close (after the confirmation page), reopen or archive the hearing."""
     hearing = services.get_hearing(hearing_id)
-    services.change_state(current_user, hearing, action)
-    flash(f"答辩状态已更新为「{hearing.state.label}」", "success")
+    if action == "close" and request.form.get("confirm") != "yes":
+        require(current_user, "hearings.host", hearing)
+        return redirect(url_for("hearings.confirm_close", hearing_id=hearing.id))
+    try:
+        services.change_state(current_user, hearing, action)
+    except Conflict as error:
+        flash(error.message, "error")
+    else:
+        flash(f"答辩状态已更新为「{hearing.state.label}」", "success")
     return redirect(url_for("hearings.host", hearing_id=hearing.id))
+
+
+@bp.route("/<int:hearing_id>/close")
+@login_required
+def confirm_close(hearing_id: int):
+    """结束答辩 asks first: what ending means, and that a mistake can be undone within a day."""
+    hearing = services.get_hearing(hearing_id)
+    require(current_user, "hearings.host", hearing)
+    if hearing.state != HearingState.LIVE:
+        flash(f"答辩当前状态为「{hearing.state.label}」，无需结束", "info")
+        return redirect(url_for("hearings.host", hearing_id=hearing.id))
+    return render_template("hearings/confirm_close.html", hearing=hearing, counts=payloads.counts(hearing.id))
 
 
 @bp.route("/<int:hearing_id>/projector/<token>")

@@ -30,6 +30,10 @@ class HearingFactory:
         )
         hearing = services.create_hearing(None, data)
         hearing.state = state
+        if state != HearingState.SCHEDULED:
+            hearing.opened_at = data.starts_at
+        if state in (HearingState.CLOSED, HearingState.ARCHIVED):
+            hearing.closed_at = utcnow()
         from portal.extensions import db
 
         db.session.commit()

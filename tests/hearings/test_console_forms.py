@@ -51,3 +51,84 @@ def test_a_commitment_registered_in_the_host_console_keeps_its_question(hearings
     by_id = {q["id"]: q for q in data["questions"]}
     assert [c["text"] for c in by_id[chosen.id]["commitments"]] == ["年内实现企业开办一日办结"]
     assert by_id[chosen.id]["text"] == "企业开办能否一天办结？"
+
+
+def _host_page(host, hearing):
+    return host.get(f"/hearings/{hearing.id}/host").get_data(as_text=True)
+
+
+def test_ending_a_hearing_from_the_host_console_asks_for_confirmation_first(hearings, factory, login, db):
+    hearing = hearings.hearing()
+    hearings.question(hearing, QuestionState.PENDING)
+    host = login(factory.user(Role.HOST))
+    page = _host_page(host, hearing)
+    assert f'href="/hearings/{hearing.id}/close"' in page and "结束答辩…" in page
+    # A stray POST (an old bookmark, a double click) does not end it: it lands on the confirmation.
+    response = host.post(f"/hearings/{hearing.id}/state/close")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/hearings/{hearing.id}/close")
+    db.session.refresh(hearing)
+    assert hearing.state == HearingState.LIVE
+
+    confirm = open_form(host, f"/hearings/{hearing.id}/close", form="/state/close")
+    assert "还有 <strong>1</strong> 条待审核" in confirm.page.get_data(as_text=True)
+    response = confirm.submit(button="确认结束答辩")
+    assert response.status_code == 302
+    db.session.refresh(hearing)
+    assert hearing.state == HearingState.CLOSED and hearing.closed_at is not None
+
+
+def test_a_host_reopens_a_hearing_closed_by_mistake_within_a_day(hearings, factory, login, db):
+    from portal.hearings.models import HearingEvent
+
+    hearing = hearings.hearing()
+    host = login(factory.user(Role.HOST, display_name="主持人甲"))
+    open_form(host, f"/hearings/{hearing.id}/close", form="/state/close").submit(button="确认结束答辩")
+    response = open_form(host, f"/hearings/{hearing.id}/host", form="/state/reopen").submit(button="重新开始答辩")
+    assert response.status_code == 302
+    db.session.refresh(hearing)
+    assert hearing.state == HearingState.LIVE and hearing.closed_at is None
+    events = db.session.query(HearingEvent).filter_by(hearing_id=hearing.id).order_by(HearingEvent.id).all()
+    assert [(e.action, e.from_state, e.to_state) for e in events] == [
+        ("close", "live", "closed"),
+        ("reopen", "closed", "live"),
+    ]
+    assert "误结束后重新开始" in events[1].note
+    page = _host_page(host, hearing)
+    assert "答辩记录" in page and "「重新开始答辩」" in page and "主持人甲" in page
+
+
+def test_a_hearing_closed_more_than_a_day_ago_cannot_be_reopened(hearings, factory, login, db):
+    from portal.times import utcnow
+
+    hearing = hearings.hearing()
+    host = login(factory.user(Role.HOST))
+    open_form(host, f"/hearings/{hearing.id}/close", form="/state/close").submit(button="确认结束答辩")
+    db.session.refresh(hearing)
+    hearing.closed_at = utcnow() - timedelta(days=1, minutes=1)
+    db.session.commit()
+    assert "重新开始答辩" not in _host_page(host, hearing)
+    response = host.post(f"/hearings/{hearing.id}/state/reopen", follow_redirects=True)
+    assert response.status_code == 200 and "答辩结束已超过一天，不能重新开始" in response.get_data(as_text=True)
+    db.session.refresh(hearing)
+    assert hearing.state == HearingState.CLOSED
+
+
+def test_a_hearing_opened_early_and_closed_early_shows_its_real_start_and_end(hearings, factory, login, client, db):
+    from portal.times import to_local, utcnow
+
+    hearing = hearings.hearing(HearingState.SCHEDULED)
+    hearing.starts_at = utcnow() + timedelta(hours=3)  # planned later than it really ran
+    hearing.ends_at = hearing.starts_at + timedelta(hours=2)
+    db.session.commit()
+    host = login(factory.user(Role.HOST))
+    open_form(host, f"/hearings/{hearing.id}/host", form="/state/open").submit(button="开始答辩")
+    host.post(f"/hearings/{hearing.id}/state/close", data={"confirm": "yes"})  # as the confirmation page sends
+    db.session.refresh(hearing)
+    opened, closed = to_local(hearing.opened_at), to_local(hearing.closed_at)
+    assert opened <= closed < to_local(hearing.starts_at)
+    real = f"{opened:%Y-%m-%d %H:%M} – {closed:%H:%M}" if opened.date() == closed.date() else None
+    for path in (f"/hearings/{hearing.id}", f"/hearings/{hearing.id}/transcript", "/hearings/"):
+        page = client.get(path).get_data(as_text=True)
+        assert f"{to_local(hearing.starts_at):%Y-%m-%d %H:%M} – {closed:%H:%M}" not in page, path
+        if real:
+            assert real in page, path

@@ -58,7 +58,7 @@ def test_the_host_closes_the_hearing_and_the_transcript_opens(hearings, factory,
     hearings.question(hearing, QuestionState.ANSWERED)
     assert client.get(f"/hearings/{hearing.id}/transcript").status_code == 404
     host = login(factory.user(Role.HOST))
-    assert host.post(f"/hearings/{hearing.id}/state/close").status_code == 302
+    assert host.post(f"/hearings/{hearing.id}/state/close", data={"confirm": "yes"}).status_code == 302
     db.session.refresh(hearing)
     assert hearing.state == HearingState.CLOSED
     assert client.get(f"/hearings/{hearing.id}/transcript").status_code == 200
