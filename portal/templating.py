@@ -7,7 +7,7 @@ from datetime import date, datetime
 from flask import Flask, request
 from flask_login import current_user
 
-from portal.privacy import mask_name, mask_phone
+from portal.privacy import mask_name, mask_personal, mask_phone
 from portal.times import to_local
 
 # Top navigation: (endpoint path, label). Paths, not endpoints, so the shell does not depend
@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
         date_cn=format_date,
         mask_phone=mask_phone,
         mask_name=mask_name,
+        mask_personal=mask_personal,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

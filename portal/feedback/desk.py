@@ -7,10 +7,10 @@ from sqlalchemy.orm import aliased, joinedload
 
 from portal.accounts.models import User
 from portal.accounts.permissions import require
-from portal.errors import Invalid
+from portal.errors import Conflict, Invalid
 from portal.extensions import db, get_or_raise
-from portal.feedback import clock
-from portal.feedback.enums import AssignmentState, ExtensionState, OrderKind, OrderState
+from portal.feedback import clock, history
+from portal.feedback.enums import AssignmentState, EventAction, ExtensionState, OrderKind, OrderState
 from portal.feedback.models import Assignment, ExtensionRequest, ReplyTemplate, WorkOrder
 from portal.feedback.workflow import OPEN_ASSIGNMENT_STATES
 
@@ -80,7 +80,27 @@ def get_extension(request_id: int) -> ExtensionRequest:
     return get_or_raise(ExtensionRequest, request_id, "该延期申请不存在")
 
 
+def _unchecked_personal():
+    return sa.and_(WorkOrder.personal_data.is_(True), WorkOrder.personal_checked_at.is_(None))
+
+
+def check_personal(actor: User, order: WorkOrder) -> None:
+    """已核对: a dispatcher has read the masked text of an order flagged for personal data."""
+    require(actor, "feedback.dispatch")
+    if not order.personal_data:
+        raise Conflict("该诉求未检出个人信息，无需核对")
+    if order.personal_checked_at is not None:
+        raise Conflict("该诉求的个人信息已核对")
+    order.personal_checked_at = clock.now()
+    history.record(order, EventAction.CHECK_PERSONAL, actor, note="已核对公开内容中的个人信息遮挡", public=False)
+    history.commit()
+
+
 def desk_data(tab: str) -> list:
+    if tab == "personal":
+        return list(
+            db.session.scalars(sa.select(WorkOrder).where(_unchecked_personal()).order_by(WorkOrder.created_at.desc()))
+        )
     if tab == "extensions":
         return list(
             db.session.scalars(
@@ -133,4 +153,5 @@ def desk_counts() -> dict[str, int]:
         "extensions": count(sa.select(sa.func.count()).where(ExtensionRequest.state == ExtensionState.PENDING)),
         "unsigned": count(sa.select(sa.func.count()).where(Assignment.state == AssignmentState.DISPATCHED)),
         "overdue": count(sa.select(sa.func.count()).where(_open(), Assignment.due_at < clock.now())),
+        "personal": count(sa.select(sa.func.count()).where(_unchecked_personal())),
     }

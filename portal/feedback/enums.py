@@ -89,6 +89,7 @@ class EventAction(_Labelled):
     OVERDUE = "overdue"
     ESCALATE = "escalate"
     ATTACH = "attach"
+    CHECK_PERSONAL = "check_personal"
 
 
 # Keyed by (class, value): members of different enums share values ("dispatched") and StrEnum members
@@ -140,6 +141,7 @@ _LABEL_PAIRS: list[tuple[enum.Enum, str]] = [
     (EventAction.OVERDUE, "逾期"),
     (EventAction.ESCALATE, "督办"),
     (EventAction.ATTACH, "上传附件"),
+    (EventAction.CHECK_PERSONAL, "核对个人信息"),
 ]
 
 LABELS: dict[tuple[type, str], str] = {(type(member), member.value): text for member, text in _LABEL_PAIRS}

@@ -65,6 +65,10 @@ class WorkOrder(db.Model):
     district_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)  # 区（市）
     street_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)  # 镇街
     is_public: Mapped[bool] = mapped_column(default=True)
+    # The text holds a phone number, ID number, plate or house number (privacy.has_personal): the public
+    # reads it masked; a dispatcher checks the masking once (personal_checked_at, with a history event).
+    personal_data: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+    personal_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     channel: Mapped[Channel] = mapped_column(str_enum(Channel), default=Channel.WEB)
     source_ref: Mapped[str] = mapped_column(sa.String(120), default="")  # e.g. the hearing commitment it came from
     # The requester: never shown to the public (privacy.mask_name on public pages, phone never).

@@ -20,7 +20,7 @@ from portal.feedback import clock, history
 from portal.feedback.enums import CATEGORIES, Channel, EventAction, OrderKind, OrderState
 from portal.feedback.models import Assignment, Attachment, Notification, WorkOrder
 from portal.feedback.permissions import can_view
-from portal.privacy import mask_name, mask_phone
+from portal.privacy import has_personal, mask_name, mask_personal, mask_phone
 from portal.times import to_local
 
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
@@ -124,6 +124,7 @@ def file_order(actor: User, data: OrderData) -> WorkOrder:
         district_id=district.id if district else None,
         street_id=street.id if street else None,
         is_public=bool(data.is_public),
+        personal_data=has_personal(title, description, place),
         channel=channel,
         source_ref=(data.source_ref or "")[:120],
         requester_id=requester_id,
@@ -244,9 +245,9 @@ def public_view(order: WorkOrder) -> dict:
         "kind": order.kind.value,
         "kind_label": order.kind.label,
         "category": order.category,
-        "title": order.title,
-        "description": order.description,
-        "place": order.place,
+        "title": mask_personal(order.title),
+        "description": mask_personal(order.description),
+        "place": mask_personal(order.place),
         "district": order.district.short_name if order.district else None,
         "street": order.street.short_name if order.street else None,
         "channel": order.channel.value,

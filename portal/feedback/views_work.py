@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from portal.accounts import services as accounts
 from portal.accounts.permissions import require
-from portal.errors import DomainError, Invalid
+from portal.errors import Conflict, DomainError, Invalid
 from portal.feedback import attachments as files
 from portal.feedback import clock, desk, lifecycle, responsibility, services
 from portal.feedback.enums import CATEGORIES, AssignmentState
@@ -160,6 +160,21 @@ def close(tracking_no: str):
         lifecycle.history.rollback()
         return render_order(order, error=err, action="close")
     return _back(order, "已办结，等待诉求人评价")
+
+
+@bp.route("/<tracking_no>/check-personal", methods=["POST"])
+@login_required
+def check_personal(tracking_no: str):
+    """已核对 the masking of an order flagged for personal data, from the desk."""
+    order = services.get_order_for(current_user, tracking_no)
+    try:
+        desk.check_personal(current_user, order)
+    except Conflict as err:
+        lifecycle.history.rollback()
+        flash(err.message, "error")
+        return redirect(url_for("feedback.desk_page", tab="personal"))
+    flash(f"已核对 {order.tracking_no} 的个人信息遮挡", "success")
+    return redirect(url_for("feedback.desk_page", tab="personal"))
 
 
 @bp.route("/extensions/<int:request_id>/decide", methods=["POST"])
