@@ -39,6 +39,7 @@ def search_policies():
         per_page=params.per_page,
         pages=results.pages,
         degraded=results.degraded,
+        notice=results.notice,
         results=[{**_summary(r.policy), "snippet": str(r.snippet_html)} for r in results.results],
         facets={
             name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]

@@ -21,6 +21,7 @@ from portal.errors import Invalid
 from portal.extensions import db
 from portal.policies import search_fallback
 from portal.policies.models import STATUS_LABELS, Policy, PolicyStatus
+from portal.search import query as query_syntax
 from portal.search.indexer import get_provider
 from portal.search.provider import SearchRequest
 
@@ -99,6 +100,7 @@ class SearchResults:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     degraded: bool = False  # answered by the database fallback (no relevance ranking)
     estimated: bool = False  # total and facet counts estimated (a common quoted phrase); the hits are exact
+    notice: str | None = None  # why nothing was searched (a query of punctuation only)
 
     @property
     def pages(self) -> int:
@@ -186,7 +188,20 @@ def _facets(raw: Mapping[str, list[tuple[Any, int]]], params: SearchParams) -> d
     return facets
 
 
+def unsearchable_notice(q: str) -> str | None:
+    """The message for a query with nothing to search for (punctuation, operators or stop words only), else None."""
+    if not q or query_syntax.searchable(query_syntax.parse(q)):
+        return None
+    return (
+        f"检索词“{q}”中没有可以检索的文字（只有标点符号、运算符或“的”“和”之类的虚词）。"
+        "请输入汉字、字母或数字，例如：乡呼县应。"
+    )
+
+
 def search(params: SearchParams) -> SearchResults:
+    notice = unsearchable_notice(params.q)
+    if notice:
+        return SearchResults(params, 0, [], _facets({}, params), notice=notice)
     request = SearchRequest(
         q=params.q,
         issuer=params.issuer or None,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
+import re
 import threading
 from array import array
 from collections import OrderedDict
@@ -52,6 +53,7 @@ _TERM_CACHE_SIZE = 512
 _PHRASE_GRAMS = 3
 # Checking one document's stored text costs about as much as reading this many postings.
 _TEXT_CHECK_POSTINGS = 500
+_HAN_RE = re.compile("[\u3400-\u9fff]")
 # Up to this many matches, date order is found by sorting the matches; above, by walking each segment's order.
 _SMALL_MATCH_SET = 4096
 
@@ -206,7 +208,7 @@ class IndexView:
         common phrase may be deferred; under OR and NOT phrases are always exact.
         """
         if isinstance(node, Term):
-            return self._term(node)
+            return self._term(node, pending)
         if isinstance(node, Phrase):
             return self._phrase(node, pending)
         if isinstance(node, Not):
@@ -229,19 +231,38 @@ class IndexView:
             return result
         return None
 
-    def _term(self, node: Term) -> int | None:
+    def inside_words(self, text: str, terms: list[str], fields: tuple[str, ...]) -> bool:
+        """Whether a query word of Chinese characters must be matched as a run of characters (like a quoted
+        phrase) rather than by its words: when segmentation breaks it into single characters (乡呼 → 乡 呼,
+        营商环 → 营商 环) or into a word the index never holds on its own (a run inside longer words). The index
+        holds the words of the text and their dictionary sub-words, never single characters of a longer word, so
+        such a query would otherwise find nothing: 乡呼 would miss 乡呼县应."""
+        chars = phrase_chars(normalize(text))
+        if len(chars) < 2 or not _HAN_RE.search(chars):
+            return False
+        return any(len(term) == 1 for term in terms) or any(
+            not any(self.doc_frequency(field, term) for field in fields) for term in terms
+        )
+
+    def _term(self, node: Term, pending: list[PendingPhrase] | None = None) -> int | None:
         if node.field == "doc_number":
             return self.term_bits("doc_number", normalize_doc_number(node.text))
         if node.field == "issuer":
             return self.issuer_matching(node.text)
         fields = ("title",) if node.field == "title" else ("title", "body")
+        terms = query_terms(node.text)
+        doc_number = node.field is None and looks_like_doc_number(node.text)
         result: int | None = None
-        for term in query_terms(node.text):
-            bits = 0
-            for field in fields:
-                bits |= self.term_bits(field, term)
-            result = bits if result is None else result & bits
-        if node.field is None and looks_like_doc_number(node.text):
+        if self.inside_words(node.text, terms, fields):
+            # Deferred phrase checks apply to the whole match set: not when 文号 matches are added to it.
+            result = self._phrase(Phrase(node.text, node.field), None if doc_number else pending)
+        else:
+            for term in terms:
+                bits = 0
+                for field in fields:
+                    bits |= self.term_bits(field, term)
+                result = bits if result is None else result & bits
+        if doc_number:
             result = (result or 0) | self.term_bits("doc_number", normalize_doc_number(node.text))
         return result
 

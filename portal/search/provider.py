@@ -242,6 +242,8 @@ class WhooshProvider(SearchProvider):
         ``portal.search.phrases``)."""
         view = self.view()
         tree = query_syntax.parse(request.q)
+        if request.q.strip() and not query_syntax.searchable(tree):
+            return SearchResponse(total=0, hits=[], facets={})  # punctuation only: nothing, not everything
         matches, pending = view.evaluate(tree)
         if request.date_from or request.date_to:
             matches &= view.date_range(
@@ -343,5 +345,7 @@ def _highlight_terms(tree: Node | None) -> list[str]:
             continue
         if isinstance(node, Phrase):
             terms.extend({" ".join(normalize(node.text).split()), phrase_chars(normalize(node.text))})
+        else:
+            terms.append(phrase_chars(normalize(node.text)))  # a word matched as a run of characters (乡呼)
         terms.extend(query_terms(node.text))
     return sorted(set(terms), key=len, reverse=True)

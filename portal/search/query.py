@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from portal.search.analyzer import normalize
+from portal.search.analyzer import normalize, normalize_doc_number, phrase_chars, query_terms
 
 FIELD_ALIASES: dict[str, str] = {
     "title": "title",
@@ -178,3 +178,21 @@ class _Parser:
             return Phrase(text.strip(), field) if text.strip() else None
         text = text.strip("-")
         return Term(text, field) if text else None
+
+
+def searchable(node: Node | None) -> bool:
+    """Whether a parsed query asks for anything: False when it holds only punctuation, operators or stop words
+    (``"(*:``, ``OR``, ``的``), which would otherwise constrain nothing and list the whole archive."""
+    if isinstance(node, Term):
+        if node.field == "doc_number":
+            return bool(normalize_doc_number(node.text))
+        if node.field == "issuer":
+            return bool(node.text.split())
+        return bool(query_terms(node.text))
+    if isinstance(node, Phrase):
+        return bool(phrase_chars(normalize(node.text)))
+    if isinstance(node, Not):
+        return searchable(node.item)
+    if isinstance(node, (And, Or)):
+        return any(searchable(item) for item in node.items)
+    return False

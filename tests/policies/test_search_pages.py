@@ -229,3 +229,25 @@ def test_an_estimated_total_says_so_on_the_page_and_in_the_api(client, make_poli
     assert "找到约" in page
     exact = client.get("/api/v1/policies/search", query_string={"q": "共享平台"}).get_json()
     assert exact["total_estimated"] is False and exact["total"] == 8
+
+
+@pytest.mark.parametrize("q", ['"(*:', "。，！", "OR", "-", "的"])
+def test_a_query_of_punctuation_only_gets_a_message_not_the_whole_archive(client, archive, q):
+    api = client.get("/api/v1/policies/search", query_string={"q": q})
+    assert api.status_code == 200
+    body = api.get_json()
+    assert body["total"] == 0 and body["results"] == []
+    assert "没有可以检索的文字" in body["notice"]
+    page = client.get("/policies/", query_string={"q": q})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "没有可以检索的文字" in html and 'data-testid="result"' not in html
+    # A real query next to the punctuation still searches.
+    assert client.get("/api/v1/policies/search", query_string={"q": f"{q} 限时办结"}).get_json()["total"] == 2
+
+
+def test_a_substring_of_a_word_finds_the_document_on_the_page(client, make_policy):
+    policy = make_policy("关于全面推行乡呼县应工作机制的通知", body="全面推行乡呼县应，顶格推进，持续优化营商环境。")
+    for q in ("乡呼", "顶格", "营商环", "乡呼县应", "鄉呼"):
+        html = client.get("/policies/", query_string={"q": q}).get_data(as_text=True)
+        assert f"/policies/{policy.id}" in html and "找到 1 件" in html, q

@@ -198,3 +198,47 @@ def test_concurrent_writers_never_see_lock_errors(tmp_path):
         thread.join()
     assert errors == []
     assert providers[0].search(SearchRequest(q="吹哨报到")).total == 30
+
+
+@pytest.fixture(scope="module")
+def runs_provider(tmp_path_factory):
+    provider = WhooshProvider(tmp_path_factory.mktemp("runs"))
+    provider.index_documents(
+        [
+            {
+                "id": 1,
+                "title": "关于推行乡呼县应工作机制的通知",
+                "body": "全面推行乡呼县应，顶格推进，持续优化营商环境。",
+            },
+            {"id": 2, "title": "其他文件", "body": "乡里呼吁县里应当及时处理群众诉求。"},
+            {"id": 3, "title": "中华人民共和国行政许可法", "body": "为了规范行政许可的设定和实施。"},
+        ]
+    )
+    return provider
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("乡呼", [1]),  # segmented 乡 / 呼: single characters the index never holds inside 乡呼县应
+        ("顶格", [1]),  # inside the domain word 顶格推进
+        ("营商环", [1]),  # 营商 / 环: a run across the words 营商 and 环境
+        ("呼县应", [1]),
+        ("县应", [1]),
+        ("乡呼县应", [1]),  # the whole word, as before
+        ("鄉呼", [1]),  # Traditional input
+        ("人民共和国", [3]),  # a dictionary word that the index holds only inside 中华人民共和国
+        ("title:乡呼", [1]),
+        ("title:顶格", []),  # only in the body
+        ("乡呼 -顶格", []),
+        ("乡呼 OR 许可", [1, 3]),
+        ("呼县 顶格", [1]),
+    ],
+)
+def test_any_run_of_two_or_more_characters_inside_a_word_finds_it(runs_provider, q, expected):
+    assert sorted(ids(runs_provider, q)) == expected, q
+
+
+def test_a_run_is_highlighted_whole(runs_provider):
+    hit = runs_provider.search(SearchRequest(q="营商环")).hits[0]
+    assert "<mark>营商环</mark>" in hit.snippet_html
