@@ -251,3 +251,19 @@ def test_a_substring_of_a_word_finds_the_document_on_the_page(client, make_polic
     for q in ("乡呼", "顶格", "营商环", "乡呼县应", "鄉呼"):
         html = client.get("/policies/", query_string={"q": q}).get_data(as_text=True)
         assert f"/policies/{policy.id}" in html and "找到 1 件" in html, q
+
+
+def test_the_year_facet_reaches_every_year_of_the_archive(client, make_policy):
+    years = list(range(1996, 2026))  # thirty years, one document each, two in 2001
+    for year in years:
+        make_policy(f"{year}年度政务服务工作安排", published_on=date(year, 6, 1))
+    make_policy("2001年补充通知", published_on=date(2001, 9, 1))
+    api = client.get("/api/v1/policies/search").get_json()
+    counts = {int(f["value"]): f["count"] for f in api["facets"]["year"]}
+    assert counts == {year: 2 if year == 2001 else 1 for year in years}
+    html = client.get("/policies/").get_data(as_text=True)
+    for year in years:
+        assert f'href="/policies/?year={year}" data-facet="year"' in html, year
+    # A facet link selects that year.
+    oldest = client.get("/policies/", query_string={"year": 1996}).get_data(as_text=True)
+    assert "1996年度政务服务工作安排" in oldest and "找到 1 件" in oldest
