@@ -9,7 +9,9 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup migrate demo lint format clean
+FAST_MARKERS := not live and not browser and not postgres and not redis
+
+.PHONY: run test test-fast setup migrate demo lint format clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +34,10 @@ run: demo
 
 test: setup
 	@$(PY) -m pytest $(PYTEST_ARGS)
+
+# Everything but the tests that start servers, drive Chromium or need PostgreSQL/Redis: SQLite only.
+test-fast: setup
+	@env -u TEST_DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check .

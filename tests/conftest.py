@@ -27,6 +27,27 @@ def pytest_report_header(config) -> list[str]:
     return lines
 
 
+# Fixtures that make a test need a marker: a real server process, or Chromium.
+_MARKER_FIXTURES = {
+    "live": {"live_server"},
+    "browser": {"browser", "new_page", "page"},
+}
+# Marked tests skip, with the reason, when the service they need is not configured.
+_SERVICE_SETTINGS = {"postgres": "TEST_DATABASE_URL", "redis": "REDIS_URL"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark every test by what it needs (``make test-fast`` deselects live/browser/postgres/redis)."""
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        for marker, needs in _MARKER_FIXTURES.items():
+            if fixtures & needs and item.get_closest_marker(marker) is None:
+                item.add_marker(marker)
+        for marker, setting in _SERVICE_SETTINGS.items():
+            if item.get_closest_marker(marker) is not None and not os.environ.get(setting):
+                item.add_marker(pytest.mark.skip(reason=f"needs {setting} ({marker})"))
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str]:
     with databases.fresh_database("unit") as url:

@@ -180,7 +180,7 @@ def test_cross_origin_socket_connections_are_refused(live_server):
         client.connect(origin="https://evil.example")
 
 
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL: two workers share Redis")
+@pytest.mark.redis  # two workers share Redis
 def test_a_question_asked_on_one_worker_reaches_clients_of_another(live_server, tmp_path):
     from tests.support import live
 
