@@ -120,5 +120,5 @@ def tick(now: datetime | None = None) -> TickResult:
         )
         result.top += 1
 
-    history.commit()
+    db.session.commit()
     return result

@@ -1,4 +1,4 @@
-"""Socket.IO namespace /notices: each logged-in user joins the room ``user:<id>`` to get live notices."""
+"""Socket.IO namespace /notices: each logged-in user joins the room ``rooms.user_room(id)`` to get live notices."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from flask_socketio import join_room
 
 from portal.extensions import socketio
 from portal.feedback.history import NAMESPACE
+from portal.rooms import user_room
 
 
 @socketio.on("connect", namespace=NAMESPACE)
@@ -14,5 +15,5 @@ def connect(auth=None):
     """Anonymous visitors get no notices: refuse the connection."""
     if not current_user.is_authenticated:
         return False
-    join_room(f"user:{current_user.id}")
+    join_room(user_room(current_user.id))
     return True

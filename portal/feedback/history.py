@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import sqlalchemy as sa
 
 from portal.accounts.models import DepartmentPosition, Role, User, UserRole
+from portal.aftercommit import after_commit
 from portal.extensions import db, socketio
 from portal.feedback import clock
 from portal.feedback.enums import EventAction
 from portal.feedback.models import Assignment, Notification, OrderEvent, WorkOrder
+from portal.rooms import user_room
 
 NAMESPACE = "/notices"
-_PENDING = "feedback_pushes"
 
 
 def actor_label(actor: User | None, order: WorkOrder) -> str:
@@ -57,10 +60,9 @@ def record(
 
 
 def notify(user_ids: set[int], order: WorkOrder | None, kind: EventAction, title: str, body: str = "") -> None:
-    """In-app notices, pushed live after the transaction commits (``commit``)."""
+    """In-app notices, added in the caller's transaction and pushed live once it commits."""
     # A plain path: the tick runs outside any request, where url_for has no server to build on.
     url = f"/feedback/{order.tracking_no}" if order is not None else ""
-    pushes = db.session.info.setdefault(_PENDING, [])
     for user_id in sorted(user_ids):
         db.session.add(
             Notification(
@@ -73,19 +75,8 @@ def notify(user_ids: set[int], order: WorkOrder | None, kind: EventAction, title
                 created_at=clock.now(),
             )
         )
-        pushes.append((user_id, {"kind": kind.value, "title": title, "body": body, "url": url}))
-
-
-def commit() -> None:
-    """Commit, then push the notices queued in this transaction to their users' rooms."""
-    db.session.commit()
-    for user_id, payload in db.session.info.pop(_PENDING, []):
-        socketio.emit("notice", payload, to=f"user:{user_id}", namespace=NAMESPACE)
-
-
-def rollback() -> None:
-    db.session.info.pop(_PENDING, None)
-    db.session.rollback()
+        payload = {"kind": kind.value, "title": title, "body": body, "url": url}
+        after_commit(partial(socketio.emit, "notice", payload, to=user_room(user_id), namespace=NAMESPACE))
 
 
 def requester_ids(order: WorkOrder) -> set[int]:

@@ -121,7 +121,7 @@ def dispatch_order(
             f"请于 {to_local(a.sign_deadline):%m-%d %H:%M} 前签收，{to_local(a.due_at):%m-%d} 前办结。",
         )
     history.notify(history.requester_ids(order), order, EventAction.DISPATCH, "您的诉求已派至承办部门", note)
-    history.commit()
+    db.session.commit()
     return created
 
 
@@ -170,7 +170,7 @@ def sign_assignment(actor: User, assignment: Assignment, handler_name: str, hand
         f"{assignment.department.short_name}已签收您的诉求",
         f"经办人：{handler_name}，电话：{handler_phone}",
     )
-    history.commit()
+    db.session.commit()
 
 
 def sign_many(actor: User, assignments: list[Assignment], handler_name: str, handler_phone: str) -> int:
@@ -210,7 +210,7 @@ def return_assignment(actor: User, assignment: Assignment, reason: str) -> None:
         f"{assignment.department.short_name}退单：{order.title}",
         reason,
     )
-    history.commit()
+    db.session.commit()
 
 
 def start_assignment(actor: User, assignment: Assignment, note: str = "") -> None:
@@ -235,7 +235,7 @@ def _progress(actor: User, assignment: Assignment, action: EventAction, note: st
     history.notify(
         history.requester_ids(order), order, action, f"{assignment.department.short_name}：{action.label}", note
     )
-    history.commit()
+    db.session.commit()
 
 
 def request_extension(actor: User, assignment: Assignment, new_date: date | None, reason: str) -> ExtensionRequest:
@@ -274,7 +274,7 @@ def request_extension(actor: User, assignment: Assignment, new_date: date | None
         f"{assignment.department.short_name}申请延期：{order.title}",
         reason,
     )
-    history.commit()
+    db.session.commit()
     return request
 
 
@@ -299,7 +299,7 @@ def decide_extension(actor: User, request: ExtensionRequest, approve: bool, note
     if approve:
         recipients |= history.requester_ids(order)
     history.notify(recipients, order, event, f"{assignment.department.short_name}的延期申请{request.state.label}", text)
-    history.commit()
+    db.session.commit()
 
 
 def reply_assignment(actor: User, assignment: Assignment, html: str, uploads: list[files.Upload] = ()) -> None:
@@ -337,7 +337,7 @@ def reply_assignment(actor: User, assignment: Assignment, html: str, uploads: li
             EventAction.REPLY,
             f"各部门均已答复，请办结：{order.title}",
         )
-    history.commit()
+    db.session.commit()
 
 
 def close_order(actor: User, order: WorkOrder, note: str = "") -> None:
@@ -350,7 +350,7 @@ def close_order(actor: User, order: WorkOrder, note: str = "") -> None:
     order.state, order.closed_at = OrderState.CLOSED, now
     history.record(order, EventAction.CLOSE, actor, from_state=before, to_state=order.state, note=(note or "")[:500])
     history.notify(history.requester_ids(order), order, EventAction.CLOSE, "您的诉求已办结，请评价", order.title)
-    history.commit()
+    db.session.commit()
 
 
 def available_actions(user: User, assignment: Assignment) -> list[str]:

@@ -63,7 +63,7 @@ def rate_order(actor: User, order: WorkOrder, values: dict[int | None, tuple[str
     unsatisfied = [r for r in ratings if r.value == Satisfaction.UNSATISFIED]
     if unsatisfied:
         _reopen(actor, order, unsatisfied)
-    history.commit()
+    db.session.commit()
     return ratings
 
 

@@ -152,7 +152,7 @@ def file_order(actor: User, data: OrderData) -> WorkOrder:
         history.notify(
             {order.requester_id}, order, EventAction.SUBMIT, f"您的诉求已受理，编号 {order.tracking_no}", title
         )
-    history.commit()
+    db.session.commit()
     return order
 
 

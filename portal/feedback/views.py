@@ -9,8 +9,9 @@ from portal.accounts import services as accounts
 from portal.accounts.models import DepartmentKind
 from portal.accounts.permissions import can
 from portal.errors import DomainError
+from portal.extensions import db
 from portal.feedback import attachments as files
-from portal.feedback import lifecycle, rating, services, settings
+from portal.feedback import rating, services, settings
 from portal.feedback.enums import OrderKind, OrderState, Satisfaction
 from portal.feedback.forms import OrderForm
 from portal.feedback.page import render_order
@@ -81,7 +82,7 @@ def _submit(form: OrderForm, channel: str, template: str):
         try:
             order = services.file_order(current_user, data)
         except DomainError as err:
-            lifecycle.history.rollback()
+            db.session.rollback()
             attach_error(form, err)
             return render_form(template, form, status=err.status, **context)
         flash(f"已受理，诉求编号 {order.tracking_no}。请记下编号以便查询办理进度。", "success")
@@ -132,7 +133,7 @@ def rate(tracking_no: str):
     try:
         rating.rate_order(current_user, order, values)
     except DomainError as err:
-        lifecycle.history.rollback()
+        db.session.rollback()
         return render_order(order, error=err, action="rate")
     if order.state != OrderState.CLOSED:
         flash("感谢您的评价。诉求已发回承办部门重新办理。", "info")

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from portal.accounts import services as accounts
 from portal.accounts.permissions import require
 from portal.errors import Conflict, DomainError, Invalid
+from portal.extensions import db
 from portal.feedback import attachments as files
 from portal.feedback import clock, desk, lifecycle, responsibility, services
 from portal.feedback.enums import CATEGORIES, AssignmentState
@@ -58,7 +59,7 @@ def bulk_sign():
             request.form.get("handler_phone", ""),
         )
     except DomainError as err:
-        lifecycle.history.rollback()
+        db.session.rollback()
         flash(err.message, "error")
         return redirect(url_for("feedback.workbench"))
     flash(f"已签收 {count} 件", "success")
@@ -123,7 +124,7 @@ def assignment_action(assignment_id: int, action: str):
         else:
             abort(404)
     except DomainError as err:
-        lifecycle.history.rollback()
+        db.session.rollback()
         return render_order(order, error=err, action=action, assignment_id=assignment.id)
     return _back(order, message)
 
@@ -144,7 +145,7 @@ def dispatch(tracking_no: str):
     try:
         lifecycle.dispatch_order(current_user, order, departments, lead_id, form.get("instructions", ""))
     except DomainError as err:
-        lifecycle.history.rollback()
+        db.session.rollback()
         return render_order(order, error=err, action="dispatch")
     return _back(order, "已派单")
 
@@ -157,7 +158,7 @@ def close(tracking_no: str):
     try:
         lifecycle.close_order(current_user, order, request.form.get("note", ""))
     except DomainError as err:
-        lifecycle.history.rollback()
+        db.session.rollback()
         return render_order(order, error=err, action="close")
     return _back(order, "已办结，等待诉求人评价")
 
@@ -186,7 +187,7 @@ def decide_extension(request_id: int):
     try:
         lifecycle.decide_extension(current_user, ext, approve, request.form.get("note", ""))
     except DomainError as err:
-        lifecycle.history.rollback()
+        db.session.rollback()
         flash(err.message, "error")
         return redirect(url_for("feedback.desk_page", tab="extensions")), 302
     flash("已同意延期" if approve else "已驳回延期申请", "success")
@@ -240,7 +241,7 @@ def edit_responsibility(item_id: int | None = None):
             else:
                 responsibility.update_item(current_user, item, data)
         except DomainError as err:
-            responsibility.db.session.rollback()
+            db.session.rollback()
             error = err
         else:
             flash("已保存清单事项", "success")

@@ -21,6 +21,7 @@ from portal.accounts.permissions import can
 from portal.errors import DomainError, Invalid, ack_error
 from portal.extensions import db
 from portal.hearings import live, payloads, questions, services
+from portal.rooms import user_room
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ class HearingsNamespace(Namespace):
         user = _user(sid)
         self._enter(sid, live.public_room(hearing.id))
         if user is not None:
-            self._enter(sid, live.user_room(user.id))
+            self._enter(sid, user_room(user.id))
             if can(user, "hearings.moderate", hearing):
                 self._enter(sid, live.moderators_room(hearing.id))
         live.presence.join(hearing.id, sid)

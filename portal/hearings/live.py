@@ -13,13 +13,13 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
+from portal.aftercommit import after_commit
 from portal.extensions import db, socketio
 from portal.hearings.models import Hearing, Question
 
@@ -36,10 +36,6 @@ def public_room(hearing_id: int) -> str:
 
 def moderators_room(hearing_id: int) -> str:
     return f"h{hearing_id}:mod"
-
-
-def user_room(user_id: int) -> str:
-    return f"u{user_id}"
 
 
 def next_seq(hearing_id: int) -> int:
@@ -60,12 +56,10 @@ def current_seq(hearing_id: int) -> int:
 
 # --- emits after commit ----------------------------------------------------------------------
 
-_PENDING_KEY = "hearings_emits"
-
 
 def emit_after_commit(event_name: str, data: dict[str, Any], room: str) -> None:
-    """Queue an emit that happens once the current transaction commits (and never if it rolls back)."""
-    db.session.info.setdefault(_PENDING_KEY, []).append((event_name, data, room))
+    """Emit once the current transaction commits (and never if it rolls back)."""
+    after_commit(partial(emitter.send, [(event_name, data, room)]))
 
 
 def _emit(batch) -> None:
@@ -100,18 +94,6 @@ class _Emitter:
 
 
 emitter = _Emitter()
-
-
-@event.listens_for(Session, "after_commit")
-def _emit_queued(session: Session) -> None:
-    pending = session.info.pop(_PENDING_KEY, None)
-    if pending:
-        emitter.send(pending)
-
-
-@event.listens_for(Session, "after_rollback")
-def _drop_queued(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
 
 
 # --- coalesced votes ------------------------------------------------------------------------

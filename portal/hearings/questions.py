@@ -29,6 +29,7 @@ from portal.hearings.models import (
     Vote,
 )
 from portal.hearings.states import transition
+from portal.rooms import user_room
 from portal.times import utcnow
 
 ACCEPTING = (HearingState.SCHEDULED, HearingState.LIVE)  # questions may be sent in before the hearing opens
@@ -111,9 +112,7 @@ def _broadcast(q: Question, merged: int | None = None) -> int:
         {"hearing_id": q.hearing_id, "seq": seq, "question": payloads.moderation(q)},
         live.moderators_room(q.hearing_id),
     )
-    live.emit_after_commit(
-        "mine", {"hearing_id": q.hearing_id, "question": payloads.mine(q)}, live.user_room(q.author_id)
-    )
+    live.emit_after_commit("mine", {"hearing_id": q.hearing_id, "question": payloads.mine(q)}, user_room(q.author_id))
     return seq
 
 

@@ -18,7 +18,7 @@ from portal.errors import Conflict, Invalid, NotFound
 from portal.extensions import db
 from portal.policies.models import DOC_TYPES, BodyFormat, Policy, PolicyStatus, PolicyStatusChange, PolicyVersion
 from portal.policies.text import html_to_text, normalize_text, sanitize_html
-from portal.search.outbox import enqueue
+from portal.search.indexer import enqueue
 from portal.statemachine import Machine, Transition, row
 from portal.times import to_local, utcnow
 

@@ -2,6 +2,8 @@
 
 Modes (``app.config["SEARCH_INDEXER"]``, env ``SEARCH_INDEXER``):
 
+``enqueue`` writes an outbox row in the caller's transaction and, once that transaction commits, wakes the indexer:
+
 * ``inline`` (embedded default, ``RUN_BACKGROUND_JOBS=1``): after a transaction that wrote outbox rows commits,
   a background task drains the outbox in this process; a ``@periodic`` job drains what a failed task left.
 * ``sync``: drain right after commit, in the committing thread (tests, scripts).
@@ -34,8 +36,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
+from portal.aftercommit import after_commit
+from portal.extensions import db, socketio
 from portal.search.cursor import Cursor
-from portal.search.outbox import DIRTY, SearchOutbox
+from portal.search.outbox import SearchOutbox
 from portal.search.provider import WhooshProvider
 from portal.times import utcnow
 
@@ -130,8 +134,6 @@ def _process_lock(path: str, timeout: float = FLOCK_TIMEOUT) -> Iterator[bool]:
 
 
 def _engine():
-    from portal.extensions import db
-
     return db.engine
 
 
@@ -253,9 +255,14 @@ def _run_drain(app: Flask) -> None:
             log.exception("search outbox drain failed")
 
 
-def _after_commit(session: Session) -> None:
-    if not session.info.pop(DIRTY, False):
-        return
+def enqueue(session: Session, entity: str, entity_id: int) -> None:
+    """Record that ``entity`` #``entity_id`` changed, in the caller's transaction; wake the indexer after it commits."""
+    session.add(SearchOutbox(entity=entity, entity_id=entity_id))
+    after_commit(wake, session)  # once per transaction, however many rows it writes
+
+
+def wake() -> None:
+    """Apply the committed outbox rows as this app's mode says (nothing in ``worker`` mode)."""
     try:
         app = current_app._get_current_object()
     except RuntimeError:  # no app context: the periodic job or the worker picks the rows up
@@ -264,13 +271,7 @@ def _after_commit(session: Session) -> None:
     if how == "sync":
         _run_drain(app)
     elif how == "inline":
-        from portal.extensions import socketio
-
         socketio.start_background_task(_run_drain, app)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(DIRTY, None)
 
 
 def ensure_populated(app: Flask) -> int:
@@ -289,17 +290,8 @@ def ensure_populated(app: Flask) -> int:
     return rebuild(app)
 
 
-_listening = False
-
-
 def init_app(app: Flask) -> None:
-    """Install the after-commit hook (once per process) and the periodic fallback."""
-    global _listening
-    if not _listening:
-        sa.event.listen(Session, "after_commit", _after_commit)
-        sa.event.listen(Session, "after_soft_rollback", lambda session, previous: _after_rollback(session))
-        _listening = True
-
+    """Install the periodic fallback."""
     from portal.jobs import periodic
 
     state = {"checked": False, "pruned": 0.0}

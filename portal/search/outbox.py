@@ -1,7 +1,8 @@
 """The search outbox: a row per changed document, written in the same transaction as the change.
 
-The indexer (``portal.search.indexer``) is the only index writer; each index applies these rows once (its
-cursor, ``portal.search.cursor``); rows are pruned after a retention period. A row says only
+Rows are written by ``portal.search.indexer.enqueue``, which also wakes the indexer after the commit. The
+indexer is the only index writer; each index applies these rows once (its cursor, ``portal.search.cursor``);
+rows are pruned after a retention period. A row says only
 *which* document changed; the indexer reads the document's state at drain time, so rows are idempotent and
 several rows for one document collapse into one index write.
 """
@@ -11,13 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from portal.times import UTCDateTime, utcnow
-
-# session.info key: this transaction wrote outbox rows, so schedule a drain after it commits.
-DIRTY = "search_outbox_dirty"
 
 
 class SearchOutbox(db.Model):
@@ -29,9 +27,3 @@ class SearchOutbox(db.Model):
     entity: Mapped[str] = mapped_column(sa.String(20))  # "policy"
     entity_id: Mapped[int] = mapped_column(sa.Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-
-
-def enqueue(session: Session, entity: str, entity_id: int) -> None:
-    """Record that ``entity`` #``entity_id`` changed; call inside the transaction that changed it."""
-    session.add(SearchOutbox(entity=entity, entity_id=entity_id))
-    session.info[DIRTY] = True

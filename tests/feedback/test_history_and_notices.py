@@ -74,6 +74,24 @@ def test_notices_are_pushed_live_to_the_users_room(city, app, login):
     client.disconnect(namespace="/notices")
 
 
+def test_notices_of_a_rolled_back_change_are_neither_kept_nor_pushed(city, app, login, db):
+    from portal.feedback import history
+    from portal.feedback.enums import EventAction
+
+    client = socketio.test_client(app, namespace="/notices", flask_test_client=login(city.official_a))
+    order = city.file()
+    client.get_received(namespace="/notices")
+    history.notify({city.official_a.id}, order, EventAction.DISPATCH, "不会送达的通知")
+    db.session.rollback()
+    db.session.commit()
+    assert client.get_received(namespace="/notices") == []
+    assert not [n for n in _notices(db, city.official_a) if n.title == "不会送达的通知"]
+    history.notify({city.official_a.id}, order, EventAction.DISPATCH, "送达的通知")
+    db.session.commit()
+    assert [r["args"][0]["title"] for r in client.get_received(namespace="/notices")] == ["送达的通知"]
+    client.disconnect(namespace="/notices")
+
+
 def test_anonymous_socket_connections_are_refused(app):
     client = socketio.test_client(app, namespace="/notices")
     assert not client.is_connected(namespace="/notices")
