@@ -93,7 +93,7 @@ def check_personal(actor: User, order: WorkOrder) -> None:
         raise Conflict("该诉求的个人信息已核对")
     order.personal_checked_at = clock.now()
     history.record(order, EventAction.CHECK_PERSONAL, actor, note="已核对公开内容中的个人信息遮挡", public=False)
-    history.commit()
+    db.session.commit()
 
 
 def desk_data(tab: str) -> list:

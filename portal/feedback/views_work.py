@@ -171,7 +171,7 @@ def check_personal(tracking_no: str):
     try:
         desk.check_personal(current_user, order)
     except Conflict as err:
-        lifecycle.history.rollback()
+        db.session.rollback()
         flash(err.message, "error")
         return redirect(url_for("feedback.desk_page", tab="personal"))
     flash(f"已核对 {order.tracking_no} 的个人信息遮挡", "success")
