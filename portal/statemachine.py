@@ -76,6 +76,7 @@ class Machine:
         refusal: str = "当前状态（{state}）不能{action}",
         unknown: str = "未知的操作",
         record: Recorder | None = None,
+        subject: Callable[[Any], Any] | None = None,
         who_labels: dict[str, str] | None = None,
         notes: str = "",
     ) -> None:
@@ -89,6 +90,7 @@ class Machine:
         self.can_rule, self.state_attr = can, state
         self.refusal, self.unknown = refusal, unknown
         self.record = record
+        self.subject = subject or (lambda obj: obj)  # what the permission rule judges (a question: its hearing)
         self.who_labels = who_labels or {}
         _MACHINES[name] = self
 
@@ -123,13 +125,19 @@ class Machine:
         return (
             t is not None
             and self.state_of(obj) in t.sources
-            and bool(self.can_rule(actor, t.who, obj))
+            and bool(self.can_rule(actor, t.who, self.subject(obj)))
             and (t.guard is None or t.guard(obj) is None)
         )
 
     def available(self, actor: Any, obj: Any) -> list[Transition]:
         """The rows ``actor`` may take on ``obj`` now, in table order: the buttons a page shows."""
         return [t for t in self.rows.values() if self.may(actor, t.action, obj)]
+
+    def menu(self, actor: Any, subject: Any = None) -> dict[str, list[str]]:
+        """State → the actions ``actor`` may take from it (guards aside), for pages whose script draws the buttons."""
+        return {
+            s.value: [t.action for t in self.from_state(s) if self.can_rule(actor, t.who, subject)] for s in self.states
+        }
 
     # -- acting -------------------------------------------------------------------------------------------
 
@@ -140,7 +148,7 @@ class Machine:
         return t
 
     def authorise(self, actor: Any, t: Transition, obj: Any) -> None:
-        if self.can_rule(actor, t.who, obj):
+        if self.can_rule(actor, t.who, self.subject(obj) if obj is not None else None):
             return
         if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", True):
             raise Unauthorized()

@@ -15,7 +15,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import Role, User
-from portal.accounts.permissions import require
+from portal.accounts.permissions import can, require
 from portal.errors import Conflict, DomainError, Invalid, NotFound, RateLimited
 from portal.extensions import db
 from portal.hearings import live, payloads, text
@@ -28,8 +28,8 @@ from portal.hearings.models import (
     RaiserKind,
     Vote,
 )
-from portal.hearings.states import transition
 from portal.rooms import user_room
+from portal.statemachine import Machine, Transition, row
 from portal.times import utcnow
 
 ACCEPTING = (HearingState.SCHEDULED, HearingState.LIVE)  # questions may be sent in before the hearing opens
@@ -331,62 +331,119 @@ def apply_votes(requests: list) -> None:
         live.mark_votes_dirty(info[qid][0], qid)
 
 
+def _hearing(q: Question) -> Hearing:
+    return db.session.get(Hearing, q.hearing_id)
+
+
+def _published(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    q.published_at = utcnow()
+    return {}
+
+
+def _rejected(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    reason = text.plain_text(params.get("reason") or "")
+    if not reason:
+        raise Invalid("请填写不予公开的理由（提问人可见）", field="reason")
+    q.reject_reason = reason[:300]
+    return {"note": q.reject_reason}
+
+
+def _edited(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    new_text = text.question_text(params.get("text") or "", _hearing(q).max_question_length)
+    if new_text == q.text:
+        raise Invalid("内容没有变化", field="text")
+    before, q.text = q.text, new_text
+    return {"text_before": before}
+
+
+def _merged(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    votes = q.votes
+    target = _merge(q, params.get("into"), actor)
+    return {"note": f"合并到问题 #{target.id}，{votes} 票并入（两题都投过的只计一次）"}
+
+
+def _hidden(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    hearing = _hearing(q)
+    for slot in ("now_question_id", "next_question_id"):
+        if getattr(hearing, slot) == q.id:
+            setattr(hearing, slot, None)
+    return {"note": text.plain_text(params.get("reason") or "")[:300]}
+
+
+def _may_answer_now(q: Question) -> str | None:
+    hearing = _hearing(q)
+    if hearing.state != HearingState.LIVE:
+        return "答辩尚未开始，不能开始回答"
+    if hearing.now_question_id and hearing.now_question_id != q.id:
+        return "请先将正在回答的问题标记为已回答"
+    return None
+
+
+def _answering(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    hearing = _hearing(q)
+    hearing.now_question_id = q.id
+    if hearing.next_question_id == q.id:
+        hearing.next_question_id = None
+    return {}
+
+
+def _answered(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    q.answer_summary = text.plain_text(params.get("summary") or "")[:1000]
+    q.answered_at = utcnow()
+    hearing = _hearing(q)
+    if hearing.now_question_id == q.id:
+        hearing.now_question_id = None
+    return {"note": q.answer_summary}
+
+
+def _queued_next(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    _hearing(q).next_question_id = q.id
+    return {}
+
+
+def _recorded(actor: User | None, q: Question, t: Transition, before: QuestionState, extra: dict[str, Any]) -> None:
+    _record(q, actor, t.action, before, **extra)
+
+
+Q = QuestionState
+MODERATE, HOST = "hearings.moderate", "hearings.host"
+
+# pending → approved → answering → answered; pending → rejected; approved → merged (into another);
+# approved|answered → hidden; an edit keeps the state and the original text in history; "next" puts an
+# approved question in the host's Next slot.
+QUESTIONS = Machine(
+    "hearings.question",
+    "Hearing questions (答辩提问)",
+    (
+        row("approve", "通过", Q.PENDING, Q.APPROVED, MODERATE, effect=_published),
+        row("reject", "不予公开", Q.PENDING, Q.REJECTED, MODERATE, effect=_rejected, needs_reason=True),
+        row("edit", "修改错字", {Q.PENDING, Q.APPROVED}, None, MODERATE, effect=_edited),
+        row("merge", "合并为重复", Q.APPROVED, Q.MERGED, MODERATE, effect=_merged),
+        row("hide", "隐藏", {Q.APPROVED, Q.ANSWERED}, Q.HIDDEN, MODERATE, effect=_hidden),
+        row("next", "排到下一个", Q.APPROVED, None, HOST, effect=_queued_next),
+        row("answering", "开始回答", Q.APPROVED, Q.ANSWERING, HOST, effect=_answering, guard=_may_answer_now),
+        row("answered", "标记已回答", Q.ANSWERING, Q.ANSWERED, HOST, effect=_answered),
+    ),
+    can=can,
+    subject=_hearing,
+    states=list(QuestionState),
+    refusal="问题当前为「{state}」，不能「{action}」",
+    unknown="未知的审核操作",
+    record=_recorded,
+    who_labels={MODERATE: "moderators, hosts", HOST: "hosts"},
+    notes="every action writes a question event; the Now / Next slots follow answering, answered, hide and next.",
+)
+SLOT_ACTIONS = frozenset({"next", "answering", "answered", "hide"})
+
+
 def moderate(actor: User | None, question_id: Any, action: str, **params: Any) -> Question:
-    """Apply one transition of the question table (approve, reject, edit, merge, hide, answering, answered)."""
+    """Apply one row of ``QUESTIONS`` (approve, reject, edit, merge, hide, next, answering, answered)."""
     q = get_question(question_id)
-    hearing = db.session.get(Hearing, q.hearing_id)
-    if action == "next":
-        return set_next(actor, hearing, q)
-    t = transition(action)
-    if t is None:
-        raise Invalid("未知的审核操作", field="action")
-    require(actor, t.permission, hearing)
-    if q.state not in t.sources:
-        raise Conflict(f"问题当前为「{q.state.label}」，不能「{t.label}」")
-    before = q.state
-    extra: dict[str, Any] = {}
-    if action == "reject":
-        reason = text.plain_text(params.get("reason") or "")
-        if not reason:
-            raise Invalid("请填写不予公开的理由（提问人可见）", field="reason")
-        q.reject_reason = reason[:300]
-        extra["note"] = q.reject_reason
-    elif action == "edit":
-        new_text = text.question_text(params.get("text") or "", hearing.max_question_length)
-        if new_text == q.text:
-            raise Invalid("内容没有变化", field="text")
-        extra["text_before"], q.text = q.text, new_text
-    elif action == "merge":
-        votes = q.votes
-        target = _merge(q, params.get("into"), actor)
-        extra["note"] = f"合并到问题 #{target.id}，{votes} 票并入（两题都投过的只计一次）"
-    elif action == "answering":
-        if hearing.state != HearingState.LIVE:
-            raise Conflict("答辩尚未开始，不能开始回答")
-        if hearing.now_question_id and hearing.now_question_id != q.id:
-            raise Conflict("请先将正在回答的问题标记为已回答")
-        hearing.now_question_id = q.id
-        if hearing.next_question_id == q.id:
-            hearing.next_question_id = None
-    elif action == "answered":
-        q.answer_summary = text.plain_text(params.get("summary") or "")[:1000]
-        q.answered_at = utcnow()
-        extra["note"] = q.answer_summary
-        if hearing.now_question_id == q.id:
-            hearing.now_question_id = None
-    elif action == "hide":
-        extra["note"] = text.plain_text(params.get("reason") or "")[:300]
-        for slot in ("now_question_id", "next_question_id"):
-            if getattr(hearing, slot) == q.id:
-                setattr(hearing, slot, None)
-    if t.target is not None:
-        q.state = t.target
-    if action == "approve":
-        q.published_at = utcnow()
-    _record(q, actor, action, before, **extra)
-    _broadcast(q)
-    if action in ("answering", "answered", "hide"):
-        _broadcast_slots(hearing)
+    QUESTIONS.fire(actor, q, action, **params)
+    if action != "next":  # the question itself is unchanged when it only takes the Next slot
+        _broadcast(q)
+    if action in SLOT_ACTIONS:
+        _broadcast_slots(_hearing(q))
     db.session.commit()
     return q
 
@@ -435,13 +492,7 @@ def _merge(q: Question, into: Any, actor: User | None) -> Question:
 
 def set_next(actor: User | None, hearing: Hearing, q: Question) -> Question:
     """Put an approved question into the Next slot (the host's queue of one)."""
-    require(actor, "hearings.host", hearing)
-    if q.state != QuestionState.APPROVED:
-        raise Conflict("只有已公开、尚未回答的问题可以排到下一个")
-    hearing.next_question_id = q.id
-    _broadcast_slots(hearing)
-    db.session.commit()
-    return q
+    return moderate(actor, q.id, "next")
 
 
 def answered_next(actor: User | None, hearing: Hearing, summary: str = "") -> Question | None:

@@ -17,7 +17,7 @@ from portal.hearings import payloads, questions, services
 from portal.hearings.commitments import get_commitment
 from portal.hearings.forms import AskForm, CommitmentForm, CommitmentUpdateForm
 from portal.hearings.models import HearingState, QuestionState
-from portal.hearings.states import HEARING_TRANSITIONS, QUESTION_TRANSITIONS, hearing_actions
+from portal.hearings.states import HEARING_TRANSITIONS, hearing_actions
 from portal.pages import home_panel
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
@@ -89,7 +89,11 @@ def moderate(hearing_id: int):
     """Moderation console: pending questions, approve / reject / edit / merge / hide."""
     hearing = services.get_hearing(hearing_id)
     require(current_user, "hearings.moderate", hearing)
-    return render_template("hearings/moderate.html", transitions=QUESTION_TRANSITIONS, **_page_context(hearing))
+    return render_template(
+        "hearings/moderate.html",
+        question_actions=questions.QUESTIONS.menu(current_user, hearing),
+        **_page_context(hearing),
+    )
 
 
 @bp.route("/<int:hearing_id>/host", methods=["GET", "POST"])
@@ -137,6 +141,7 @@ def host(hearing_id: int):
             "hearings/host.html",
             form=form,
             hearing_actions=actions,
+            question_actions=questions.QUESTIONS.menu(current_user, hearing),
             history=services.hearing_history(hearing),
             hearing_action_labels={a: t[2] for a, t in HEARING_TRANSITIONS.items()},
             **context,

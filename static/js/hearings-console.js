@@ -8,6 +8,9 @@
   const hearingId = Number(root.dataset.hearingId);
   const isHost = root.dataset.host === "true";
   const mode = root.dataset.mode;
+  // State → the actions this user may take from it, from the server's transition table.
+  const allowed = JSON.parse(root.dataset.actions || "{}");
+  const may = (q, action) => (allowed[q.state] || []).includes(action);
   const slot = (name, el) => (el || root).querySelector('[data-slot="' + name + '"]');
 
   function send(payload, done) {
@@ -76,24 +79,24 @@
     const list = [];
     const act = (action, label, extra) => send(Object.assign({ question_id: q.id, action: action, label: label }, extra || {}));
     if (q.state === "pending") {
-      list.push(button("通过", () => act("approve", "通过")));
-      list.push(button("不予公开", () => inlineForm(container, "理由（提问人可见）", textarea(), "确认", (reason, close) =>
+      if (may(q, "approve")) list.push(button("通过", () => act("approve", "通过")));
+      if (may(q, "reject")) list.push(button("不予公开", () => inlineForm(container, "理由（提问人可见）", textarea(), "确认", (reason, close) =>
         send({ question_id: q.id, action: "reject", reason: reason, label: "不予公开" }, (ack) => ack.ok && close())), true));
-      list.push(button("修改错字", () => inlineForm(container, "修改后的内容（原文保留在记录中）", textarea(q.text), "保存", (text, close) =>
+      if (may(q, "edit")) list.push(button("修改错字", () => inlineForm(container, "修改后的内容（原文保留在记录中）", textarea(q.text), "保存", (text, close) =>
         send({ question_id: q.id, action: "edit", text: text, label: "修改" }, (ack) => ack.ok && close())), true));
       return list;
     }
-    if (isHost && q.state === "approved") {
-      list.push(button("排到下一个", () => act("next", "排到下一个")));
-      list.push(button("开始回答", () => act("answering", "开始回答"), true));
+    if (isHost) {
+      if (may(q, "next")) list.push(button("排到下一个", () => act("next", "排到下一个")));
+      if (may(q, "answering")) list.push(button("开始回答", () => act("answering", "开始回答"), true));
     }
-    if (mode === "moderate" && q.state === "approved") {
-      list.push(button("修改错字", () => inlineForm(container, "修改后的内容（原文保留在记录中）", textarea(q.text), "保存", (text, close) =>
+    if (mode === "moderate") {
+      if (may(q, "edit")) list.push(button("修改错字", () => inlineForm(container, "修改后的内容（原文保留在记录中）", textarea(q.text), "保存", (text, close) =>
         send({ question_id: q.id, action: "edit", text: text, label: "修改" }, (ack) => ack.ok && close())), true));
-      list.push(button("合并为重复…", () => inlineForm(container, "合并到", mergeSelect(q), "合并", (into, close) =>
+      if (may(q, "merge")) list.push(button("合并为重复…", () => inlineForm(container, "合并到", mergeSelect(q), "合并", (into, close) =>
         send({ question_id: q.id, action: "merge", into: Number(into), label: "合并" }, (ack) => ack.ok && close())), true));
     }
-    if (mode === "moderate" && (q.state === "approved" || q.state === "answered")) {
+    if (mode === "moderate" && may(q, "hide")) {
       list.push(button("隐藏", () => inlineForm(container, "隐藏原因", textarea(), "隐藏", (reason, close) =>
         send({ question_id: q.id, action: "hide", reason: reason, label: "隐藏" }, (ack) => ack.ok && close())), true));
     }

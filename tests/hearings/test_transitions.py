@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts.models import Role
-from portal.errors import Conflict, Forbidden, Unauthorized
+from portal.errors import Conflict, Forbidden, Invalid, Unauthorized
 from portal.hearings import questions
 from portal.hearings.models import QuestionEvent, QuestionState
-from portal.hearings.states import QUESTION_TRANSITIONS, allowed_actions
+from portal.hearings.questions import QUESTIONS
 
 REACHABLE = [
     QuestionState.PENDING,
@@ -18,7 +18,7 @@ REACHABLE = [
     QuestionState.REJECTED,
     QuestionState.HIDDEN,
 ]
-CASES = [(action, state) for action in QUESTION_TRANSITIONS for state in REACHABLE]
+CASES = [(t.action, state) for t in QUESTIONS for state in REACHABLE]
 
 
 def params_for(action, hearings, hearing):
@@ -32,12 +32,12 @@ def test_transition_is_allowed_exactly_from_its_source_states(action, state, hea
     hearing = hearings.hearing()
     q = hearings.question(hearing, state)
     host = factory.user(Role.HOST)
-    t = QUESTION_TRANSITIONS[action]
+    t = QUESTIONS[action]
     params = params_for(action, hearings, hearing)
     if state in t.sources:
         questions.moderate(host, q.id, action, **params)
         db.session.refresh(q)
-        assert q.state == (t.target or state)
+        assert q.state == (t.to or state)
         last = db.session.query(QuestionEvent).filter_by(question_id=q.id).order_by(QuestionEvent.id.desc()).first()
         assert (last.action, last.from_state, last.to_state) == (action, state.value, q.state.value)
     else:
@@ -47,7 +47,7 @@ def test_transition_is_allowed_exactly_from_its_source_states(action, state, hea
         assert q.state == state
 
 
-@pytest.mark.parametrize("action", list(QUESTION_TRANSITIONS))
+@pytest.mark.parametrize("action", [t.action for t in QUESTIONS])
 def test_citizens_may_not_moderate_or_host(action, hearings, factory):
     hearing = hearings.hearing()
     q = hearings.question(hearing, QuestionState.PENDING if action in ("approve", "reject") else QuestionState.APPROVED)
@@ -55,7 +55,7 @@ def test_citizens_may_not_moderate_or_host(action, hearings, factory):
         questions.moderate(factory.user(Role.CITIZEN), q.id, action, reason="x", text="新的问题内容文字", into=q.id)
 
 
-@pytest.mark.parametrize("action", [a for a, t in QUESTION_TRANSITIONS.items() if t.permission == "hearings.host"])
+@pytest.mark.parametrize("action", [t.action for t in QUESTIONS if t.who == "hearings.host"])
 def test_moderators_may_not_take_the_hosts_actions(action, hearings, factory):
     hearing = hearings.hearing()
     state = QuestionState.ANSWERING if action == "answered" else QuestionState.APPROVED
@@ -64,7 +64,7 @@ def test_moderators_may_not_take_the_hosts_actions(action, hearings, factory):
         questions.moderate(factory.user(Role.MODERATOR), q.id, action)
 
 
-@pytest.mark.parametrize("action", [a for a, t in QUESTION_TRANSITIONS.items() if t.permission == "hearings.moderate"])
+@pytest.mark.parametrize("action", [t.action for t in QUESTIONS if t.who == "hearings.moderate"])
 def test_moderators_may_take_moderation_actions(action, hearings, factory, db):
     hearing = hearings.hearing()
     q = hearings.question(
@@ -81,7 +81,34 @@ def test_anonymous_visitors_are_asked_to_log_in(hearings):
 
 
 def test_allowed_actions_follow_the_table():
+    def allowed_actions(state):
+        return [t.action for t in QUESTIONS.from_state(state)]
+
     assert allowed_actions(QuestionState.PENDING) == ["approve", "reject", "edit"]
-    assert allowed_actions(QuestionState.APPROVED) == ["edit", "merge", "hide", "answering"]
+    assert allowed_actions(QuestionState.APPROVED) == ["edit", "merge", "hide", "next", "answering"]
     assert allowed_actions(QuestionState.ANSWERED) == ["hide"]
     assert allowed_actions(QuestionState.REJECTED) == []
+
+
+def test_an_unknown_action_is_refused_with_a_clear_error(hearings, factory):
+    q = hearings.question(hearings.hearing(), QuestionState.PENDING)
+    with pytest.raises(Invalid, match="未知的审核操作"):
+        questions.moderate(factory.user(Role.HOST), q.id, "delete")
+
+
+def test_the_consoles_draw_the_buttons_each_role_may_take_from_the_table(hearings, factory, login):
+    import json
+    import re
+
+    hearing = hearings.hearing()
+    pages = {Role.MODERATOR: f"/hearings/{hearing.id}/moderate", Role.HOST: f"/hearings/{hearing.id}/host"}
+    for role, url in pages.items():
+        user = factory.user(role)
+        response = login(user).get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, html[:300]
+        menu = json.loads(re.search(r"data-actions='([^']*)'", html).group(1))
+        for t in QUESTIONS:
+            for state in QuestionState:
+                expected = state in t.sources and (role == Role.HOST or t.who == "hearings.moderate")
+                assert (t.action in menu[state.value]) == expected, (role, t.action, state)
