@@ -40,6 +40,14 @@ def search_policies():
         pages=results.pages,
         degraded=results.degraded,
         notice=results.notice,
+        suggestion=(
+            {
+                "q": results.suggestion,
+                "url": url_for("policies.index", _external=True, **params.to_args(q=results.suggestion)),
+            }
+            if results.suggestion
+            else None
+        ),
         results=[{**_summary(r.policy), "snippet": str(r.snippet_html)} for r in results.results],
         facets={
             name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]

@@ -101,6 +101,7 @@ class SearchResults:
     degraded: bool = False  # answered by the database fallback (no relevance ranking)
     estimated: bool = False  # total and facet counts estimated (a common quoted phrase); the hits are exact
     notice: str | None = None  # why nothing was searched (a query of punctuation only)
+    suggestion: str | None = None  # 您是不是要找: the query corrected from the index's terms, when it found nothing
 
     @property
     def pages(self) -> int:
@@ -234,7 +235,13 @@ def search(params: SearchParams) -> SearchResults:
         if hit.id in rows and rows[hit.id].is_public
     ]
     return SearchResults(
-        params, response.total, results, _facets(response.facets, params), degraded, response.estimated
+        params,
+        response.total,
+        results,
+        _facets(response.facets, params),
+        degraded,
+        response.estimated,
+        suggestion=response.suggestion,
     )
 
 

@@ -27,7 +27,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.index import LockError
 from whoosh.writing import MERGE_SMALL, IndexWriter
 
-from portal.search import bulk
+from portal.search import bulk, suggest
 from portal.search import query as query_syntax
 from portal.search.analyzer import get_segmenter, normalize, phrase_chars, query_terms
 from portal.search.engine import IndexView
@@ -72,6 +72,8 @@ class SearchResponse:
     facets: dict[str, list[tuple[str | int, int]]] = field(default_factory=dict)
     # True when a common quoted phrase made the total and facet counts estimates (the hits are exact).
     estimated: bool = False
+    # 您是不是要找: the query with misspelt words corrected from the index's terms, when it found nothing.
+    suggestion: str | None = None
 
 
 class SearchProvider(abc.ABC):
@@ -289,7 +291,8 @@ class WhooshProvider(SearchProvider):
             )
             for (_, score), fields in stored
         ]
-        return SearchResponse(total=total, hits=hits, facets=facets, estimated=estimated)
+        suggestion = _suggestion(view, request.q, tree) if not total and tree is not None else None
+        return SearchResponse(total=total, hits=hits, facets=facets, estimated=estimated, suggestion=suggestion)
 
     @staticmethod
     def _selected_filters(view: IndexView, request: SearchRequest) -> dict[str, int]:
@@ -300,6 +303,33 @@ class WhooshProvider(SearchProvider):
             "year": _as_int(request.year),
         }
         return {name: view.facets[name].get(value, 0) for name, value in wanted.items() if value not in (None, "")}
+
+
+def _suggestion(view: IndexView, q: str, tree: Node) -> str | None:
+    """The query with each word (or phrase) that finds nothing replaced by its best correction from the index's
+    terms (``portal.search.suggest``), if the corrected query finds documents."""
+    with view._lock:
+        maps = [suggest.segment_sounds(leaf) for leaf, _, _ in view.segments]
+
+    def is_term(word: str) -> bool:
+        return any(view.doc_frequency(field, word) for field in suggest.FIELDS)
+
+    text = normalize(q).translate(query_syntax.QUOTES)
+    changed = False
+    for node in _positive(tree):
+        if node.field not in (None, "title") or node.text not in text or view.match(node):
+            continue
+        kind, field = type(node), node.field
+        fixed = suggest.best(
+            suggest.corrections(node.text, maps, is_term),
+            lambda candidate, kind=kind, field=field: view.match(kind(candidate, field)).bit_count(),
+        )
+        if fixed:
+            text = text.replace(node.text, fixed, 1)
+            changed = True
+    if not changed:
+        return None
+    return text if view.match(query_syntax.parse(text)) else None
 
 
 def _scaled(facets: dict[str, list[tuple[str | int, int]]], share: float) -> dict[str, list[tuple[str | int, int]]]:

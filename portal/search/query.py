@@ -64,7 +64,7 @@ class Not:
 
 Node = Term | Phrase | And | Or | Not
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"'})
+QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"'})
 _FIELD_RE = "|".join(re.escape(name) for name in sorted(FIELD_ALIASES, key=len, reverse=True))
 # A word may hold "(2021)" so that 青政发(2021)5号 (after full-width folding) stays one word.
 _WORD = r"(?:[^\s()\"]|\(\d{1,4}\))+"
@@ -85,7 +85,7 @@ _AND_WORDS = frozenset({"and", "&", "与"})
 
 def parse(q: str) -> Node | None:
     """Parse a user query; None when nothing searchable is left (empty or only operators)."""
-    text = normalize(q or "").translate(_QUOTES)
+    text = normalize(q or "").translate(QUOTES)
     try:
         return _Parser(_lex(text)).parse()
     except (ValueError, IndexError, RecursionError):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 
@@ -267,3 +268,15 @@ def test_the_year_facet_reaches_every_year_of_the_archive(client, make_policy):
     # A facet link selects that year.
     oldest = client.get("/policies/", query_string={"year": 1996}).get_data(as_text=True)
     assert "1996年度政务服务工作安排" in oldest and "找到 1 件" in oldest
+
+
+def test_a_misspelt_query_gets_a_did_you_mean_link_on_the_page_and_in_the_api(client, make_policy):
+    policy = make_policy("关于全面推行乡呼县应工作机制的通知", body="全面推行乡呼县应，持续优化营商环境。")
+    for typo, right in (("营商坏境", "营商环境"), ("乡呼县映", "乡呼县应")):
+        api = client.get("/api/v1/policies/search", query_string={"q": typo, "type": "办法"}).get_json()
+        assert api["total"] == 0 and api["suggestion"]["q"] == right
+        html = client.get("/policies/", query_string={"q": typo}).get_data(as_text=True)
+        link = re.search(r'您是不是要找：<a href="([^"]+)">([^<]+)</a>', html)
+        assert link and link.group(2) == right, html
+        followed = client.get(link.group(1).replace("&amp;", "&")).get_data(as_text=True)
+        assert f"/policies/{policy.id}" in followed and "找到 1 件" in followed

@@ -242,3 +242,32 @@ def test_any_run_of_two_or_more_characters_inside_a_word_finds_it(runs_provider,
 def test_a_run_is_highlighted_whole(runs_provider):
     hit = runs_provider.search(SearchRequest(q="营商环")).hits[0]
     assert "<mark>营商环</mark>" in hit.snippet_html
+
+
+@pytest.mark.parametrize(
+    ("q", "suggestion"),
+    [
+        ("营商坏境", "营商环境"),  # 坏 huai for 环 huan: one letter off
+        ("乡呼县映", "乡呼县应"),  # 映 for 应: the same ying
+        ("鄉呼縣映", "乡呼县应"),  # Traditional input, suggested in the index's script
+        ('"营商坏境"', '"营商环境"'),
+        ("营商坏境 -许可", "营商环境 -许可"),  # only the misspelt word changes
+    ],
+)
+def test_a_misspelt_query_gets_a_suggestion_from_the_index_terms(runs_provider, q, suggestion):
+    response = runs_provider.search(SearchRequest(q=q))
+    assert response.total == 0 and response.suggestion == suggestion
+    assert runs_provider.search(SearchRequest(q=suggestion)).total >= 1
+
+
+@pytest.mark.parametrize("q", ["营商环境", "完全无关的词", "xyz", "营商环境 -推行"])
+def test_no_suggestion_when_the_query_finds_documents_or_nothing_is_close(runs_provider, q):
+    assert runs_provider.search(SearchRequest(q=q)).suggestion is None
+
+
+def test_suggestions_come_from_the_index_not_a_dictionary(tmp_path):
+    provider = WhooshProvider(tmp_path / "index")
+    provider.index_documents([{"id": 1, "title": "通知", "body": "乡呼县应"}])
+    assert provider.search(SearchRequest(q="营商坏境")).suggestion is None  # 营商环境 is in no document
+    provider.index_documents([{"id": 2, "title": "意见", "body": "优化营商环境"}])
+    assert provider.search(SearchRequest(q="营商坏境")).suggestion == "营商环境"
