@@ -142,7 +142,13 @@ class HearingsNamespace(Namespace):
         result = questions.ask(
             _user(sid), hearing, str(data.get("text") or ""), data.get("client_id"), bool(data.get("anonymous"))
         )
-        return {"ok": True, "created": result.created, "question": result.mine, "public": result.public}
+        return {
+            "ok": True,
+            "created": result.created,
+            "question": result.mine,
+            "public": result.public,
+            "reason": result.mine.get("held_reason", ""),
+        }
 
     @_handler
     def on_vote(self, sid, data):

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.hearings.models import PUBLIC_STATES, Hearing, HearingState, Question, QuestionState
+from portal.hearings.text import held_reason
 from portal.times import to_local
 
 
@@ -75,6 +76,7 @@ def mine(q: Question) -> dict[str, Any]:
         "state": q.state.value,
         "state_label": q.state.label,
         "reject_reason": q.reject_reason,
+        "held_reason": held_reason(q.flagged) if q.state == QuestionState.PENDING else "",
         "merged_into": q.merged_into_id,
         "time": _time(q.created_at),
     }

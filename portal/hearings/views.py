@@ -76,7 +76,8 @@ def ask(hearing_id: int):
             status = error.status
         else:
             public = result.question.state != QuestionState.PENDING
-            flash("问题已公开，感谢您的参与" if public else "问题已提交，审核通过后公开", "success")
+            held = result.mine.get("held_reason") or "审核通过后公开。"
+            flash("问题已公开，感谢您的参与" if public else f"问题已提交。{held}", "success")
             return redirect(url_for("hearings.show", hearing_id=hearing.id) + "#mine")
     else:
         status = 400

@@ -259,10 +259,11 @@
       badge.className = "status " + (ok ? "status-ok" : q.state === "rejected" ? "status-danger" : "status-muted");
       badge.textContent = q.state_label;
       li.append(badge, " " + q.text);
-      if (q.reject_reason) {
+      const why = q.reject_reason ? "理由：" + q.reject_reason : q.state === "pending" ? q.held_reason : "";
+      if (why) {
         const reason = document.createElement("span");
         reason.className = "reason";
-        reason.textContent = "理由：" + q.reject_reason;
+        reason.textContent = why;
         li.append(reason);
       }
       list.append(li);
@@ -346,7 +347,7 @@
       }
       state.mine.set(ack.question.id, ack.question);
       result.dataset.kind = "ok";
-      result.textContent = ack.public ? "问题已公开，感谢参与。" : "问题已提交，审核通过后公开。";
+      result.textContent = ack.public ? "问题已公开，感谢参与。" : "问题已提交。" + (ack.reason || "审核通过后公开。");
       form.reset();
       updateCount();
       scheduleRender();

@@ -32,7 +32,7 @@ def test_a_question_asked_and_approved_appears_on_the_projector_without_reload(l
     expect(citizen.get_by_text("实时连接正常")).to_be_visible()
     citizen.get_by_label("您的问题").fill("政务服务大厅能否提供周末预约服务？")
     citizen.get_by_role("button", name="提交问题").click()
-    expect(citizen.get_by_text("问题已提交，审核通过后公开。")).to_be_visible()
+    expect(citizen.get_by_text("问题已提交。本场答辩的问题经审核后公开。")).to_be_visible()
     expect(citizen.locator("#mine")).to_contain_text("待审核")
 
     moderator = new_page()

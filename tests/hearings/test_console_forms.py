@@ -132,3 +132,21 @@ def test_a_hearing_opened_early_and_closed_early_shows_its_real_start_and_end(he
         assert f"{to_local(hearing.starts_at):%Y-%m-%d %H:%M} – {closed:%H:%M}" not in page, path
         if real:
             assert real in page, path
+
+
+def test_a_question_held_for_review_tells_the_asker_why(hearings, factory, login):
+    hearing = hearings.hearing(premoderation=False)
+    asker = login(factory.user())
+    form = open_form(asker, f"/hearings/{hearing.id}", form="/questions")
+    form.fill("您的问题", "办证大厅周末能否开放？")
+    assert form.submit(button="提交问题").status_code == 302
+    queue = asker.get(f"/hearings/{hearing.id}").get_data(as_text=True).split('data-slot="queue"')[1]
+    assert "办证大厅周末能否开放？" in queue  # published at once: 办证 holds nothing back
+
+    form = open_form(asker, f"/hearings/{hearing.id}", form="/questions")
+    form.fill("您的问题", "群里有人代开发票，怎么举报？")
+    form.submit(button="提交问题")
+    page = asker.get(f"/hearings/{hearing.id}").get_data(as_text=True)
+    assert "问题已提交。问题含有需审核的词语（代开发票），审核通过后公开。" in page  # the flash
+    mine = page[page.index('id="mine"') : page.index('data-slot="queue"')]
+    assert "问题含有需审核的词语（代开发票），审核通过后公开。" in mine

@@ -55,3 +55,19 @@ def test_merging_counts_each_voter_of_either_question_once_and_broadcasts_the_co
     finally:
         for client in (*clients.values(), moderator):
             client.disconnect()
+
+
+def test_ordinary_service_questions_are_not_held_and_a_held_one_says_why(live_server):
+    hearing_id = make_hearing(live_server, premoderation=False)
+    (name,) = make_users(live_server, 1, prefix="words")
+    asker = mirror(live_server, hearing_id, name)
+    try:
+        for i, text in enumerate(("办证大厅周末能否开放？", "老人接到诈骗电话，社区如何提醒防范？")):
+            ack = asker.call("ask", {"hearing_id": hearing_id, "text": text, "client_id": f"w{i}"})
+            assert ack["ok"] and ack["public"] and ack["reason"] == "", ack
+        ack = asker.call("ask", {"hearing_id": hearing_id, "text": "群里有人代开发票，怎么举报？", "client_id": "w9"})
+        assert ack["ok"] and not ack["public"], ack
+        assert ack["reason"] == "问题含有需审核的词语（代开发票），审核通过后公开。"
+        assert ack["question"]["held_reason"] == ack["reason"]  # 我的提问 shows it too
+    finally:
+        asker.disconnect()
