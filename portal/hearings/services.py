@@ -293,7 +293,7 @@ def transcript(hearing: Hearing) -> list[dict[str, Any]]:
         rows.append(
             {
                 "id": q.id,
-                "asked_at": q.created_at.isoformat(),
+                "asked_at": local_iso(q.created_at),
                 "asker": q.asker_name if shown else "",
                 "kind": q.asker_kind.label,
                 "text": q.text if shown else "",
@@ -303,7 +303,7 @@ def transcript(hearing: Hearing) -> list[dict[str, Any]]:
                 "merged_into": q.merged_into_id,
                 "votes": q.votes,
                 "answer_summary": q.answer_summary,
-                "answered_at": q.answered_at.isoformat() if q.answered_at else None,
+                "answered_at": local_iso(q.answered_at),
                 "commitments": [
                     {
                         "text": c.text,
@@ -316,6 +316,11 @@ def transcript(hearing: Hearing) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def local_iso(value: datetime | None) -> str | None:
+    """Beijing time with its offset, as the pages show times: 2026-12-20T09:05:00+08:00."""
+    return to_local(value).isoformat(timespec="seconds") if value else None
 
 
 def transcript_available(hearing: Hearing) -> bool:

@@ -245,7 +245,14 @@ def transcript_json(hearing_id: int):
     if not services.transcript_available(hearing):
         abort(404)
     return jsonify(
-        hearing={"id": hearing.id, "title": hearing.title, "kind": hearing.kind.label, "state": hearing.state.value},
+        hearing={
+            "id": hearing.id,
+            "title": hearing.title,
+            "kind": hearing.kind.label,
+            "state": hearing.state.value,
+            "opened_at": services.local_iso(hearing.opened_at),
+            "closed_at": services.local_iso(hearing.closed_at),
+        },
         questions=services.transcript(hearing),
     )
 

@@ -150,3 +150,24 @@ def test_a_question_held_for_review_tells_the_asker_why(hearings, factory, login
     assert "问题已提交。问题含有需审核的词语（代开发票），审核通过后公开。" in page  # the flash
     mine = page[page.index('id="mine"') : page.index('data-slot="queue"')]
     assert "问题含有需审核的词语（代开发票），审核通过后公开。" in mine
+
+
+def test_transcript_exports_give_beijing_times_with_their_offset(hearings, client, db):
+    from datetime import UTC, datetime
+
+    hearing = hearings.hearing()
+    q = hearings.question(hearing, QuestionState.ANSWERED)
+    q.created_at = datetime(2026, 12, 20, 1, 5, tzinfo=UTC)  # 09:05 in Beijing
+    q.answered_at = datetime(2026, 12, 20, 1, 20, tzinfo=UTC)
+    hearing.state, hearing.closed_at = HearingState.CLOSED, datetime(2026, 12, 20, 3, 0, tzinfo=UTC)
+    db.session.commit()
+    rows = list(
+        csv.DictReader(
+            io.StringIO(client.get(f"/hearings/{hearing.id}/transcript.csv").get_data(as_text=True).lstrip("\ufeff"))
+        )
+    )
+    assert rows[0]["提问时间"] == "2026-12-20T09:05:00+08:00" and rows[0]["答复时间"] == "2026-12-20T09:20:00+08:00"
+    data = json.loads(client.get(f"/hearings/{hearing.id}/transcript.json").get_data(as_text=True))
+    assert data["questions"][0]["asked_at"] == "2026-12-20T09:05:00+08:00"
+    assert data["questions"][0]["answered_at"] == "2026-12-20T09:20:00+08:00"
+    assert data["hearing"]["closed_at"] == "2026-12-20T11:00:00+08:00"
