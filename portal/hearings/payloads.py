@@ -83,7 +83,8 @@ def mine(q: Question) -> dict[str, Any]:
 
 
 def counts(hearing_id: int) -> dict[str, int]:
-    """已收到 N 条，公开 M 条，合并 K 条: published so that nothing disappears silently."""
+    """已收到 N 条：公开 M 条（the ones listed），合并、隐藏、待审核、不予公开: the parts add up to what
+    was received, so that nothing disappears silently."""
     rows = dict(
         db.session.execute(
             sa.select(Question.state, sa.func.count()).where(Question.hearing_id == hearing_id).group_by(Question.state)
@@ -92,9 +93,11 @@ def counts(hearing_id: int) -> dict[str, int]:
     by_state = {QuestionState(k): v for k, v in rows.items()}
     return {
         "received": sum(by_state.values()),
-        "public": sum(by_state.get(s, 0) for s in PUBLIC_STATES) + by_state.get(QuestionState.MERGED, 0),
+        "public": sum(by_state.get(s, 0) for s in PUBLIC_STATES),
         "merged": by_state.get(QuestionState.MERGED, 0),
+        "hidden": by_state.get(QuestionState.HIDDEN, 0),
         "pending": by_state.get(QuestionState.PENDING, 0),
+        "rejected": by_state.get(QuestionState.REJECTED, 0),
         "answered": by_state.get(QuestionState.ANSWERED, 0),
     }
 

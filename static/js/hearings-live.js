@@ -282,6 +282,11 @@
     });
     const badge = slot("hearing-state");
     if (badge && state.hearing) badge.textContent = state.hearing.state_label;
+    // The livestream button and the 正在回答 card belong to a live hearing only.
+    if (state.hearing) {
+      const isLive = state.hearing.state === "live";
+      root.querySelectorAll("[data-live-only]").forEach((el) => { el.hidden = !isLive; });
+    }
     // Title, schedule and place edited by a host while the page is open (the `hearing` event).
     [["hearing-title", "title"], ["hearing-schedule", "schedule"], ["hearing-place", "place"]].forEach(([name, key]) => {
       const el = slot(name);

@@ -171,3 +171,55 @@ def test_transcript_exports_give_beijing_times_with_their_offset(hearings, clien
     assert data["questions"][0]["asked_at"] == "2026-12-20T09:05:00+08:00"
     assert data["questions"][0]["answered_at"] == "2026-12-20T09:20:00+08:00"
     assert data["hearing"]["closed_at"] == "2026-12-20T11:00:00+08:00"
+
+
+def _shown(html: str, predicate) -> list:
+    """Elements matching ``predicate`` that a browser shows (neither they nor an ancestor is hidden)."""
+    from tests.support.forms import parse_html
+
+    def visible(e):
+        while e is not None:
+            if e.has("hidden"):
+                return False
+            e = e.parent
+        return True
+
+    return [e for e in parse_html(html).iter() if predicate(e) and visible(e)]
+
+
+def _livestream(e):
+    return e.tag == "a" and e.text().strip() == "观看直播"
+
+
+def _now_card(e):
+    return e.get("data-testid") == "now-card"
+
+
+def test_upcoming_and_ended_hearings_show_no_livestream_button_and_no_now_card(hearings, factory, client, db):
+    for state in (HearingState.SCHEDULED, HearingState.CLOSED, HearingState.ARCHIVED):
+        hearing = hearings.hearing(state, livestream_url="https://live.example.gov.cn/x")
+        page = client.get(f"/hearings/{hearing.id}").get_data(as_text=True)
+        assert _shown(page, _livestream) == [] and _shown(page, _now_card) == [], state
+    live = hearings.hearing(HearingState.LIVE, livestream_url="https://live.example.gov.cn/y")
+    page = client.get(f"/hearings/{live.id}").get_data(as_text=True)
+    assert len(_shown(page, _livestream)) == 1 and len(_shown(page, _now_card)) == 1
+
+
+def test_the_counts_above_the_queue_match_what_is_listed_and_name_merged_and_hidden(hearings, factory, client):
+    from portal.hearings import questions
+
+    hearing = hearings.hearing()
+    kept = [hearings.question(hearing) for _ in range(2)]
+    duplicate = hearings.question(hearing)
+    questions.moderate(factory.user(Role.MODERATOR), duplicate.id, "merge", into=kept[0].id)
+    hearings.question(hearing, QuestionState.HIDDEN)
+    hearings.question(hearing, QuestionState.PENDING)
+    page = client.get(f"/hearings/{hearing.id}").get_data(as_text=True)
+    listed = _shown(page, lambda e: e.get("data-testid") == "question" and e.get("data-id"))
+    (counts,) = _shown(page, lambda e: e.get("data-testid") == "counts")
+    numbers = {
+        e.get("data-count"): int(e.text()) for e in counts.iter() if e.get("data-count") not in (None, "presence")
+    }
+    assert numbers["public"] == len(listed) == 2
+    assert numbers["merged"] == 1 and numbers["hidden"] == 1 and numbers["pending"] == 1 and numbers["received"] == 5
+    assert "合并" in counts.text() and "隐藏" in counts.text()

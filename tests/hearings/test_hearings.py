@@ -47,7 +47,15 @@ def test_the_snapshot_shows_public_questions_mine_and_votes(hearings, factory):
     assert [q["id"] for q in snap["questions"]] == [public.id]
     assert {q["id"] for q in snap["mine"]} == {public.id, pending.id}
     assert snap["pending"] == []  # only moderators see others' pending questions
-    assert snap["counts"] == {"received": 3, "public": 1, "merged": 0, "pending": 1, "answered": 0}
+    assert snap["counts"] == {
+        "received": 3,
+        "public": 1,
+        "merged": 0,
+        "hidden": 0,
+        "pending": 1,
+        "rejected": 1,
+        "answered": 0,
+    }
     assert services.snapshot(hearing, factory.user(Role.MODERATOR))["pending"][0]["id"] == pending.id
 
 

@@ -170,7 +170,15 @@ def test_every_change_takes_the_next_seq_and_is_emitted_after_commit(hearings, f
     q = questions.ask(factory.user(), hearing, "会被广播的问题内容", "c").question
     public = [data for event, data, room in emitted if event == "question" and room == live.public_room(hearing.id)]
     assert public[-1]["seq"] == before + 1 and public[-1]["question"]["text"] == "会被广播的问题内容"
-    assert public[-1]["counts"] == {"received": 1, "public": 1, "merged": 0, "pending": 0, "answered": 0}
+    assert public[-1]["counts"] == {
+        "received": 1,
+        "public": 1,
+        "merged": 0,
+        "hidden": 0,
+        "pending": 0,
+        "rejected": 0,
+        "answered": 0,
+    }
     assert q.id in [d["question"]["id"] for e, d, r in emitted if e == "mine"]
 
 

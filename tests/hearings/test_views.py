@@ -14,7 +14,11 @@ def test_the_public_page_shows_the_queue_to_visitors_without_login(hearings, cli
     hearing = hearings.hearing()
     q = hearings.question(hearing)
     page = client.get(f"/hearings/{hearing.id}").get_data(as_text=True)
-    assert q.text in page and "登录</a>或" in page and '已收到 <strong data-count="received">1</strong> 条' in page
+    assert (
+        q.text in page
+        and "登录</a>或" in page
+        and '已收到 <strong data-count="received">1</strong> 条：公开 <strong data-count="public">1</strong> 条' in page
+    )
 
 
 def test_the_list_and_the_home_panel_show_live_hearings(hearings, client):
