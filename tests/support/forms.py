@@ -389,6 +389,11 @@ class Form:
         return self.element.get("action") or ""
 
     @property
+    def action_url(self) -> str:
+        """The action resolved against the page URL (an empty action is the page itself)."""
+        return urljoin(self.page_url, self.action) if self.action else self.page_url
+
+    @property
     def method(self) -> str:
         return (self.element.get("method") or "get").lower()
 
@@ -684,7 +689,7 @@ def pick_form(forms: list[Form], form: str | None) -> Form:
         matches = [f for f in forms if f.element.get(m[1]) == m[2]]
     else:
         key = label_key(form)
-        matches = [f for f in forms if form in f.action]
+        matches = [f for f in forms if form in f.action] or [f for f in forms if form in f.action_url]
         if not matches:
             matches = [f for f in forms if any(key in b.labels for b in f.submit_buttons)]
         if not matches:
