@@ -47,6 +47,7 @@ OPTIONAL_READS = {
     "plans_admin.add_goal": {"description"},
     "policies_manage.create": {"summary"},  # a new document has no change summary
     "feedback.read_notices": {"id", "next"},  # one handler for 全部已读 and for opening one notice
+    "feedback.dispatch": {"lead"},  # 增派 to an order that has its 主办部门 offers no lead to choose
 }
 # Not submitted by the walk: logging out would end the role's session (the form sends only its csrf_token).
 NOT_SUBMITTED = {"accounts.logout"}
@@ -406,7 +407,9 @@ def _submitted_forms(site: Site) -> Iterator[tuple[str | None, str, str, Form]]:
                 continue  # e.g. the workbench's bulk-sign form while nothing waits to be signed
             request = form.request_for()
             endpoint = _handler(site.app, request["method"], request["url"])
-            key = (role, request["method"], endpoint, tuple((c.name, c.type) for c in form.controls))
+            # A GET form (search, filters) changes nothing: once for all roles is enough.
+            who = role if request["method"] == "POST" else "any"
+            key = (who, request["method"], endpoint, tuple((c.name, c.type) for c in form.controls))
             if endpoint not in NOT_SUBMITTED and key not in seen:
                 seen.add(key)
                 yield role, url, endpoint, form
