@@ -44,7 +44,7 @@ def archive_command(hearing_id: int) -> None:
     """Archive a closed hearing."""
     try:
         hearing = services.get_hearing(hearing_id)
-        setup.archive_hearing(None, hearing)
+        services.change_state(None, hearing, "archive")
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"已归档：{hearing.title}")

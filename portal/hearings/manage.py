@@ -1,4 +1,6 @@
-"""Hearing management for hosts and admins: every hearing, set up a new one, edit, projector token, archive."""
+"""Hearing management for hosts and admins: every hearing, set up a new one, edit, projector token.
+
+Archiving goes through the hearing's one state route (``hearings.change_state``), like every state change."""
 
 from __future__ import annotations
 
@@ -72,7 +74,9 @@ def _save(form: HearingForm, hearing=None):
 def index():
     """Every hearing with its state and the links a host needs."""
     require(current_user, "hearings.manage")
-    return render_template("hearings/manage_index.html", hearings=setup.all_hearings())
+    hearings = setup.all_hearings()
+    archivable = {h.id for h in hearings if services.HEARINGS.may(current_user, "archive", h)}
+    return render_template("hearings/manage_index.html", hearings=hearings, archivable=archivable)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -107,13 +111,4 @@ def regenerate_token(hearing_id: int):
     hearing = services.get_hearing(hearing_id)
     setup.regenerate_projector_token(current_user, hearing)
     flash("已生成新的投屏地址，原投屏地址即时失效，请在投屏电脑上打开新地址", "success")
-    return redirect(url_for("hearings_manage.index") + f"#hearing-{hearing.id}")
-
-
-@bp.route("/<int:hearing_id>/archive", methods=["POST"])
-@login_required
-def archive(hearing_id: int):
-    hearing = services.get_hearing(hearing_id)
-    setup.archive_hearing(current_user, hearing)
-    flash(f"“{hearing.title}”已归档", "success")
     return redirect(url_for("hearings_manage.index") + f"#hearing-{hearing.id}")

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
 from portal.accounts.models import User
 from portal.accounts.permissions import can, require
-from portal.errors import Conflict, Invalid, NotFound
+from portal.errors import Invalid, NotFound
 from portal.extensions import db, get_or_raise
 from portal.hearings import live, payloads
 from portal.hearings.commitments import (  # noqa: F401  (part of this module's interface)
@@ -36,7 +36,7 @@ from portal.hearings.models import (
     RaiserKind,
     Vote,
 )
-from portal.hearings.states import HEARING_TRANSITIONS, REOPEN_WITHIN
+from portal.statemachine import Machine, Transition, row
 from portal.times import to_local, utcnow
 
 
@@ -137,47 +137,88 @@ def hearings_for_plan(plan_id: int) -> list[Hearing]:
     return list(db.session.scalars(sa.select(Hearing).where(Hearing.plan_id == plan_id).order_by(Hearing.starts_at)))
 
 
-def change_state(actor: User, hearing: Hearing, action: str) -> Hearing:
-    """Open (scheduled → live), close (live → closed), reopen within a day of closing, or archive
-    (closed → archived) a hearing; every change is written to the hearing's history."""
-    require(actor, "hearings.host", hearing)
-    if action not in HEARING_TRANSITIONS:
-        raise Invalid("未知操作")
-    sources, target, _ = HEARING_TRANSITIONS[action]
-    if hearing.state not in sources:
-        raise Conflict(f"答辩当前状态为「{hearing.state.label}」，不能执行此操作")
-    now = utcnow()
-    note = ""
-    if action == "reopen":
-        if hearing.closed_at is None or now - hearing.closed_at > REOPEN_WITHIN:
-            raise Conflict("答辩结束已超过一天，不能重新开始；如需继续，请新建一场答辩")
-        note = f"误结束后重新开始（原结束时间 {to_local(hearing.closed_at):%Y-%m-%d %H:%M}）"
-        hearing.closed_at = None
-    elif target == HearingState.LIVE:
-        hearing.opened_at = now
-    elif target == HearingState.CLOSED:
-        hearing.closed_at = now
-    before = hearing.state
-    hearing.state = target
+def broadcast(hearing: Hearing) -> None:
+    """Take the next seq (so cached snapshots renew) and tell connected clients after commit."""
+    seq = live.next_seq(hearing.id)
+    data = {"hearing_id": hearing.id, "seq": seq, "hearing": payloads.hearing(hearing)}
+    data["counts"] = payloads.counts(hearing.id)
+    live.emit_after_commit("hearing", data, live.public_room(hearing.id))
+
+
+# -- the hearing's state: one table ------------------------------------------------------------------------------
+# scheduled → live → closed → archived; hosts open and close a hearing, and may reopen one closed by mistake
+# within REOPEN_WITHIN of its closing; hosts and admins archive a closed one (the public record).
+
+REOPEN_WITHIN = timedelta(days=1)
+HOST, MANAGE = "hearings.host", "hearings.manage"
+
+
+def _may(actor: User | None, rule: str, hearing: Hearing | None) -> bool:
+    return actor is None or can(actor, rule, hearing)  # None: the CLI (archive)
+
+
+def _opened(actor: User | None, hearing: Hearing, t: Transition) -> str:
+    hearing.opened_at = utcnow()
+    return ""
+
+
+def _closed(actor: User | None, hearing: Hearing, t: Transition) -> str:
+    hearing.closed_at = utcnow()
+    return ""
+
+
+def _within_reopen_window(hearing: Hearing) -> str | None:
+    if hearing.closed_at is None or utcnow() - hearing.closed_at > REOPEN_WITHIN:
+        return "答辩结束已超过一天，不能重新开始；如需继续，请新建一场答辩"
+    return None
+
+
+def _reopened(actor: User | None, hearing: Hearing, t: Transition) -> str:
+    note = f"误结束后重新开始（原结束时间 {to_local(hearing.closed_at):%Y-%m-%d %H:%M}）"
+    hearing.closed_at = None
+    return note
+
+
+def _recorded(actor: User | None, hearing: Hearing, t: Transition, before: HearingState, note: str | None) -> None:
     db.session.add(
         HearingEvent(
             hearing_id=hearing.id,
-            actor_id=actor.id,
-            action=action,
+            actor_id=actor.id if actor is not None else None,
+            action=t.action,
             from_state=before.value,
-            to_state=target.value,
-            note=note,
-            created_at=now,
+            to_state=hearing.state.value,
+            note=note or "",
+            created_at=utcnow(),
         )
     )
-    seq = live.next_seq(hearing.id)
-    data = {
-        "hearing_id": hearing.id,
-        "seq": seq,
-        "hearing": payloads.hearing(hearing),
-        "counts": payloads.counts(hearing.id),
-    }
-    live.emit_after_commit("hearing", data, live.public_room(hearing.id))
+
+
+H = HearingState
+HEARINGS = Machine(
+    "hearings.hearing",
+    "Hearings (公开答辩)",
+    (
+        row("open", "开始答辩", H.SCHEDULED, H.LIVE, HOST, effect=_opened),
+        row("close", "结束答辩", H.LIVE, H.CLOSED, HOST, effect=_closed),
+        row("reopen", "重新开始答辩", H.CLOSED, H.LIVE, HOST, effect=_reopened, guard=_within_reopen_window),
+        row("archive", "归档", H.CLOSED, H.ARCHIVED, MANAGE),
+    ),
+    can=_may,
+    states=list(HearingState),
+    refusal="答辩当前状态为「{state}」，不能{action}",
+    unknown="未知操作",
+    record=_recorded,
+    who_labels={HOST: "hosts", MANAGE: "hosts, administrators"},
+    notes="every change is written to the hearing's history and pushed to connected clients; reopening only "
+    "within a day of closing.",
+)
+
+
+def change_state(actor: User | None, hearing: Hearing, action: str) -> Hearing:
+    """Open, close, reopen (within a day of closing) or archive a hearing: one row of ``HEARINGS``, written to
+    the hearing's history and broadcast (actor None: the CLI)."""
+    HEARINGS.fire(actor, hearing, action)
+    broadcast(hearing)
     db.session.commit()
     return hearing
 
@@ -187,15 +228,6 @@ def hearing_history(hearing: Hearing) -> list[HearingEvent]:
         db.session.scalars(
             sa.select(HearingEvent).where(HearingEvent.hearing_id == hearing.id).order_by(HearingEvent.id)
         )
-    )
-
-
-def can_reopen(hearing: Hearing) -> bool:
-    """A hearing closed by mistake may be reopened within a day of its closing."""
-    return (
-        hearing.state == HearingState.CLOSED
-        and hearing.closed_at is not None
-        and utcnow() - hearing.closed_at <= REOPEN_WITHIN
     )
 
 

@@ -1,4 +1,4 @@
-"""Setting up a hearing: parse and validate what a host types, create, edit, new projector token, archive.
+"""Setting up a hearing: parse and validate what a host types, create, edit, new projector token.
 
 The agenda, the panel (答辩团) and the question-raisers are typed one item per line, so a host can paste
 them from the meeting notice. Parsers raise ``Invalid`` naming the field and the line, in Chinese.
@@ -18,10 +18,9 @@ from portal.accounts.models import Role, User, UserRole
 from portal.accounts.permissions import require
 from portal.errors import Conflict, Invalid
 from portal.extensions import db
-from portal.hearings import live, payloads, services
+from portal.hearings import services
 from portal.hearings.models import Hearing, HearingKind, HearingState, RaiserKind
 from portal.hearings.services import HearingData, PanelData
-from portal.hearings.states import HEARING_TRANSITIONS
 from portal.plans import services as plans
 from portal.times import to_local
 
@@ -185,14 +184,6 @@ def new_hearing(actor: User, data: HearingData) -> Hearing:
     return services.create_hearing(actor, data)
 
 
-def _broadcast(hearing: Hearing) -> None:
-    """Take the next seq (so cached snapshots renew) and tell connected clients after commit."""
-    seq = live.next_seq(hearing.id)
-    data = {"hearing_id": hearing.id, "seq": seq, "hearing": payloads.hearing(hearing)}
-    data["counts"] = payloads.counts(hearing.id)
-    live.emit_after_commit("hearing", data, live.public_room(hearing.id))
-
-
 def check_editable(actor: User, hearing: Hearing) -> None:
     """Hosts and admins edit hearings; an archived one is the public record and stays as it is."""
     require(actor, "hearings.manage", hearing)
@@ -242,7 +233,7 @@ def update_hearing(actor: User, hearing: Hearing, data: HearingData) -> Hearing:
     hearing.title = data.title.strip()
     services.set_people(hearing, data)
     db.session.flush()
-    _broadcast(hearing)
+    services.broadcast(hearing)
     db.session.commit()
     return hearing
 
@@ -254,19 +245,6 @@ def regenerate_projector_token(actor: User | None, hearing: Hearing) -> str:
     hearing.projector_token = secrets.token_urlsafe(18)
     db.session.commit()
     return hearing.projector_token
-
-
-def archive_hearing(actor: User | None, hearing: Hearing) -> Hearing:
-    """closed → archived, by the state table; hosts and admins (actor None: the CLI)."""
-    if actor is not None:
-        require(actor, "hearings.manage", hearing)
-    sources, target, _ = HEARING_TRANSITIONS["archive"]
-    if hearing.state not in sources:
-        raise Conflict(f"答辩当前状态为「{hearing.state.label}」，只有已结束的答辩可以归档")
-    hearing.state = target
-    _broadcast(hearing)
-    db.session.commit()
-    return hearing
 
 
 # --- what the forms show ------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from portal.hearings import payloads, questions, services
 from portal.hearings.commitments import get_commitment
 from portal.hearings.forms import AskForm, CommitmentForm, CommitmentUpdateForm
 from portal.hearings.models import HearingState, QuestionState
-from portal.hearings.states import HEARING_TRANSITIONS, hearing_actions
 from portal.pages import home_panel
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
@@ -132,11 +131,7 @@ def host(hearing_id: int):
             else:
                 flash("承诺事项已登记，将持续跟踪办理进展", "success")
                 return redirect(url_for("hearings.host", hearing_id=hearing.id) + "#commitments")
-    actions = [
-        (a, HEARING_TRANSITIONS[a][2])
-        for a in hearing_actions(hearing.state)
-        if a != "reopen" or services.can_reopen(hearing)
-    ]
+    actions = [(t.action, t.label) for t in services.HEARINGS.available(current_user, hearing)]
     return (
         render_template(
             "hearings/host.html",
@@ -144,7 +139,7 @@ def host(hearing_id: int):
             hearing_actions=actions,
             question_actions=questions.QUESTIONS.menu(current_user, hearing),
             history=services.hearing_history(hearing),
-            hearing_action_labels={a: t[2] for a, t in HEARING_TRANSITIONS.items()},
+            hearing_action_labels={t.action: t.label for t in services.HEARINGS},
             **context,
         ),
         status,
@@ -154,7 +149,8 @@ def host(hearing_id: int):
 @bp.route("/<int:hearing_id>/state/<action>", methods=["POST"])
 @login_required
 def change_state(hearing_id: int, action: str):
-    """Open, close (after the confirmation page), reopen or archive the hearing."""
+    """Open, close (after the confirmation page), reopen or archive the hearing: the one route of every
+    hearing state change (hosts; archiving hosts and admins, as the table says)."""
     hearing = services.get_hearing(hearing_id)
     if action == "close" and request.form.get("confirm") != "yes":
         require(current_user, "hearings.host", hearing)
@@ -165,6 +161,8 @@ def change_state(hearing_id: int, action: str):
         flash(error.message, "error")
     else:
         flash(f"答辩状态已更新为「{hearing.state.label}」", "success")
+    if request.form.get("back") == "manage":  # the management list's 归档 button
+        return redirect(url_for("hearings_manage.index") + f"#hearing-{hearing.id}")
     return redirect(url_for("hearings.host", hearing_id=hearing.id))
 
 

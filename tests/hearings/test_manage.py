@@ -99,7 +99,7 @@ def test_other_roles_are_refused_every_management_page(role, factory, login, hea
     assert client.get(f"/hearings/manage/{hearing.id}/edit").status_code == 403
     assert client.post(f"/hearings/manage/{hearing.id}/edit", data=form(plan)).status_code == 403
     assert client.post(f"/hearings/manage/{hearing.id}/token").status_code == 403
-    assert client.post(f"/hearings/manage/{hearing.id}/archive").status_code == 403
+    assert client.post(f"/hearings/{hearing.id}/state/archive", data={"back": "manage"}).status_code == 403
     assert count(db) == 1 and hearing.state == HearingState.CLOSED
 
 
@@ -229,15 +229,33 @@ def test_regenerating_the_projector_token_retires_the_old_url(factory, login, cl
     assert client.get(f"/hearings/{hearing.id}/projector/{hearing.projector_token}").status_code == 200
 
 
-def test_a_closed_hearing_is_archived_from_the_list(factory, login, hearings, db, emitted):
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.HOST])
+def test_a_closed_hearing_is_archived_from_the_list(role, factory, login, hearings, db, emitted):
+    """One route archives, for hosts and admins alike: the list's button posts to the hearing's state route."""
     hearing = hearings.hearing(HearingState.CLOSED)
-    assert login(factory.user(Role.ADMIN)).post(f"/hearings/manage/{hearing.id}/archive").status_code == 302
+    client = login(factory.user(role))
+    page = client.get("/hearings/manage/").get_data(as_text=True)
+    assert f'action="/hearings/{hearing.id}/state/archive"' in page
+    response = client.post(f"/hearings/{hearing.id}/state/archive", data={"back": "manage"})
+    assert response.status_code == 302 and response.location.endswith(f"/hearings/manage/#hearing-{hearing.id}")
     assert hearing.state == HearingState.ARCHIVED and [e for e, _, _ in emitted] == ["hearing"]
+    assert client.post(f"/hearings/manage/{hearing.id}/archive").status_code in (404, 405)  # the old route is gone
+
+
+def test_a_citizen_cannot_archive(factory, login, hearings):
+    hearing = hearings.hearing(HearingState.CLOSED)
+    assert login(factory.user(Role.CITIZEN)).post(f"/hearings/{hearing.id}/state/archive").status_code == 403
+    assert hearing.state == HearingState.CLOSED
 
 
 def test_only_a_closed_hearing_can_be_archived(factory, login, hearings):
     hearing = hearings.hearing(HearingState.LIVE)
-    assert login(factory.user(Role.HOST)).post(f"/hearings/manage/{hearing.id}/archive").status_code == 409
+    client = login(factory.user(Role.HOST))
+    assert f'action="/hearings/{hearing.id}/state/archive"' not in client.get("/hearings/manage/").get_data(
+        as_text=True
+    )
+    response = client.post(f"/hearings/{hearing.id}/state/archive", data={"back": "manage"}, follow_redirects=True)
+    assert "不能归档" in response.get_data(as_text=True)
     assert hearing.state == HearingState.LIVE
 
 
@@ -299,4 +317,4 @@ def test_the_cli_lists_hearings_and_issues_a_new_projector_url(runner, hearings)
 def test_the_cli_refuses_to_archive_a_live_hearing(runner, hearings):
     hearing = hearings.hearing(HearingState.LIVE)
     result = runner.invoke(args=["hearings", "archive", str(hearing.id)])
-    assert result.exit_code != 0 and "只有已结束的答辩可以归档" in result.output
+    assert result.exit_code != 0 and "不能归档" in result.output
