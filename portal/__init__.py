@@ -1,4 +1,8 @@
-"""The portal: public hearings, feedback work orders and the policy archive."""
+"""The portal: public hearings, feedback work orders and the policy archive.
+
+The factory's functions import what they wire: ``python -m portal.serve`` imports this package before it
+patches the standard library for gevent, so importing ``portal`` must load nothing but Flask and the config.
+"""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal.extensions import limiter
 from portal.times import LOCAL_TZ
 
 log = logging.getLogger(__name__)
@@ -109,8 +110,6 @@ def error_response(status: int, message: str | None = None, code: str | None = N
 
 def retry_after_seconds() -> int:
     """Seconds until the rate limit that refused this request lets the next one through (60 if unknown)."""
-    from portal.extensions import limiter
-
     current = limiter.current_limit
     if current is None or not current.breached:
         return 60

@@ -56,7 +56,7 @@ def str_enum(enum_cls: type, length: int = 20) -> Enum:
 
 def get_or_raise(model: type[T], ident: Any, message: str) -> T:
     """The row of ``model`` with this primary key, or NotFound with ``message`` for the user."""
-    from portal.errors import NotFound
+    from portal.errors import NotFound  # errors imports the limiter from this module: a cycle at import time
 
     row = db.session.get(model, ident)
     if row is None:

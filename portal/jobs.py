@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from portal.extensions import db, socketio
+
 log = logging.getLogger(__name__)
 
 
@@ -37,8 +39,6 @@ def periodic(seconds: float) -> Callable[[Callable[[], object]], Callable[[], ob
 
 
 def start_background_jobs(app: Flask) -> None:
-    from portal.extensions import db, socketio
-
     def loop(job: Job) -> None:
         while True:
             socketio.sleep(job.seconds)

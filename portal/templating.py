@@ -7,6 +7,7 @@ from datetime import date, datetime
 from flask import Flask, request
 from flask_login import current_user
 
+from portal.accounts.permissions import can
 from portal.privacy import mask_name, mask_personal, mask_phone
 from portal.times import to_local
 
@@ -54,8 +55,6 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def shell_context() -> dict[str, object]:
-        from portal.accounts.permissions import can
-
         path = request.path if request else "/"
         nav = [(href, label, path.startswith(href)) for href, label in NAVIGATION]
         return {"navigation": nav, "can": lambda action, obj=None: can(current_user, action, obj)}

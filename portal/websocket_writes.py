@@ -28,6 +28,8 @@ import logging
 import socket as _socket
 from collections import deque
 
+from engineio import exceptions
+from engineio import socket as eio_socket
 from gevent import sleep, spawn
 from geventwebsocket.websocket import Header, WebSocket
 
@@ -130,9 +132,6 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    from engineio import exceptions
-    from engineio import socket as eio_socket
-
     Socket = eio_socket.Socket
     original_send = Socket.send
     original_poll = Socket.poll

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Wired here, not at import time, so that importing the package's models or services loads no views.
     from portal.accounts import admin, demo, views  # noqa: F401  (demo registers its loader)
     from portal.accounts.cli import users_cli
     from portal.accounts.models import User

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_login import current_user
 
 
 def init_app(app: Flask) -> None:
+    # Wired here, not at import time, so that importing the package's models or services loads no views.
     from portal.feedback import demo, events, models, permissions, views, views_work  # noqa: F401
     from portal.feedback.api import api
     from portal.feedback.cli import feedback_cli
+    from portal.feedback.history import unread_count
 
     app.register_blueprint(views.bp)
     app.register_blueprint(api)
@@ -17,10 +20,6 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def notices_context() -> dict[str, object]:
         """``unread_notices`` for the header's 通知 link (None when logged out)."""
-        from flask_login import current_user
-
-        from portal.feedback.history import unread_count
-
         if not getattr(current_user, "is_authenticated", False):
             return {"unread_notices": None}
         return {"unread_notices": unread_count(current_user)}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.accounts.models import Role, User
-from portal.accounts.permissions import roles_rule, rule
+from portal.accounts.permissions import can, roles_rule, rule
 from portal.feedback.enums import Channel
 from portal.feedback.models import Assignment, WorkOrder
 
@@ -77,6 +77,4 @@ def _view_private(user: User, order: WorkOrder | None) -> bool:
 
 def can_view(user: Any, order: WorkOrder) -> bool:
     """Public orders are open to everyone, anonymous visitors included."""
-    from portal.accounts.permissions import can
-
     return order.is_public or can(user, "feedback.view_private", order)

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Wired here, not at import time, so that importing the package's models or services loads no views.
     from portal.extensions import socketio
     from portal.hearings import (  # noqa: F401  (register rules, routes, plan page sections)
         commitments,

@@ -16,11 +16,14 @@ from collections import defaultdict
 from functools import partial
 from typing import Any
 
+import redis
 import sqlalchemy as sa
 from flask import Flask, current_app
+from limits.storage import MemoryStorage
+from limits.strategies import FixedWindowRateLimiter
 
 from portal.aftercommit import after_commit
-from portal.extensions import db, socketio
+from portal.extensions import db, limiter, socketio
 from portal.hearings.models import Hearing, Question
 
 log = logging.getLogger(__name__)
@@ -167,8 +170,6 @@ class Presence:
         url = app.config.get("REDIS_URL")
         self.prefix = f"{app.config.get('SOCKETIO_CHANNEL', 'portal-socketio')}:presence"
         if url:
-            import redis
-
             self.redis = redis.Redis.from_url(url)
 
     def _key(self, hearing_id: int) -> str:
@@ -253,11 +254,6 @@ _process_windows = ProcessWindows()
 def rate_limit_storage():
     """flask-limiter's strategy when it is shared (Redis); this process's own windows when the
     limiter keeps fixed windows in memory anyway (one process, nothing to share)."""
-    from limits.storage import MemoryStorage
-    from limits.strategies import FixedWindowRateLimiter
-
-    from portal.extensions import limiter
-
     if not current_app.config.get("RATELIMIT_ENABLED", True) or getattr(limiter, "_storage", None) is None:
         return None
     strategy = limiter.limiter

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from portal.accounts.permissions import require
 from portal.errors import DomainError
+from portal.extensions import db
 from portal.forms import attach_error
 from portal.hearings import services, setup
 from portal.hearings.manage_forms import HearingForm
@@ -61,8 +62,6 @@ def _save(form: HearingForm, hearing=None):
     except DomainError as error:
         if error.status in (401, 403, 404):
             raise
-        from portal.extensions import db
-
         db.session.rollback()
         attach_error(form, error)
         return _render(form, hearing, error.status)

@@ -262,7 +262,7 @@ def unvote(actor: User | None, question_id: Any, client_id: Any) -> int:
 
 def queue_vote(actor: User | None, question_id: Any, client_id: Any, add: bool = True) -> int:
     """Vote or withdraw through this process's batch writer (the socket path); returns the question id."""
-    from portal.hearings.votes import VoteRequest, batcher
+    from portal.hearings.votes import VoteRequest, batcher  # votes imports this module (its writer applies batches)
 
     require(actor, "hearings.vote")
     client_id = _client_id(client_id)

@@ -12,6 +12,7 @@ from flask import Flask
 
 from portal.errors import DomainError
 from portal.extensions import db, socketio
+from portal.hearings.questions import apply_votes
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +49,6 @@ class VoteBatcher:
         return request.result
 
     def _loop(self, app: Flask) -> None:
-        from portal.hearings.questions import apply_votes
-
         while True:
             socketio.sleep(WRITE_SECONDS)
             batch, self.pending = self.pending, []

@@ -6,6 +6,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    # Wired here, not at import time, so that importing the package's models or services loads no views.
     from portal.pages import home_panel
     from portal.policies import api, demo, manage, permissions, search_source, services, views  # noqa: F401
     from portal.policies.cli import policies_cli

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from portal.aftercommit import after_commit
 from portal.extensions import db, socketio
+from portal.jobs import periodic
 from portal.search.cursor import Cursor
 from portal.search.outbox import SearchOutbox
 from portal.search.provider import WhooshProvider
@@ -292,7 +293,6 @@ def ensure_populated(app: Flask) -> int:
 
 def init_app(app: Flask) -> None:
     """Install the periodic fallback."""
-    from portal.jobs import periodic
 
     state = {"checked": False, "pruned": 0.0}
 
