@@ -42,6 +42,7 @@ test-fast: setup
 lint: setup
 	@$(VENV)/bin/ruff check .
 	@$(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/lint-imports --no-cache
 
 format: setup
 	@$(VENV)/bin/ruff format .

@@ -24,7 +24,7 @@ from portal.hearings.models import (
     QuestionState,
     RaiserKind,
 )
-from portal.plans import services as plans
+from portal.plans import public as plans
 from portal.times import LOCAL_TZ, to_local, utcnow
 
 DEMO_PASSWORD = "demo1234"

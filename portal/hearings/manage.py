@@ -14,7 +14,7 @@ from portal.forms import attach_error
 from portal.hearings import services, setup
 from portal.hearings.manage_forms import HearingForm
 from portal.hearings.models import HearingKind
-from portal.plans import services as plans
+from portal.plans import public as plans
 
 bp = Blueprint("hearings_manage", __name__, url_prefix="/hearings/manage")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from portal.hearings import services
-from portal.plans.sections import plan_section
+from portal.plans.public import plan_section
 
 
 @plan_section(order=10, template="hearings/_plan_hearings.html")

@@ -21,7 +21,7 @@ from portal.extensions import db
 from portal.hearings import services
 from portal.hearings.models import Hearing, HearingKind, HearingState, RaiserKind
 from portal.hearings.services import HearingData, PanelData
-from portal.plans import services as plans
+from portal.plans import public as plans
 from portal.times import to_local
 
 TITLE_MAX = 200
