@@ -1,7 +1,9 @@
-"""Full-text search of the policy archive: engine core, independent of Flask and the database.
+"""The full-text search engine: it imports no capability package (docs/ARCHITECTURE-LAYERS.md).
 
-The web layer calls a :class:`SearchProvider` (today :class:`WhooshProvider`) with plain dicts and gets ids,
-the total, facets and escaped highlights back; the database hydrates rows.
+Its core is independent of Flask and the database: a caller hands a :class:`SearchProvider` (today
+:class:`WhooshProvider`) plain dicts and gets ids, the total, facets and escaped highlights back; the database
+hydrates rows. ``portal.search.indexer`` drains the outbox into the index from the document sources that packages
+register (``register_source``); the policy search itself lives in ``portal.policies.search``.
 """
 
 from portal.search.analyzer import normalize, normalize_doc_number
