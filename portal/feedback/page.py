@@ -22,7 +22,10 @@ def reply_templates_for(department_id: int | None) -> list[ReplyTemplate]:
     return list(db.session.scalars(query.order_by(ReplyTemplate.id)))
 
 
-def render_order(order: WorkOrder, error: DomainError | None = None, action: str = "", assignment_id: int = 0):
+def render_order(
+    order: WorkOrder, error: DomainError | None = None, action: str = "", assignment_id: int = 0, values=None
+):
+    """The order page; after a failed action, with that action's error and the values that were typed."""
     private = can(current_user, "feedback.view_private", order)
     rounds: dict[int, list] = {}
     for a in order.assignments:
@@ -50,7 +53,7 @@ def render_order(order: WorkOrder, error: DomainError | None = None, action: str
         "error": error,
         "error_action": action,
         "error_assignment": assignment_id,
-        "form_values": request.form if error is not None else {},
+        "form_values": (values if values is not None else request.form) if error is not None else {},
         "closed": order.state == OrderState.CLOSED,
     }
     status = error.status if error is not None else 200

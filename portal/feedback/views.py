@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+import io
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import parse_form_data
 
 from portal.accounts import services as accounts
 from portal.accounts.models import DepartmentKind
 from portal.accounts.permissions import can
-from portal.errors import DomainError
+from portal.errors import DomainError, Invalid, error_response
 from portal.extensions import db
 from portal.feedback import attachments as files
 from portal.feedback import rating, services, settings
@@ -42,8 +47,8 @@ def index():
     )
 
 
-def _order_form(phone: bool) -> OrderForm:
-    form = OrderForm()
+def _order_form(phone: bool, formdata: MultiDict | None = None) -> OrderForm:
+    form = OrderForm() if formdata is None else OrderForm(formdata=formdata)
     form.set_kind_choices(allow_call=not phone and can(current_user, "feedback.call"))
     depts = accounts.list_departments()
     form.district_id.choices = [("", "不确定")] + [
@@ -88,6 +93,83 @@ def _submit(form: OrderForm, channel: str, template: str):
         flash(f"已受理，诉求编号 {order.tracking_no}。请记下编号以便查询办理进度。", "success")
         return redirect(url_for(".order", tracking_no=order.tracking_no))
     return render_form(template, form, **context)
+
+
+@bp.context_processor
+def upload_limits() -> dict:
+    """What the browser checks before sending files (static/js/upload-limit.js); the server checks again."""
+    total = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return {
+        "upload_limits": {
+            "data-max-file-bytes": int(settings.setting("FEEDBACK_MAX_ATTACHMENT_MB")) * 1024 * 1024,
+            "data-max-files": int(settings.setting("FEEDBACK_MAX_ATTACHMENTS")),
+            # Leave room for the typed text and the multipart framing.
+            "data-max-total-bytes": max(total - 256 * 1024, 0) if total else "",
+        }
+    }
+
+
+class _Discard(io.BytesIO):
+    """Where the files of an over-limit body go while its text fields are read: nowhere."""
+
+    def write(self, data) -> int:  # type: ignore[override]
+        return len(data)
+
+
+# A body up to this many times MAX_CONTENT_LENGTH is read (files discarded) to give the typed text back;
+# anything larger is refused outright.
+TOO_LARGE_READ_FACTOR = 8
+
+
+def _typed_fields() -> MultiDict | None:
+    """The text fields of a multipart body over MAX_CONTENT_LENGTH, its files dropped as they stream by."""
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    length = request.content_length or 0
+    if not limit or not length or length > limit * TOO_LARGE_READ_FACTOR or request.mimetype != "multipart/form-data":
+        return None
+    _, form, _ = parse_form_data(
+        request.environ, stream_factory=lambda *args, **kwargs: _Discard(), max_content_length=None, silent=True
+    )
+    return form
+
+
+def too_large_message() -> str:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    size = f"{limit / 1048576:g}MB" if limit >= 1048576 else f"{limit // 1024}KB"
+    return f"附件合计超过{size}，未能提交。请压缩或减少附件后重新选择；您填写的其他内容已保留。"
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """413 on a form with files: the same form again, with what was typed and a clear message (not the files)."""
+    endpoint = request.endpoint or ""
+    forms = {"feedback.new": "feedback/new.html", "feedback.phone_entry": "feedback/phone.html"}
+    allowed = current_user.is_authenticated and (
+        endpoint == "feedback.new" or (endpoint == "feedback.phone_entry" and can(current_user, "feedback.enter_phone"))
+    )
+    if endpoint == "feedback.assignment_action" and (request.view_args or {}).get("action") == "reply":
+        return _reply_too_large()
+    typed = _typed_fields() if allowed else None
+    if typed is None:
+        return error_response(413)
+    form = _order_form(phone=endpoint == "feedback.phone_entry", formdata=typed)
+    if endpoint == "feedback.phone_entry":
+        form.requester_name.label.text = "来电人姓名"
+        form.requester_phone.label.text = "来电号码"
+    form.attachments.errors = [too_large_message()]
+    return render_form(forms[endpoint], form, status=413, limits=_limits())
+
+
+def _reply_too_large():
+    assignment = services.get_assignment((request.view_args or {}).get("assignment_id", 0))
+    if not current_user.is_authenticated or not services.can_view(current_user, assignment.order):
+        return error_response(413)
+    typed = _typed_fields()
+    if typed is None:
+        return error_response(413)
+    error = Invalid(too_large_message(), field="reply_files")
+    error.status = 413
+    return render_order(assignment.order, error=error, action="reply", assignment_id=assignment.id, values=typed)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -182,5 +264,5 @@ def attachment(attachment_id: int, filename: str):
 
 @home_panel(order=15, template="feedback/_home_panel.html")
 def _home_panel() -> dict:
-    """The latest public orders and how many are open, on the home page."""
-    return {"recent": services.public_orders(1, per_page=5).items, "counts": services.public_counts()}
+    """The latest public orders on the home page (the period's figures are the 数据公开 panel's, not repeated)."""
+    return {"recent": services.public_orders(1, per_page=5).items}
