@@ -47,10 +47,11 @@ class BarChart:
 def department_bars(
     rows: list[DepartmentKpi], metrics=(("completion", "办结率"), ("satisfaction", "满意率"))
 ) -> BarChart:
-    """Horizontal grouped bars, one group per department, 0–100%."""
-    left, right, top, row_height, bar_height = 132, 56, 28, 34, 12
-    width = 720
-    plot = width - left - right
+    """Horizontal grouped bars, one group per department (by its name, as in the KPI table), 0–100%."""
+    right, top, row_height, bar_height, plot = 56, 28, 34, 12, 532
+    # Room for the longest name at the labels' 12px (one CJK character is about as wide as the font size).
+    left = max(132, 16 + 12 * max((len(row.name) for row in rows), default=0))
+    width = left + plot + right
     out = []
     for i, row in enumerate(rows):
         y0 = top + i * row_height
@@ -67,7 +68,7 @@ def department_bars(
                     f"series-{j}" if rate is not None else "series-none",
                 )
             )
-        out.append(BarRow(row.short_name or row.name, y0 + row_height / 2, bars))
+        out.append(BarRow(row.name, y0 + row_height / 2, bars))
     height = top + len(rows) * row_height + 8
     ticks = [(left + plot * t / 100, f"{t}%") for t in range(0, 101, 25)]
     series = [(f"series-{j}", label) for j, (_, label) in enumerate(metrics)]
