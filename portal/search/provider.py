@@ -247,11 +247,13 @@ class WhooshProvider(SearchProvider):
         if request.q.strip() and not query_syntax.searchable(tree):
             return SearchResponse(total=0, hits=[], facets={})  # punctuation only: nothing, not everything
         matches, pending = view.evaluate(tree)
+        scope = view.live  # the documents the filters leave, for suggestions
         if request.date_from or request.date_to:
-            matches &= view.date_range(
+            scope = view.date_range(
                 request.date_from.toordinal() if request.date_from else None,
                 request.date_to.toordinal() if request.date_to else None,
             )
+            matches &= scope
         per_page = max(1, min(request.per_page, 100))
         page = max(1, request.page)
         limit = page * per_page
@@ -267,6 +269,7 @@ class WhooshProvider(SearchProvider):
         facets = view.facet_counts(matches, selected)
         for bits in selected.values():
             matches &= bits
+            scope &= bits
 
         terms = _highlight_terms(tree)
         if request.sort == "date" or tree is None:
@@ -291,7 +294,7 @@ class WhooshProvider(SearchProvider):
             )
             for (_, score), fields in stored
         ]
-        suggestion = _suggestion(view, request.q, tree) if not total and tree is not None else None
+        suggestion = _suggestion(view, request.q, tree, scope) if not total and tree is not None else None
         return SearchResponse(total=total, hits=hits, facets=facets, estimated=estimated, suggestion=suggestion)
 
     @staticmethod
@@ -305,9 +308,10 @@ class WhooshProvider(SearchProvider):
         return {name: view.facets[name].get(value, 0) for name, value in wanted.items() if value not in (None, "")}
 
 
-def _suggestion(view: IndexView, q: str, tree: Node) -> str | None:
+def _suggestion(view: IndexView, q: str, tree: Node, scope: int) -> str | None:
     """The query with each word (or phrase) that finds nothing replaced by its best correction from the index's
-    terms (``portal.search.suggest``), if the corrected query finds documents."""
+    terms (``portal.search.suggest``), if the corrected query finds documents within ``scope`` (the documents the
+    request's filters leave: the suggestion link keeps the filters)."""
     with view._lock:
         maps = [suggest.segment_sounds(leaf) for leaf, _, _ in view.segments]
 
@@ -317,19 +321,19 @@ def _suggestion(view: IndexView, q: str, tree: Node) -> str | None:
     text = normalize(q).translate(query_syntax.QUOTES)
     changed = False
     for node in _positive(tree):
-        if node.field not in (None, "title") or node.text not in text or view.match(node):
+        if node.field not in (None, "title") or node.text not in text or view.match(node) & scope:
             continue
         kind, field = type(node), node.field
         fixed = suggest.best(
             suggest.corrections(node.text, maps, is_term),
-            lambda candidate, kind=kind, field=field: view.match(kind(candidate, field)).bit_count(),
+            lambda candidate, kind=kind, field=field: (view.match(kind(candidate, field)) & scope).bit_count(),
         )
         if fixed:
             text = text.replace(node.text, fixed, 1)
             changed = True
     if not changed:
         return None
-    return text if view.match(query_syntax.parse(text)) else None
+    return text if view.match(query_syntax.parse(text)) & scope else None
 
 
 def _scaled(facets: dict[str, list[tuple[str | int, int]]], share: float) -> dict[str, list[tuple[str | int, int]]]:

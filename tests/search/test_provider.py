@@ -271,3 +271,16 @@ def test_suggestions_come_from_the_index_not_a_dictionary(tmp_path):
     assert provider.search(SearchRequest(q="营商坏境")).suggestion is None  # 营商环境 is in no document
     provider.index_documents([{"id": 2, "title": "意见", "body": "优化营商环境"}])
     assert provider.search(SearchRequest(q="营商坏境")).suggestion == "营商环境"
+
+
+def test_a_suggestion_finds_documents_within_the_chosen_filters(tmp_path):
+    provider = WhooshProvider(tmp_path / "index")
+    provider.index_documents(
+        [
+            {"id": 1, "title": "通知", "body": "优化营商环境", "doc_type": "通知", "published_on": dt.date(2020, 1, 2)},
+            {"id": 2, "title": "意见", "body": "营商", "doc_type": "意见", "published_on": dt.date(2021, 1, 2)},
+        ]
+    )
+    assert provider.search(SearchRequest(q="营商坏境", doc_type="通知")).suggestion == "营商环境"
+    assert provider.search(SearchRequest(q="营商坏境", doc_type="意见")).suggestion is None
+    assert provider.search(SearchRequest(q="营商坏境", date_from=dt.date(2021, 1, 1))).suggestion is None
