@@ -42,6 +42,7 @@ class Transition:
     effect: Effect | None = None  # runs after the checks and before the new state is set
     guard: Guard | None = None  # a further condition on the object (deadline, one at a time, …)
     needs_reason: bool = False  # the action requires a written reason
+    refusal: str = ""  # the 409 message from other states, when the machine's general one does not fit
 
 
 def row(
@@ -160,7 +161,8 @@ class Machine:
         self.authorise(actor, t, obj)
         state = self.state_of(obj)
         if state not in t.sources:
-            raise Conflict(self.refusal.format(state=_label(state), action=t.label, to=_label(t.to)))
+            refusal = t.refusal or self.refusal
+            raise Conflict(refusal.format(state=_label(state), action=t.label, to=_label(t.to)))
         if t.guard is not None and (why := t.guard(obj)) is not None:
             raise Conflict(why)
         return t

@@ -5,7 +5,7 @@ from __future__ import annotations
 from portal.accounts import permissions
 from portal.statemachine import DOCS_PATH, machines, render_markdown
 
-EXPECTED = {"policies.policy", "hearings.question", "hearings.hearing"}
+EXPECTED = {"policies.policy", "hearings.question", "hearings.hearing", "plans.plan"}
 
 
 def test_every_machine_is_defined_once_the_app_is_built(app):

@@ -89,9 +89,8 @@ def edit_plan(plan_id: int):
         plan=plan,
         node_form=NodeForm(formdata=None),
         publish_form=PublishForm(formdata=None),
-        transitions=[s for s in editing.TRANSITIONS[plan.state] if s.value != "published"],
-        can_publish=any(s.value == "published" for s in editing.TRANSITIONS[plan.state]),
-        labels=editing.TRANSITION_LABELS,
+        transitions=[t for t in editing.PLANS.available(current_user, plan) if t.action != "publish"],
+        can_publish=editing.PLANS.may(current_user, "publish", plan),
         versions=[(v, snapshot_counts(v.snapshot)) for v in plan.versions],
     )
 

@@ -10,7 +10,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal.accounts.models import Department, User
-from portal.accounts.permissions import require
+from portal.accounts.permissions import can, require
 from portal.errors import Conflict, DomainError, Invalid, NotFound
 from portal.extensions import db, get_or_raise
 from portal.plans.models import (
@@ -26,21 +26,7 @@ from portal.plans.models import (
 )
 from portal.plans.services import get_plan, get_task, parse_date
 from portal.plans.versions import snapshot
-
-# The plan's life: drafted, defended at a public hearing (公开答辩), revised, published; a published plan may be
-# taken up again for the next revision. Publishing freezes a version.
-TRANSITIONS: dict[PlanState, tuple[PlanState, ...]] = {
-    PlanState.DRAFT: (PlanState.DEFENDED,),
-    PlanState.DEFENDED: (PlanState.REVISED, PlanState.PUBLISHED),
-    PlanState.REVISED: (PlanState.DEFENDED, PlanState.PUBLISHED),
-    PlanState.PUBLISHED: (PlanState.REVISED,),
-}
-
-TRANSITION_LABELS = {
-    PlanState.DEFENDED: "记为已公开答辩",
-    PlanState.REVISED: "进入修订",
-    PlanState.PUBLISHED: "发布版本",
-}
+from portal.statemachine import Machine, Transition, row
 
 
 @contextmanager
@@ -132,46 +118,28 @@ def update_plan(actor: User, plan_id: int, data: PlanData) -> Plan:
     return plan
 
 
-def change_state(actor: User | None, plan_id: int, new_state: PlanState | str, note: str = "") -> Plan:
-    """Move the plan along its life; publishing goes through ``publish_version``."""
-    if actor is not None:
-        require(actor, "plans.manage")
-    plan = get_plan(plan_id)
-    try:
-        new_state = PlanState(new_state)
-    except ValueError:
-        raise Invalid("未知的方案状态", field="state") from None
-    if new_state == PlanState.PUBLISHED:
-        raise Invalid("发布请填写版本号并使用“发布版本”", field="state")
-    if new_state not in TRANSITIONS[plan.state]:
-        raise Conflict(f"方案当前为“{plan.state.label}”，不能变更为“{new_state.label}”")
-    db.session.add(
-        PlanStateChange(
-            plan=plan,
-            actor_id=actor.id if actor else None,
-            old_state=plan.state,
-            new_state=new_state,
-            note=_text(note, "说明", "note", 500, required=False),
-        )
-    )
-    plan.state = new_state
-    db.session.commit()
-    return plan
+# ---- the plan's life: one table ------------------------------------------------------------------------------
+# Drafted, defended at a public hearing (公开答辩), revised, published; a published plan may be taken up again
+# for the next revision. Publishing freezes a version.
+
+MANAGE = "plans.manage"
 
 
-def publish_version(actor: User | None, plan_id: int, note: str = "", published_at=None) -> PlanVersion:
-    """发布: freeze the whole structure as the plan's next version, labelled with its version number."""
-    if actor is not None:
-        require(actor, "plans.manage")
-    plan = get_plan(plan_id)
-    if PlanState.PUBLISHED not in TRANSITIONS[plan.state]:
-        raise Conflict(f"方案当前为“{plan.state.label}”，须先经公开答辩才能发布")
+def _may(actor: User | None, rule: str, plan: Plan | None) -> bool:
+    return actor is None or can(actor, rule, plan)  # None: the demo loader and the CLI
+
+
+def _noted(actor: User | None, plan: Plan, t: Transition, note: str = "", **params) -> str:
+    return _text(note, "说明", "note", 500, required=False)
+
+
+def _frozen(actor: User | None, plan: Plan, t: Transition, note: str = "", published_at=None, **params) -> PlanVersion:
+    """发布: the whole structure as the plan's next version, labelled with its version number."""
     if any(v.label == plan.version_label for v in plan.versions):
         raise Conflict(f"版本 {plan.version_label} 已发布过，请先修改版本号（例如 {plan.version_label}.1）")
-    number = max((v.number for v in plan.versions), default=0) + 1
     version = PlanVersion(
         plan=plan,
-        number=number,
+        number=max((v.number for v in plan.versions), default=0) + 1,
         label=plan.version_label,
         title=plan.title,
         note=_text(note, "发布说明", "note", 500, required=False),
@@ -180,13 +148,66 @@ def publish_version(actor: User | None, plan_id: int, note: str = "", published_
     )
     if published_at is not None:
         version.published_at = published_at
+    db.session.add(version)
+    return version
+
+
+def _recorded(actor: User | None, plan: Plan, t: Transition, before: PlanState, result) -> None:
+    note = result if isinstance(result, str) else ""
     db.session.add(
         PlanStateChange(
-            plan=plan, actor_id=actor.id if actor else None, old_state=plan.state, new_state=PlanState.PUBLISHED
+            plan=plan, actor_id=actor.id if actor else None, old_state=before, new_state=plan.state, note=note
         )
     )
-    plan.state = PlanState.PUBLISHED
-    db.session.add(version)
+
+
+P = PlanState
+PLANS = Machine(
+    "plans.plan",
+    "Campaign plans (作战方案)",
+    (
+        row("defend", "记为已公开答辩", {P.DRAFT, P.REVISED}, P.DEFENDED, MANAGE, effect=_noted),
+        row("revise", "进入修订", {P.DEFENDED, P.PUBLISHED}, P.REVISED, MANAGE, effect=_noted),
+        row(
+            "publish",
+            "发布版本",
+            {P.DEFENDED, P.REVISED},
+            P.PUBLISHED,
+            MANAGE,
+            effect=_frozen,
+            refusal="方案当前为“{state}”，须先经公开答辩才能发布",
+        ),
+    ),
+    can=_may,
+    states=list(PlanState),
+    refusal="方案当前为“{state}”，不能变更为“{to}”",
+    record=_recorded,
+    who_labels={MANAGE: "administrators (攻势指挥部)"},
+    notes="every change is written to the plan's state history; publishing freezes the structure as a version.",
+)
+
+
+def change_state(actor: User | None, plan_id: int, new_state: PlanState | str, note: str = "") -> Plan:
+    """Move the plan to ``new_state`` by the row of ``PLANS`` leading there; publishing goes through
+    ``publish_version``."""
+    plan = get_plan(plan_id)
+    try:
+        new_state = PlanState(new_state)
+    except ValueError:
+        raise Invalid("未知的方案状态", field="state") from None
+    if new_state == PlanState.PUBLISHED:
+        raise Invalid("发布请填写版本号并使用“发布版本”", field="state")
+    action = next((t.action for t in PLANS if t.to == new_state), None)
+    if action is None:
+        raise Conflict(f"方案当前为“{plan.state.label}”，不能变更为“{new_state.label}”")
+    PLANS.fire(actor, plan, action, note=note)
+    db.session.commit()
+    return plan
+
+
+def publish_version(actor: User | None, plan_id: int, note: str = "", published_at=None) -> PlanVersion:
+    """发布: freeze the whole structure as the plan's next version, labelled with its version number."""
+    version = PLANS.fire(actor, get_plan(plan_id), "publish", note=note, published_at=published_at)
     db.session.commit()
     return version
 
