@@ -4,12 +4,18 @@ Manifest shape (as ../shared/corpus/manifest.json): ``{"documents": [{"file", "t
 "published_on", "written_on", "year", "script", "topics", "doc_number", "doc_type", "status"}]}``. A bad file
 (not UTF-8, empty, no title, missing) is reported by name and skipped; the others are imported. Re-running is
 harmless: a file already imported (same directory name + file name) is skipped.
+
+Files saved from web pages carry the page around the article: breadcrumbs, the title again, a byline
+(作者/来源/编辑/时间), a comment box, script. The importer keeps the article only (:func:`clean_scraped`), and a
+date the manifest does not give is read from the byline or a 发布日期/成文日期 line, so the document and its
+versions carry the document's own dates, never the moment of the import.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -65,6 +71,66 @@ def _read_text(path: Path) -> str:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     return raw.decode("utf-8")  # strict: a GBK or binary file is reported, never guessed
+
+
+# Lines of the page around an article, not the article.
+_CHROME = re.compile(r"^(我的位置[:：].*|正文|当前位置[:：].*|\[[^\]]{1,6}\].*[|｜].*)$")
+_BYLINE_LABEL = re.compile(r"(作者|来源|编辑|责任编辑|值班主编|审核|时间|发布时间|点击(?:数|量)?)\s*[:：]")
+# Where the page's tail starts (comment box, a debug dump, script): everything from there on is dropped.
+_TAIL = re.compile(r"^(评论一下|最热评论|最新评论|Array \(|//|var |\(function\s*\().*|.*document\.createElement.*$")
+_DATE = re.compile(r"((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+_DATED_LINE = re.compile(r"(发布日期|发布时间|成文日期|印发日期|时间)\s*[:：]\s*")
+
+
+@dataclass
+class CleanText:
+    body: str
+    published_on: date | None = None  # read from the byline or a 发布日期 line
+    written_on: date | None = None  # from a 成文日期 line
+
+
+def _is_byline(line: str) -> bool:
+    return "责任编辑" in line or len(_BYLINE_LABEL.findall(line)) >= 2
+
+
+def _line_date(line: str) -> date | None:
+    found = _DATE.search(line)
+    if not found:
+        return None
+    try:
+        return date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return None
+
+
+def clean_scraped(text: str, title: str = "") -> CleanText:
+    """The article of a saved web page: without breadcrumbs, the title repeated, bylines and the page's tail;
+    with the dates its byline or date lines give."""
+    squeezed_title = "".join(title.split())
+    kept: list[str] = []
+    result = CleanText(body="")
+    for index, raw in enumerate(text.splitlines()):
+        line = raw.strip()
+        if _TAIL.match(line):
+            break
+        if _is_byline(line) or (_DATED_LINE.match(line) and len(line) < 40):
+            label = _DATED_LINE.search(line)
+            found = _line_date(line[label.end() :]) if label else None
+            if found and label and label.group(1) == "成文日期":
+                result.written_on = result.written_on or found
+            elif found:
+                result.published_on = result.published_on or found
+            continue
+        squeezed = "".join(line.split())
+        if _CHROME.match(line):
+            continue
+        # The title again (alone, or after the author's name) near the top of the page.
+        near_top = squeezed_title and index < 8 and len(squeezed) <= len(squeezed_title) + 30
+        if near_top and squeezed.endswith(squeezed_title):
+            continue
+        kept.append(raw.rstrip())
+    result.body = "\n".join(kept).strip("\n")
+    return result
 
 
 def source_key(directory: Path, file_name: str) -> str:
@@ -135,6 +201,14 @@ def _import_one(path: Path, entry: dict[str, Any], key: str, actor: User | None,
         published_on, written_on = _date(entry.get("published_on")), _date(entry.get("written_on"))
     except ValueError:
         raise _Skip("日期格式应为 YYYY-MM-DD") from None
+    cleaned = clean_scraped(text, title)
+    if not cleaned.body.strip():
+        raise _Skip("文件中没有正文")
+    text = cleaned.body
+    published_on = published_on or cleaned.published_on
+    written_on = written_on or cleaned.written_on
+    if written_on and published_on and published_on < written_on:
+        written_on = None
     year = entry.get("year")
     topics = entry.get("topics") or []
     data = services.PolicyData(
@@ -149,7 +223,7 @@ def _import_one(path: Path, entry: dict[str, Any], key: str, actor: User | None,
         topics=[str(t) for t in topics] if isinstance(topics, list) else [],
         script=str(entry.get("script") or "zh-Hans"),
     )
-    policy = services.create_policy(actor, data, source_key=key)
+    policy = services.create_policy(actor, data, source_key=key, dated_on=written_on or published_on)
     if publish:
         # Only the year known (news articles): the archive's own publication date is the status date.
         known = published_on or written_on

@@ -133,6 +133,9 @@ class PolicyVersion(db.Model):
     summary: Mapped[str] = mapped_column(sa.String(300), default="")  # what changed, for the history list
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The document's own date for this version (成文/发布/生效 date of an imported or transitioned document);
+    # None = the version is dated by when it was recorded (``created_at``).
+    dated_on: Mapped[date | None] = mapped_column(sa.Date)
 
     policy: Mapped[Policy] = relationship(back_populates="versions")
     actor = relationship("User")

@@ -122,8 +122,9 @@ def _clean(data: PolicyData, policy: Policy | None = None) -> dict:
     }
 
 
-def _snapshot(policy: Policy, actor: User | None, summary: str) -> PolicyVersion:
+def _snapshot(policy: Policy, actor: User | None, summary: str, dated_on: date | None = None) -> PolicyVersion:
     version = PolicyVersion(
+        dated_on=dated_on,
         policy=policy,
         number=policy.version,
         title=policy.title,
@@ -151,20 +152,29 @@ def _changed(policy: Policy) -> None:
     enqueue(db.session, "policy", policy.id)
 
 
-def create_policy(actor: User | None, data: PolicyData, *, source_key: str | None = None) -> Policy:
-    """A new draft (version 1)."""
+def create_policy(
+    actor: User | None, data: PolicyData, *, source_key: str | None = None, dated_on: date | None = None
+) -> Policy:
+    """A new draft (version 1). ``dated_on``: the document's own date for an imported document (its 成文 date),
+    shown in the version history instead of the moment of the import."""
     _authorise(actor)
     values = _clean(data)
     policy = Policy(status=PolicyStatus.DRAFT, version=1, source_key=source_key, **values)
     db.session.add(policy)
-    _snapshot(policy, actor, "创建草稿")
+    _snapshot(policy, actor, "创建草稿", dated_on)
     _changed(policy)
     db.session.commit()
     return policy
 
 
 def update_policy(
-    actor: User | None, policy_id: int, data: PolicyData, summary: str = "", *, base_version: int | None = None
+    actor: User | None,
+    policy_id: int,
+    data: PolicyData,
+    summary: str = "",
+    *,
+    base_version: int | None = None,
+    dated_on: date | None = None,
 ) -> Policy:
     """Edit the document; a new version records what changed (nothing changed → Invalid).
 
@@ -186,7 +196,7 @@ def update_policy(
     for name, value in values.items():
         setattr(policy, name, value)
     policy.version += 1
-    _snapshot(policy, actor, summary.strip() or f"修改{'、'.join(changed)}")
+    _snapshot(policy, actor, summary.strip() or f"修改{'、'.join(changed)}", dated_on)
     _commit_version(policy)
     return policy
 
@@ -233,7 +243,8 @@ def _record_status(
     actor: User | None, policy: Policy, step: Transition, previous: PolicyStatus, result: tuple[date, str]
 ) -> None:
     effective_on, reason = result
-    _snapshot(policy, actor, f"{step.label}：{reason}" if reason else step.label)
+    # The version is dated by the change's effective date (status_on; None for undated imported articles).
+    _snapshot(policy, actor, f"{step.label}：{reason}" if reason else step.label, policy.status_on)
     db.session.add(
         PolicyStatusChange(
             policy=policy,

@@ -76,3 +76,42 @@ def test_imported_articles_are_searchable_in_either_script(ctx, articles):
     laiwu = articles["laiwu-township-whistle.zh-Hant.txt"]
     assert search_ids(q="乡呼县应")[:1] == [laiwu.id]
     assert search_ids(q="鄉呼縣應")[:1] == [laiwu.id]
+
+
+def test_a_saved_web_page_is_imported_as_its_article_with_the_date_of_its_byline(ctx, corpus, client):
+    """The Guiyang article is a saved page: site title, the title again, a byline with 作者/来源/编辑/时间. Without a
+    date in the manifest, the document and its versions take the byline's date, never the day of the import."""
+    manifest = json.loads((corpus / "manifest.json").read_text())
+    for entry in manifest["documents"]:
+        entry.pop("published_on", None)
+    (corpus / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False))
+
+    report = import_directory(corpus)
+
+    by_title = {p.title: p for p in report.policies}
+    guiyang = by_title["优化政府治理机制 提升为民服务效能"]
+    assert guiyang.published_on.isoformat() == "2020-12-14"
+    assert [v.dated_on.isoformat() for v in guiyang.versions] == ["2020-12-14", "2020-12-14"]
+    first_lines = guiyang.body_text.splitlines()[:3]
+    assert not any("作者" in line or "数博会官网" in line or line == guiyang.title for line in first_lines)
+    qingdao = by_title["塑造制度机制新优势 擦亮“高效青岛”品牌"]
+    assert "评论" not in qingdao.body_text and "我的位置" not in qingdao.body_text
+    speech = by_title["加快机制创新 深化流程再造"]
+    assert "责任编辑" not in speech.body_text and "createElement" not in speech.body_text
+    assert speech.body_text.startswith("省委常委、青岛市委书记 王清宪")  # the author of a speech stays
+
+    page = client.get(f"/policies/{guiyang.id}").get_data(as_text=True)
+    history = page.split('data-testid="versions"', 1)[1].split("</ol>", 1)[0]
+    assert history.count("2020年12月14日") == 2
+    laiwu = next(p for p in report.policies if "萊蕪" in p.title)
+    history = client.get(f"/policies/{laiwu.id}").get_data(as_text=True).split('data-testid="versions"', 1)[1]
+    assert history.split("</ol>", 1)[0].count("日期不详") == 2  # the source gives no date: none is invented
+
+
+def test_an_editors_change_is_dated_when_it_was_made(ctx, make_policy, editor):
+    from portal.policies import services
+
+    policy = make_policy(publish=False)
+    assert policy.versions[0].dated_on is None  # created by a person today: dated by its record time
+    services.transition(editor, policy.id, "publish")
+    assert policy.versions[-1].dated_on == policy.published_on
