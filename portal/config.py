@@ -73,6 +73,8 @@ def load_config(instance_path: str | os.PathLike[str]) -> dict[str, object]:
         "HEARING_VOTE_LIMIT": os.environ.get("HEARING_VOTE_LIMIT", "60 per minute"),
         "SENSITIVE_WORDS": os.environ.get("SENSITIVE_WORDS") or None,
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR") or str(instance / "search-index"),
+        # Folder of demo data files (``flask demo load``); unset = demo/ in the repository (docs/DEMO-DATA.md).
+        "DEMO_DATA_DIR": os.environ.get("DEMO_DATA_DIR") or None,
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR") or str(instance / "uploads"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "20")) * 1024 * 1024,
         "SESSION_COOKIE_HTTPONLY": True,

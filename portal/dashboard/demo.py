@@ -1,9 +1,9 @@
 """Demo history for the data pages: a year of generated work orders, closed and rated.
 
-About 3,000 orders over the past 12 months (fixed seed), dispatched to the demo departments,
-signed, answered, closed and rated much like Guiyang's year (办结率 ≈ 90%, 满意率 ≈ 82%), with
-reopened orders (发回重办), a few still open and overdue in recent weeks (催办 → 逾期 → 督办 →
-顶格推进), so the 数据公开 page and the 督查专报 have something true to show.
+As many orders as the demo's history.yaml says (3,000) over the past 12 months (fixed seed),
+dispatched to the demo departments, signed, answered, closed and rated much like Guiyang's year
+(办结率 ≈ 90%, 满意率 ≈ 82%), with reopened orders (发回重办), a few still open and overdue in
+recent weeks (催办 → 逾期 → 督办 → 顶格推进), so the 数据公开 page and the 督查专报 have something true to show.
 
 Rows are bulk-inserted straight into the feedback tables (no services: speed) following their
 semantics: one assignment per department and round, history rows for every step, ratings per
@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
+from portal import demo as demo_data
 from portal.accounts import services as accounts
 from portal.accounts.models import Department
 from portal.demo import demo_loader
@@ -38,73 +40,20 @@ from portal.feedback.public import (
 )
 from portal.times import LOCAL_TZ, to_local, utcnow
 
-DEMO_SOURCE = "历史数据（演示生成）"
-ORDER_COUNT = 3000
-SEED = 20201204  # the day Guiyang's 融媒问政 platform turned one
-
-# category → (departments by short name, titles)
-TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "城市管理": (
-        ("区城管局", "综合行政执法局"),
-        (
-            "小区门口占道经营，早晚高峰通行困难",
-            "夜间烧烤油烟扰民",
-            "路灯损坏多日未修",
-            "建筑垃圾乱堆放",
-            "共享单车乱停放堵塞人行道",
-        ),
-    ),
-    "市场监管": (
-        ("区市场监管局", "市场监管局"),
-        ("超市出售过期食品", "预付卡商家关门无法退款", "餐馆无证经营", "电动车充电桩收费不透明", "药店价格标示不清"),
-    ),
-    "生态环境": (
-        ("生态环境莱芜分局", "生态环境局"),
-        ("河道发现不明排污口", "工地夜间施工噪音扰民", "企业烟囱冒黑烟", "养殖场异味严重"),
-    ),
-    "社会治安": (("公安分局", "公安局"), ("小区周边深夜飙车噪音", "电信诈骗线索反映", "学校周边交通秩序混乱")),
-    "医疗保障": (("医保局",), ("异地就医备案无法在线办理", "医保个人账户余额查询不到", "门诊慢特病报销进度咨询")),
-    "人力社保": (("人社局",), ("拖欠农民工工资", "社保转移接续办理咨询", "职业技能补贴申领进度", "灵活就业参保咨询")),
-    "住房建设": (
-        ("住房城乡建设局",),
-        ("老旧小区改造施工拖延", "物业服务不到位", "房屋维修资金使用咨询", "电梯加装审批进度"),
-    ),
-    "规划国土": (("自然资源和规划局",), ("不动产登记办证进度", "规划公示内容咨询", "厂房土地手续办理难")),
-    "营商环境": (("行政审批局", "发展改革委"), ("企业开办一窗通办咨询", "项目审批材料反复补正", "涉企收费清单咨询")),
-    "工业经济": (("工信局", "商务局"), ("企业用电扩容申请", "技改补贴政策咨询", "外贸企业出口退税进度")),
-    "政务服务": (("大数据局", "行政审批局"), ("政务服务App无法登录", "电子证照调用失败", "网上办事材料上传出错")),
-}
-CALL_TOPICS = (
-    (
-        "凤城街道",
-        ("区市场监管局", "区城管局", "生态环境莱芜分局", "公安分局"),
-        "车库无照经营烧烤，夜间扰民污染环境，请予协助",
-    ),
-    ("凤城街道", ("区城管局", "住房城乡建设局"), "背街小巷违章搭建，街道无法单独处置"),
-    ("水集街道", ("住房城乡建设局", "自然资源和规划局"), "企业厂房历史遗留手续办理难题"),
-    ("经济开发区", ("工信局", "人社局", "商务局"), "重点企业复工复产、扩大产能需协调用工与用电"),
-)
-KIND_WEIGHTS = (
-    (OrderKind.CONSULTATION, 30),
-    (OrderKind.HELP, 25),
-    (OrderKind.COMPLAINT, 30),
-    (OrderKind.SUGGESTION, 8),
-    (OrderKind.CALL, 7),
-)
-SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+DEMO_SOURCE = "历史数据（演示生成）"  # source_ref of every generated order
 
 
 def _department_ids() -> dict[str, int]:
     return dict(db.session.execute(sa.select(Department.short_name, Department.id)).all())
 
 
-def _pick_kind(rng: random.Random) -> OrderKind:
-    return rng.choices([k for k, _ in KIND_WEIGHTS], [w for _, w in KIND_WEIGHTS])[0]
-
-
 @demo_loader(order=35)
-def load_history() -> str:
-    """Generate the year of history once; later runs find it by its marker and stop."""
+def load_history(data: dict[str, Any] | None = None) -> str:
+    """Generate the year of history once (parameters: the demo's history.yaml); later runs find it by its marker
+    and stop."""
+    data = demo_data.read("history") if data is None else data
+    if not data.get("count"):
+        return "dashboard: no generated history in the demo data"
     existing = db.session.scalar(sa.select(sa.func.count()).where(WorkOrder.source_ref == DEMO_SOURCE))
     if existing:
         return f"dashboard: {existing} generated historical work orders already present"
@@ -112,8 +61,8 @@ def load_history() -> str:
     if "12345热线" not in depts:
         return "dashboard: demo departments missing; history not generated"
     dispatcher = accounts.find_user("dispatcher")
-    generator = _Generator(random.Random(SEED), depts, dispatcher.id if dispatcher else None, utcnow())
-    counts = generator.run(ORDER_COUNT)
+    generator = _Generator(data, depts, dispatcher.id if dispatcher else None, utcnow())
+    counts = generator.run(data["count"])
     db.session.commit()
     return "dashboard: generated {orders} historical work orders, {assignments} assignments, {ratings} ratings".format(
         **counts
@@ -121,10 +70,16 @@ def load_history() -> str:
 
 
 class _Generator:
-    def __init__(self, rng: random.Random, depts: dict[str, int], dispatcher_id: int | None, now: datetime):
-        self.rng, self.depts, self.dispatcher_id, self.now = rng, depts, dispatcher_id, now
+    def __init__(self, data: dict[str, Any], depts: dict[str, int], dispatcher_id: int | None, now: datetime):
+        self.rng, self.depts, self.dispatcher_id, self.now = random.Random(data["seed"]), depts, dispatcher_id, now
         self.seq: dict[str, int] = {}
         self.names = {v: k for k, v in depts.items()}
+        self.kinds = [OrderKind(kind) for kind in data["kinds"]]
+        self.kind_weights = list(data["kinds"].values())
+        self.topics = data["topics"]
+        self.calls = data["calls"]
+        self.responders = frozenset(data["responders"])
+        self.surnames = data["surnames"]
 
     # --- orders -------------------------------------------------------------------------
     def _tracking(self, created: datetime) -> str:
@@ -134,27 +89,28 @@ class _Generator:
 
     def _order_row(self) -> tuple[dict, list[int], OrderKind]:
         rng, now = self.rng, self.now
-        kind = _pick_kind(rng)
+        kind = rng.choices(self.kinds, self.kind_weights)[0]
         # Older than a day so that today's tracking numbers stay free for real filings.
         # Filed between 07:00 and 22:00 local time on one of the past 364 days (never today).
         day = to_local(now).date() - timedelta(days=rng.randint(1, 364))
         created = datetime(day.year, day.month, day.day, 7, tzinfo=LOCAL_TZ) + timedelta(minutes=rng.randint(0, 900))
         unit_id = None
         if kind == OrderKind.CALL:
-            unit, names, title = rng.choice(CALL_TOPICS)
-            category, unit_id = "城市管理" if "烧烤" in title or "违章" in title else "营商环境", self.depts.get(unit)
-            departments = [self.depts[n] for n in names if n in self.depts]
+            call = rng.choice(self.calls)
+            unit, title, category = call["unit"], call["title"], call["category"]
+            unit_id = self.depts.get(unit)
+            departments = [self.depts[n] for n in call["departments"] if n in self.depts]
             requester = unit
         else:
-            category = rng.choice(list(TOPICS))
-            candidates, titles = TOPICS[category]
+            category = rng.choice(list(self.topics))
+            candidates, titles = self.topics[category]["departments"], self.topics[category]["titles"]
             title = rng.choice(titles)
             available = [self.depts[n] for n in candidates if n in self.depts]
             departments = [rng.choice(available)]
             if rng.random() < 0.15:
-                others = [d for d in self.depts.values() if d not in departments and self.names[d] in _RESPONDERS]
+                others = [d for d in self.depts.values() if d not in departments and self.names[d] in self.responders]
                 departments.append(rng.choice(others))
-            requester = rng.choice(SURNAMES) + rng.choice(("先生", "女士"))
+            requester = rng.choice(self.surnames) + rng.choice(("先生", "女士"))
         row = {
             "tracking_no": self._tracking(created),
             "kind": kind,
@@ -343,7 +299,7 @@ class _Generator:
             "dispatched_by_id": self.dispatcher_id,
             "sign_deadline": sign_deadline,
             "signed_at": signed,
-            "handler_name": rng.choice(SURNAMES) + rng.choice(("工", "科长", "主任")) if signed else "",
+            "handler_name": rng.choice(self.surnames) + rng.choice(("工", "科长", "主任")) if signed else "",
             "handler_phone": f"0531-7622{rng.randint(1000, 9999)}" if signed else "",
             "due_at": due,
             "original_due_at": due,
@@ -432,24 +388,3 @@ class _Generator:
             "经核实，已按规定处理完毕。",
         )
         return row, replied
-
-
-# Departments that take assisting roles in generated orders (not the hotline, the city or townships).
-_RESPONDERS = frozenset(
-    {
-        "区城管局",
-        "区市场监管局",
-        "生态环境莱芜分局",
-        "公安分局",
-        "住房城乡建设局",
-        "自然资源和规划局",
-        "人社局",
-        "工信局",
-        "商务局",
-        "市场监管局",
-        "综合行政执法局",
-        "医保局",
-        "行政审批局",
-        "大数据局",
-    }
-)

@@ -1,61 +1,35 @@
-"""Demo loader: the 高效青岛建设攻势 3.0 plan with an earlier published 2.0, progress history and officials."""
+"""Demo loader: the campaign plan of the demo's plans.yaml (docs/DEMO-DATA.md) — 高效青岛建设攻势 3.0 with the
+published 2.0 it replaced, and its progress history."""
 
 from __future__ import annotations
 
 import copy
 import math
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import sqlalchemy as sa
 
-from portal.accounts import services as accounts
-from portal.accounts.models import Department, DepartmentPosition, Role, User, UserRole
+from portal import demo as demo_data
+from portal.accounts import demo as people
+from portal.accounts.models import Department, Role, User, UserRole
 from portal.demo import demo_loader
 from portal.extensions import db
-from portal.plans import demo_data as data
-from portal.plans import demo_data_v2 as v2
 from portal.plans import editing, services
 from portal.plans.models import Milestone, Plan, PlanState, PlanVersion, Task, TaskStatus, TaskUpdate
 from portal.plans.progress import local_today
 from portal.plans.versions import snapshot
 from portal.times import LOCAL_TZ
 
-DEMO_PASSWORD = "demo1234"
-
 
 def _dept(short: str) -> Department:
-    dept = accounts.find_department(short)
-    if dept is None:
-        raise RuntimeError(f"demo department {short!r} missing: load the accounts demo first")
-    return dept
+    return db.session.get(Department, people.department_id(short))
 
 
 def _at(day: date | str, hour: int = 10) -> datetime:
     """A local working-hours moment of a day, as aware UTC."""
     day = date.fromisoformat(day) if isinstance(day, str) else day
     return datetime.combine(day, time(hour), LOCAL_TZ).astimezone(UTC)
-
-
-def _ensure_officials() -> int:
-    created = 0
-    for username, name, dept, title, phone in data.OFFICIALS:
-        if accounts.find_user(username) is not None:
-            continue
-        accounts.create_user(
-            None,
-            accounts.UserData(
-                username=username,
-                display_name=name,
-                roles={Role.OFFICIAL},
-                password=DEMO_PASSWORD,
-                phone=phone,
-                department_id=_dept(dept).id,
-                position=DepartmentPosition.LIAISON,
-                title=title,
-            ),
-        )
-        created += 1
-    return created
 
 
 def _mark_milestones(task: Task, today: date) -> None:
@@ -67,104 +41,103 @@ def _mark_milestones(task: Task, today: date) -> None:
             milestone.done, milestone.done_on = True, milestone.due_date
 
 
-def _build_plan(today: date) -> tuple[Plan, dict[str, Task]]:
+def _build_plan(spec: dict[str, Any]) -> tuple[Plan, dict[str, Task]]:
     plan = editing.create_plan(
         None,
         editing.PlanData(
-            title=data.PLAN["title"],
-            version_label=data.PLAN["version_label"],
-            year=data.PLAN["year"],
-            summary=data.PLAN["summary"],
-            lead_department_id=_dept(data.PLAN["lead_department"]).id,
+            title=spec["title"],
+            version_label=str(spec["version_label"]),
+            year=spec["year"],
+            summary=spec["summary"],
+            lead_department_id=_dept(spec["lead_department"]).id,
         ),
     )
-    plan.created_at = _at("2021-01-15")
+    plan.created_at = _at(spec["created_on"])
     tasks: dict[str, Task] = {}
-    for battle_title, battle_desc, goals in data.BATTLES:
-        battle = editing.add_battle(None, plan.id, battle_title, battle_desc)
-        for goal_title, task_rows in goals:
-            goal = editing.add_goal(None, battle.id, goal_title)
-            for key, title, lead, parts, contact, start, due, _progress, weight, milestones in task_rows:
-                task = editing.create_task(
+    for battle_spec in spec["battles"]:
+        battle = editing.add_battle(None, plan.id, battle_spec["title"], battle_spec.get("description", ""))
+        for goal_spec in battle_spec["goals"]:
+            goal = editing.add_goal(None, battle.id, goal_spec["title"])
+            for row in goal_spec["tasks"]:
+                tasks[row["key"]] = editing.create_task(
                     None,
                     editing.TaskData(
                         goal_id=goal.id,
-                        title=title,
-                        lead_department_id=_dept(lead).id,
-                        participating_department_ids=[_dept(p).id for p in parts],
-                        responsible_leader=data.LEADERS[battle_title],
-                        contact_name=contact,
-                        contact_phone=f"1390532{int(key[1:]):04d}",
-                        start_date=start,
-                        due_date=due,
-                        weight=weight,
-                        milestones="\n".join(f"{d} {t}" for d, t in milestones),
+                        title=row["title"],
+                        lead_department_id=_dept(row["lead"]).id,
+                        participating_department_ids=[_dept(p).id for p in row.get("participating", [])],
+                        responsible_leader=spec["leaders"][battle_spec["title"]],
+                        contact_name=row.get("contact", ""),
+                        contact_phone=str(row.get("phone", "")),
+                        start_date=row["start"],
+                        due_date=row["due"],
+                        weight=row.get("weight", 1),
+                        milestones="\n".join(f"{m['due']} {m['title']}" for m in row.get("milestones", [])),
                     ),
                 )
-                tasks[key] = task
     return plan, tasks
 
 
-def _v2_snapshot(v3: dict, tasks: dict[str, Task]) -> dict:
-    """Version 2.0 as published in 2020, sharing task ids with the 3.0 tasks it carried over."""
+def _iso(value: date | str) -> str:
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _earlier_snapshot(spec: dict[str, Any], v3: dict, tasks: dict[str, Task]) -> dict:
+    """The earlier version as published, sharing task ids with the current tasks it carried over."""
     by_id = {t["id"]: t for b in v3["battles"] for g in b["goals"] for t in g["tasks"]}
     battles = []
-    for battle_title, battle_desc, goals in v2.V2_BATTLES:
+    for battle_spec in spec["battles"]:
         snap_goals = []
-        for goal_title, items in goals:
+        for goal_spec in battle_spec["goals"]:
             snap_tasks = []
-            for kind, payload, *rest in items:
-                if kind == "keep":
-                    task = copy.deepcopy(by_id[tasks[payload].id])
-                    overrides = dict(rest[0])
-                    if "lead_department" in overrides:
-                        overrides["lead_department"] = _dept(overrides["lead_department"]).name
-                    if "participating_departments" in overrides:
-                        overrides["participating_departments"] = [
-                            _dept(p).name for p in overrides["participating_departments"]
-                        ]
-                    task.update(overrides)
-                    task["milestones"] = [m for m in task["milestones"] if m["due_date"] < "2021-12-31"]
+            for row in goal_spec["tasks"]:
+                if "keep" in row:
+                    task = copy.deepcopy(by_id[tasks[row["keep"]].id])
+                    task["milestones"] = [m for m in task["milestones"] if m["due_date"] < f"{spec['year'] + 1}-12-31"]
                 else:
-                    title, lead, parts, start, due = payload
                     task = {
                         "id": None,
-                        "title": title,
                         "description": "",
-                        "lead_department": _dept(lead).name,
-                        "participating_departments": [_dept(p).name for p in parts],
-                        "responsible_leader": "分管副市长",
+                        "responsible_leader": spec["responsible_leader"],
                         "contact_name": "",
-                        "start_date": start,
-                        "due_date": due,
                         "weight": 1,
                         "milestones": [],
                     }
+                for key, field in (("title", "title"), ("start", "start_date"), ("due", "due_date")):
+                    if key in row:
+                        task[field] = _iso(row[key]) if key != "title" else row[key]
+                if "lead" in row:
+                    task["lead_department"] = _dept(row["lead"]).name
+                if "participating" in row:
+                    task["participating_departments"] = [_dept(p).name for p in row["participating"]]
                 snap_tasks.append(task)
-            snap_goals.append({"id": None, "title": goal_title, "description": "", "tasks": snap_tasks})
-        battles.append({"id": None, "title": battle_title, "description": battle_desc, "goals": snap_goals})
-    return {**v3, "title": "高效青岛建设攻势 2.0 作战方案", "version_label": "2.0", "year": 2020, "battles": battles}
+            snap_goals.append({"id": None, "title": goal_spec["title"], "description": "", "tasks": snap_tasks})
+        battles.append(
+            {"id": None, "title": battle_spec["title"], "description": battle_spec["description"], "goals": snap_goals}
+        )
+    return {**v3, "title": spec["title"], "version_label": str(spec["label"]), "year": spec["year"], "battles": battles}
 
 
-def _publish(plan: Plan, tasks: dict[str, Task]) -> None:
+def _publish(data: dict[str, Any], plan: Plan, tasks: dict[str, Task]) -> None:
+    earlier = data["earlier_version"]
     db.session.add(
         PlanVersion(
             plan=plan,
             number=1,
-            label="2.0",
-            title="高效青岛建设攻势 2.0 作战方案",
-            note="攻势 2.0 作战方案，经公开答辩后发布。",
-            snapshot=_v2_snapshot(snapshot(plan), tasks),
-            published_at=_at(data.V2_PUBLISHED),
+            label=str(earlier["label"]),
+            title=earlier["title"],
+            note=earlier["note"],
+            snapshot=_earlier_snapshot(earlier, snapshot(plan), tasks),
+            published_at=_at(earlier["published_on"]),
         )
     )
     db.session.commit()
-    editing.change_state(None, plan.id, PlanState.DEFENDED, "在公开答辩会上由分管副市长带领答辩团答辩")
-    editing.change_state(None, plan.id, PlanState.REVISED, "根据答辩意见精简任务，压减 45%")
-    editing.publish_version(
-        None, plan.id, "经公开答辩、征求专家学者和代表委员意见后修订发布。", published_at=_at(data.V3_PUBLISHED)
-    )
-    for change, day in zip(plan.state_changes, (data.V3_DEFENDED, date(2021, 4, 2), data.V3_PUBLISHED), strict=True):
+    for step in data["states"]:
+        editing.change_state(None, plan.id, PlanState(step["state"]), step["note"])
+    published = data["published"]
+    editing.publish_version(None, plan.id, published["note"], published_at=_at(published["on"]))
+    days = [step["on"] for step in data["states"]] + [published["on"]]
+    for change, day in zip(plan.state_changes, days, strict=True):
         change.created_at = _at(day)
     db.session.commit()
 
@@ -182,16 +155,17 @@ def _officials_by_department() -> dict[int, int]:
     return found
 
 
-def _ledger_entry(task: Task, actor_id: int | None, today: date) -> TaskUpdate:
+def _ledger_entry(ledger: dict[str, Any], task: Task, actor_id: int | None, today: date) -> TaskUpdate:
     """The 调度 record behind a task's demo progress: its completion, or the latest quarterly dispatch."""
     done = [m for m in task.milestones if m.done]
     pending = [m for m in task.milestones if not m.done]
+    step = ledger["step"]
     if task.status == TaskStatus.DONE:
         day = task.completed_on or task.due_date
-        note = "经攻势指挥部办公室验收，任务完成，予以销号。"
+        note = ledger["done_note"]
     else:
-        day = min(date(2026, 9, 30), today)
-        note = "第三季度调度："
+        day = min(ledger["latest_dispatch"], today)
+        note = ledger["dispatch_note"]
         note += f"已完成“{done[-1].title}”，" if done else "前期准备工作已完成，"
         note += f"正在推进“{pending[0].title}”。" if pending else "正在组织总结评估。"
     return TaskUpdate(
@@ -200,31 +174,32 @@ def _ledger_entry(task: Task, actor_id: int | None, today: date) -> TaskUpdate:
         created_at=_at(day, 17),
         report_date=day,
         # Earlier dispatches predate the platform: this entry moves on from the previous quarter's figure.
-        old_progress=max(0, task.progress - 15),
+        old_progress=max(0, task.progress - step),
         new_progress=task.progress,
-        old_status=TaskStatus.IN_PROGRESS if task.progress > 15 else TaskStatus.NOT_STARTED,
+        old_status=TaskStatus.IN_PROGRESS if task.progress > step else TaskStatus.NOT_STARTED,
         new_status=task.status,
         note=note,
         milestone_changes="\n".join(f"完成节点：{m.title}" for m in done),
     )
 
 
-def _progress(tasks: dict[str, Task], today: date) -> int:
+def _progress(data: dict[str, Any], tasks: dict[str, Task], today: date) -> int:
     """Bring each task to its demo progress: through recorded reports where the demo has them, else by one
-    ledger entry from the lead department (or the 指挥部办公室 at the 市政府办公室)."""
-    targets = {row[0]: row[7] for _, _, goals in data.BATTLES for _, rows in goals for row in rows}
+    ledger entry from the lead department (or the ledger's office user)."""
+    targets = {row["key"]: row["progress"] for b in data["plan"]["battles"] for g in b["goals"] for row in g["tasks"]}
     reports = 0
-    for key, username, day, progress, note in data.HISTORY:
+    for row in data.get("progress_reports", []):
         services.report_progress(
-            accounts.find_user(username),
-            tasks[key].id,
-            services.ProgressReport(progress=progress, note=note, report_date=day),
-            now=_at(day, 17),
+            people.user(row["by"]),
+            tasks[row["task"]].id,
+            services.ProgressReport(progress=row["progress"], note=row["note"], report_date=row["on"]),
+            now=_at(row["on"], 17),
         )
         reports += 1
-    reported = {row[0] for row in data.HISTORY}
+    reported = {row["task"] for row in data.get("progress_reports", [])}
     officials = _officials_by_department()
-    office = accounts.find_user("bangongting")
+    ledger = data["ledger"]
+    office = people.user(ledger["office"])
     for key, task in tasks.items():
         if key in reported:
             continue
@@ -233,7 +208,7 @@ def _progress(tasks: dict[str, Task], today: date) -> int:
         if task.status == TaskStatus.DONE:
             task.completed_on = task.due_date
         _mark_milestones(task, today)
-        entry = _ledger_entry(task, officials.get(task.lead_department_id, office.id), today)
+        entry = _ledger_entry(ledger, task, officials.get(task.lead_department_id, office.id), today)
         db.session.add(entry)
         task.updated_at = entry.created_at
         reports += 1
@@ -244,17 +219,19 @@ def _progress(tasks: dict[str, Task], today: date) -> int:
 
 
 @demo_loader(order=10)
-def load_plans() -> str:
-    officials = _ensure_officials()
-    existing = db.session.scalars(sa.select(Plan).where(Plan.title == data.PLAN["title"])).first()
+def load_plans(data: dict[str, Any] | None = None) -> str:
+    data = demo_data.read("plans") if data is None else data
+    if "plan" not in data:
+        return "plans: no plan in the demo data"
+    existing = db.session.scalars(sa.select(Plan).where(Plan.title == data["plan"]["title"])).first()
     if existing is not None:
-        return f"plans: {officials} officials created; plan already present"
+        return "plans: plan already present"
     today = local_today()
-    plan, tasks = _build_plan(today)
-    _publish(plan, tasks)
-    reports = _progress(tasks, today)
+    plan, tasks = _build_plan(data["plan"])
+    _publish(data, plan, tasks)
+    reports = _progress(data, tasks, today)
     milestones = db.session.scalar(sa.select(sa.func.count(Milestone.id)).join(Task).where(Task.plan_id == plan.id))
     return (
-        f"plans: {officials} officials, 1 plan with {len(plan.battles)} battles, {len(tasks)} tasks, "
+        f"plans: 1 plan with {len(plan.battles)} battles, {len(tasks)} tasks, "
         f"{milestones} milestones, {reports} progress reports, 2 published versions"
     )

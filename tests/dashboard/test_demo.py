@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from portal import demo
 from portal.accounts.demo import load_accounts
 from portal.dashboard import kpi
-from portal.dashboard.demo import DEMO_SOURCE, ORDER_COUNT, load_history
+from portal.dashboard.demo import DEMO_SOURCE, load_history
 from portal.dashboard.kpi_periods import custom
 from portal.feedback.models import Notification, WorkOrder
 from portal.times import to_local, utcnow
@@ -17,7 +18,7 @@ def test_demo_history_is_generated_once_and_looks_like_guiyang(db):
     assert "generated 3000" in load_history()
     assert "already present" in load_history()
     count = db.session.scalar(sa.select(sa.func.count()).where(WorkOrder.source_ref == DEMO_SOURCE))
-    assert count == ORDER_COUNT
+    assert count == demo.read("history")["count"] == 3000
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) == 0
     today = to_local(utcnow()).date()
     year = custom(today.replace(year=today.year - 1), today)
