@@ -32,6 +32,7 @@ from whoosh.searching import Searcher
 from portal.search import bitset
 from portal.search.analyzer import (
     bigrams,
+    inside_longer_word,
     looks_like_doc_number,
     normalize,
     normalize_doc_number,
@@ -236,11 +237,12 @@ class IndexView:
         phrase) rather than by its words: when segmentation breaks it into single characters (乡呼 → 乡 呼,
         营商环 → 营商 环) or into a word the index never holds on its own (a run inside longer words). The index
         holds the words of the text and their dictionary sub-words, never single characters of a longer word, so
-        such a query would otherwise find nothing: 乡呼 would miss 乡呼县应."""
+        such a query would otherwise find nothing: 乡呼 would miss 乡呼县应. Likewise a word of 4+ characters that
+        is also part of a longer dictionary word (人民共和国 in 中华人民共和国)."""
         chars = phrase_chars(normalize(text))
         if len(chars) < 2 or not _HAN_RE.search(chars):
             return False
-        return any(len(term) == 1 for term in terms) or any(
+        return any(len(term) == 1 or inside_longer_word(term) for term in terms) or any(
             not any(self.doc_frequency(field, term) for field in fields) for term in terms
         )
 

@@ -212,6 +212,7 @@ def runs_provider(tmp_path_factory):
             },
             {"id": 2, "title": "其他文件", "body": "乡里呼吁县里应当及时处理群众诉求。"},
             {"id": 3, "title": "中华人民共和国行政许可法", "body": "为了规范行政许可的设定和实施。"},
+            {"id": 4, "title": "说明", "body": "人民共和国的名称。"},  # the same word standing alone
         ]
     )
     return provider
@@ -227,7 +228,7 @@ def runs_provider(tmp_path_factory):
         ("县应", [1]),
         ("乡呼县应", [1]),  # the whole word, as before
         ("鄉呼", [1]),  # Traditional input
-        ("人民共和国", [3]),  # a dictionary word that the index holds only inside 中华人民共和国
+        ("人民共和国", [3, 4]),  # a dictionary word, alone in 4 and inside 中华人民共和国 in 3
         ("title:乡呼", [1]),
         ("title:顶格", []),  # only in the body
         ("乡呼 -顶格", []),
