@@ -10,6 +10,7 @@ from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
 from portal.errors import Conflict, Invalid, NotFound
 from portal.extensions import db, get_or_raise
+from portal.hearings import live, payloads
 from portal.hearings.models import (
     Commitment,
     CommitmentStatus,
@@ -68,8 +69,18 @@ def flag_commitment(
             note="答辩中作出承诺",
         )
     )
+    _broadcast(commitment)
     db.session.commit()
     return commitment
+
+
+def _broadcast(commitment: Commitment) -> None:
+    """Pages of the hearing list a new or updated commitment without a reload (an event with a seq)."""
+    db.session.flush()
+    db.session.refresh(commitment)
+    seq = live.next_seq(commitment.hearing_id)
+    data = {"hearing_id": commitment.hearing_id, "seq": seq, "commitment": payloads.commitment(commitment)}
+    live.emit_after_commit("commitment", data, live.public_room(commitment.hearing_id))
 
 
 def update_commitment(actor: User, commitment: Commitment, status: CommitmentStatus | str, note: str) -> Commitment:
@@ -95,6 +106,7 @@ def update_commitment(actor: User, commitment: Commitment, status: CommitmentSta
     )
     commitment.status = status
     commitment.updated_at = utcnow()
+    _broadcast(commitment)
     db.session.commit()
     return commitment
 

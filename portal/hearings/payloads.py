@@ -7,7 +7,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.hearings.models import PUBLIC_STATES, Hearing, HearingState, Question, QuestionState
+from portal.hearings.models import PUBLIC_STATES, Commitment, Hearing, HearingState, Question, QuestionState
 from portal.hearings.text import held_reason
 from portal.times import to_local
 
@@ -139,3 +139,20 @@ def slots(h: Hearing) -> dict[str, Any]:
     now = db.session.get(Question, h.now_question_id) if h.now_question_id else None
     nxt = db.session.get(Question, h.next_question_id) if h.next_question_id else None
     return {"now": question(now) if now else None, "next": question(nxt) if nxt else None}
+
+
+def commitment(c: Commitment) -> dict[str, Any]:
+    """A commitment as the tables list it (the hearing page, the host console); the page builds its links."""
+    due = c.due_date
+    return {
+        "id": c.id,
+        "text": c.text,
+        "question_id": c.question_id,
+        "department": c.department.short_name,
+        "due_date": due.isoformat(),
+        "due_label": f"{due.year}年{due.month}月{due.day}日",
+        "status": c.status.value,
+        "status_label": c.status.label,
+        "status_css": c.status.css,
+        "source_label": c.hearing.kind.label,
+    }

@@ -270,6 +270,7 @@ def _public_snapshot(hearing: Hearing, seq: int) -> dict[str, Any]:
         "hearing": payloads.hearing(hearing),
         "questions": [payloads.question(q, merged.get(q.id, 0)) for q in public_questions(hearing, "time")],
         "counts": payloads.counts(hearing.id),
+        "commitments": [payloads.commitment(c) for c in commitments_for_hearing(hearing.id)],
         **payloads.slots(hearing),
     }
     _public_snapshots[key] = (seq, data)

@@ -149,7 +149,42 @@
     const empty = slot("pending-empty");
     if (empty) empty.hidden = pending.length > 0;
   }
-  live.afterRender = renderPending;
+  // The host's list of answered questions (the commitment form's 对应问题) follows the queue: a
+  // question answered a moment ago can be chosen without a reload. Until the host picks one, the
+  // question being answered (else the latest answered) stays selected.
+  const answeredSelect = isHost ? document.getElementById("question_id") : null;
+  if (answeredSelect) {
+    // A form sent back with errors keeps what the host had chosen.
+    if (answeredSelect.form && answeredSelect.form.querySelector(".form-errors")) answeredSelect.dataset.chosen = "true";
+    answeredSelect.addEventListener("change", () => { answeredSelect.dataset.chosen = "true"; });
+  }
+  function renderAnswered() {
+    if (!answeredSelect || !live.state.hearing) return;
+    const answered = Array.from(live.state.questions.values())
+      .filter((q) => q.state === "answering" || q.state === "answered")
+      .sort((a, b) => (a.created_at < b.created_at ? 1 : a.created_at > b.created_at ? -1 : b.id - a.id));
+    const key = answered.map((q) => q.id + ":" + q.text).join("|");
+    if (answeredSelect.dataset.key === key) return;
+    answeredSelect.dataset.key = key;
+    const chosen = answeredSelect.dataset.chosen === "true" ? answeredSelect.value : null;
+    const blank = document.createElement("option");
+    blank.value = "";
+    blank.textContent = answered.length ? "（不对应具体问题）" : "（暂无已回答的问题）";
+    const options = answered.map((q) => {
+      const option = document.createElement("option");
+      option.value = String(q.id);
+      option.textContent = "#" + q.id + " " + q.text.slice(0, 40);
+      return option;
+    });
+    answeredSelect.replaceChildren(blank, ...options);
+    const now = live.state.now;
+    const fallback = now ? String(now.id) : answered.length ? String(answered[0].id) : "";
+    answeredSelect.value = chosen !== null && options.some((o) => o.value === chosen) ? chosen : fallback;
+  }
+  live.afterRender = () => {
+    renderPending();
+    renderAnswered();
+  };
 
   root.querySelectorAll("[data-host-action]").forEach((b) => {
     b.addEventListener("click", () => {

@@ -19,7 +19,11 @@
   const state = {
     seq: -1, joined: false, buffered: [], hearing: null, questions: new Map(), now: null, next: null,
     counts: {}, presence: 0, mine: new Map(), voted: new Set(), pending: new Map(), sort: "votes",
+    commitments: new Map(),
   };
+  // Votes sent but not yet acknowledged (question id → voted?): a snapshot taken before the server
+  // wrote them (a reconnect sends the buffered vote and the join together) must not undo them.
+  const votesInFlight = new Map();
   const live = { state, socket: null, decorate: null, render: scheduleRender, toast: toast, newId: newId };
   window.HearingsLive = live;
 
@@ -55,8 +59,38 @@
       retryOutbox();
     });
   });
-  socket.on("disconnect", () => toast("连接已断开，正在重新连接…", "warn"));
-  socket.on("connect_error", () => toast("暂时无法连接实时服务，正在重试…", "warn"));
+  socket.on("disconnect", () => {
+    toast("连接已断开，正在重新连接…", "warn");
+    showOffline(true);
+  });
+  socket.on("connect_error", () => {
+    toast("暂时无法连接实时服务，正在重试…", "warn");
+    showOffline(true);
+  });
+  socket.on("connect", () => showOffline(false));
+  // The browser knows before the socket's heartbeat does: drop the connection at once when it goes
+  // offline (asking then keeps the question for later), and reconnect as soon as it is back.
+  window.addEventListener("offline", () => { if (socket.connected) socket.disconnect(); showOffline(true); });
+  window.addEventListener("online", () => { if (!socket.connected) socket.connect(); });
+
+  // The offline notice stays in view wherever the person has scrolled (fixed to the bottom edge).
+  let banner = null;
+  function showOffline(offline) {
+    if (mode === "projector") return;
+    if (!banner) {
+      banner = document.createElement("p");
+      banner.className = "offline-banner";
+      banner.setAttribute("role", "status");
+      banner.dataset.testid = "offline-banner";
+      banner.hidden = true;
+      document.body.append(banner);
+    }
+    const waiting = outboxSize();
+    banner.textContent = offline
+      ? "网络连接已断开，正在重新连接…" + (waiting ? "您的 " + waiting + " 个问题已保存在本机，恢复连接后自动提交。" : "")
+      : "";
+    banner.hidden = !offline;
+  }
 
   function sync() {
     if (syncing) return;
@@ -81,6 +115,8 @@
     state.presence = s.presence;
     state.mine = new Map(s.mine.map((q) => [q.id, q]));
     state.voted = new Set(s.voted);
+    votesInFlight.forEach((voted, id) => { if (voted) state.voted.add(id); else state.voted.delete(id); });
+    if (s.commitments) state.commitments = new Map(s.commitments.map((c) => [c.id, c]));
     state.pending = new Map(s.pending.map((q) => [q.id, q]));
     drainHeld(); // events newer than the snapshot that arrived while it was on its way
     scheduleRender();
@@ -90,7 +126,7 @@
   // Redis, two events can arrive out of order: a later one is held briefly for the missing ones, and only a
   // gap still open after HOLD_MS means an event was missed — then the client resyncs.
   const HOLD_MS = 300;
-  const SEQUENCED = new Set(["question", "votes", "now", "hearing"]);
+  const SEQUENCED = new Set(["question", "votes", "now", "hearing", "commitment"]);
   const held = new Map(); // seq -> [name, data]
   let holdTimer = null;
 
@@ -141,6 +177,9 @@
     hearing(data) {
       state.hearing = data.hearing;
       state.counts = data.counts;
+    },
+    commitment(data) {
+      state.commitments.set(data.commitment.id, data.commitment);
     },
     presence(data) {
       if (data.hearing_id === hearingId) state.presence = data.count;
@@ -270,12 +309,47 @@
     });
   }
 
+  // 承诺事项: rows added or updated in place (the server's order: due date, then id).
+  function renderCommitments() {
+    const body = slot("commitments");
+    if (!body || !state.commitments.size) return;
+    const list = Array.from(state.commitments.values())
+      .sort((a, b) => (a.due_date < b.due_date ? -1 : a.due_date > b.due_date ? 1 : a.id - b.id));
+    const rows = new Map(Array.from(body.children).map((tr) => [tr.dataset.commitmentId, tr]));
+    list.forEach((c, index) => {
+      const key = String(c.id);
+      let tr = rows.get(key);
+      if (!tr || tr.dataset.version !== c.status + c.text) {
+        const fresh = document.createElement("tr");
+        fresh.dataset.commitmentId = key;
+        fresh.dataset.version = c.status + c.text;
+        const cell = (child) => { const td = document.createElement("td"); td.append(child); fresh.append(td); };
+        const link = (href, text) => { const a = document.createElement("a"); a.href = href; a.textContent = text; return a; };
+        cell(link(root.dataset.commitmentUrl.replace(/0$/, String(c.id)), c.text));
+        cell(c.department);
+        cell(c.due_label);
+        const status = document.createElement("span");
+        status.className = "status " + c.status_css;
+        status.textContent = c.status_label;
+        cell(status);
+        cell(link(root.dataset.hearingUrl, c.source_label));
+        if (tr) tr.replaceWith(fresh);
+        tr = fresh;
+      }
+      if (body.children[index] !== tr) body.insertBefore(tr, body.children[index] || null);
+    });
+    [slot("commitments-table"), slot("commitments-section")].forEach((el) => { if (el) el.hidden = false; });
+    const empty = slot("commitments-empty");
+    if (empty) empty.hidden = true;
+  }
+
   function render() {
     const items = sorted();
     renderList(slot("queue"), limit ? items.slice(0, limit) : items, slot("queue-empty"));
     renderCard("now", state.now);
     renderCard("next", state.next);
     renderMine();
+    renderCommitments();
     root.querySelectorAll("[data-count]").forEach((el) => {
       const key = el.dataset.count;
       el.textContent = key === "presence" ? state.presence : state.counts[key] || 0;
@@ -324,9 +398,15 @@
     const id = Number(button.closest(".q-item").dataset.id);
     const voting = !state.voted.has(id);
     if (voting) state.voted.add(id); else state.voted.delete(id);
+    votesInFlight.set(id, voting);
     scheduleRender();
     socket.emit(voting ? "vote" : "unvote", { question_id: id, client_id: newId() }, (ack) => {
-      if (ack && ack.ok) return;
+      if (votesInFlight.get(id) === voting) votesInFlight.delete(id);
+      if (ack && ack.ok) {
+        if (voting) state.voted.add(id); else state.voted.delete(id);
+        scheduleRender();
+        return;
+      }
       if (voting) state.voted.delete(id); else state.voted.add(id);
       toast((ack && ack.error && ack.error.message) || "投票失败，请重试", "warn");
       scheduleRender();
@@ -334,26 +414,51 @@
   });
 
   // --- asking: sent over the socket with a client id, retried with the same id -----------------
+  // A question asked while the connection is down is kept in this browser (localStorage, per hearing
+  // and account) and sent when the connection is back; the client id makes a resend harmless.
   const form = slot("ask-form");
-  const outbox = new Map();
+  const outboxKey = "hearings-outbox-" + hearingId + "-" + (root.dataset.userId || "");
+  const outbox = new Map(loadOutbox());
+  function loadOutbox() {
+    try {
+      const saved = JSON.parse(window.localStorage.getItem(outboxKey) || "[]");
+      return Array.isArray(saved) ? saved.map((p) => [p.client_id, p]) : [];
+    } catch (e) {
+      return [];
+    }
+  }
+  function saveOutbox() {
+    try {
+      if (outbox.size) window.localStorage.setItem(outboxKey, JSON.stringify(Array.from(outbox.values())));
+      else window.localStorage.removeItem(outboxKey);
+    } catch (e) { /* storage full or disabled: the question stays in this page's memory */ }
+  }
+  function outboxSize() {
+    return outbox.size;
+  }
   function sendAsk(payload) {
     const result = slot("ask-result");
     socket.timeout(8000).emit("ask", payload, (err, ack) => {
       if (err) {
-        result.textContent = "网络不稳定，恢复连接后将自动重试（不会重复提交）。";
+        if (result) result.textContent = "网络不稳定，问题已保存在本机，恢复连接后将自动提交（不会重复）。";
         return;
       }
       outbox.delete(payload.client_id);
+      saveOutbox();
+      if (!result) return;
       if (!ack.ok) {
         result.textContent = ack.error.message;
         result.dataset.kind = "error";
-        form.querySelector("textarea").focus();
+        const box = form.querySelector("textarea");
+        if (!box.value) box.value = payload.text; // a refused question comes back to be corrected
+        box.focus();
+        updateCount();
         return;
       }
       state.mine.set(ack.question.id, ack.question);
       result.dataset.kind = "ok";
       result.textContent = ack.public ? "问题已公开，感谢参与。" : "问题已提交。" + (ack.reason || "审核通过后公开。");
-      form.reset();
+      if (form.querySelector("textarea").value === payload.text) form.reset();
       updateCount();
       scheduleRender();
     });
@@ -374,14 +479,23 @@
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) form.requestSubmit();
     });
     form.addEventListener("submit", (event) => {
-      if (!socket.connected) return; // without the live connection the form posts as usual
-      event.preventDefault();
+      event.preventDefault(); // with scripts the question goes over the socket, now or once reconnected
       const anonymous = form.querySelector('input[name="anonymous"]');
       const payload = {
         hearing_id: hearingId, text: textarea.value, client_id: newId(),
         anonymous: Boolean(anonymous && anonymous.checked),
       };
       outbox.set(payload.client_id, payload);
+      saveOutbox();
+      if (!socket.connected) {
+        const result = slot("ask-result");
+        result.dataset.kind = "warn";
+        result.textContent = "网络连接已断开：问题已保存在本机，恢复连接后将自动提交（不会重复）。";
+        form.reset();
+        updateCount();
+        showOffline(true);
+        return;
+      }
       slot("ask-result").textContent = "正在提交…";
       sendAsk(payload);
     });

@@ -154,7 +154,7 @@ class Mirror:
         self.events: list[tuple[str, dict]] = []
         self.syncs = 0
         self.held: dict[int, tuple[str, dict]] = {}
-        for name in ("question", "votes", "now", "hearing", "presence", "mine", "moderation"):
+        for name in ("question", "votes", "now", "hearing", "commitment", "presence", "mine", "moderation"):
             self.sio.on(name, self._handler(name), namespace=NS)
 
     def connect(self, origin: str | None = None, transports: list[str] | None = None) -> Mirror:

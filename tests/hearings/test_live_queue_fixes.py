@@ -71,3 +71,37 @@ def test_ordinary_service_questions_are_not_held_and_a_held_one_says_why(live_se
         assert ack["question"]["held_reason"] == ack["reason"]  # 我的提问 shows it too
     finally:
         asker.disconnect()
+
+
+def test_the_snapshot_after_a_reconnect_carries_the_persons_own_votes(live_server):
+    hearing_id = make_hearing(live_server, premoderation=False)
+    asker_name, voter_name = make_users(live_server, 2, prefix="snap")
+    asker = mirror(live_server, hearing_id, asker_name)
+    voter_cookie = log_in(live_server.url, voter_name)
+    voter = Mirror(live_server.url, hearing_id, voter_cookie).connect()
+    try:
+        ids = [
+            asker.call("ask", {"hearing_id": hearing_id, "text": f"第{i}个问题，请问何时办结？", "client_id": f"s{i}"})[
+                "question"
+            ]["id"]
+            for i in range(3)
+        ]
+        assert voter.call("vote", {"question_id": ids[1], "client_id": "v1"})["ok"]
+        voter.disconnect()
+        again = Mirror(live_server.url, hearing_id, voter_cookie)
+        again.sio.connect(
+            live_server.url,
+            headers={"User-Agent": "portal-live-tests", "Cookie": voter_cookie},
+            namespaces=["/hearings"],
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        snapshot = again.call("join", {"hearing_id": hearing_id})
+        assert snapshot["voted"] == [ids[1]]
+        assert again.call("sync", {"hearing_id": hearing_id})["voted"] == [ids[1]]
+        watcher = Mirror(live_server.url, hearing_id).connect()
+        assert watcher.call("sync", {"hearing_id": hearing_id})["voted"] == []  # nobody's votes for a visitor
+        watcher.disconnect()
+        again.disconnect()
+    finally:
+        asker.disconnect()
