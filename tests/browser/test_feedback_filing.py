@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def test_filing_form_checks_file_size_and_points_out_personal_details(new_page):
+def test_filing_form_checks_file_size_and_points_out_personal_details(new_page, tmp_path):
     page = new_page()
     log_in(page, "citizen")
     page.goto("/feedback/new")
@@ -27,7 +27,8 @@ def test_filing_form_checks_file_size_and_points_out_personal_details(new_page):
     expect(page.locator("#privacy-live")).to_contain_text("手机号")
     expect(page.locator("#privacy-live")).to_contain_text("门牌号")
 
-    big = {"name": "现场照片.png", "mimeType": "image/png", "buffer": PNG + b"\x00" * (10 * 1024 * 1024 + 1)}
+    big = tmp_path / "现场照片.png"  # a path: the browser reads it from disk, as from a person's file picker
+    big.write_bytes(PNG + b"\x00" * (10 * 1024 * 1024 + 1))
     page.get_by_label("附件").set_input_files(big)
     expect(page.locator(".upload-error")).to_contain_text("超过10MB")
     page.get_by_role("button", name="提交").click()
