@@ -280,7 +280,7 @@ def public_view(order: WorkOrder) -> dict:
                 "action": e.action.value,
                 "label": e.action.label,
                 "by": e.actor_label,
-                "note": e.note,
+                "note": mask_personal(e.note),
             }
             for e in order.events
             if e.is_public

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.feedback import lifecycle
+from portal.feedback import lifecycle, rating
 from portal.feedback.enums import EventAction
 from portal.privacy import has_personal, mask_personal
 from tests.support.forms import open_form
@@ -129,3 +129,13 @@ def test_only_dispatchers_check_personal_data(city, login, flagged):
     response = login(city.official_a).post(f"/feedback/{flagged.tracking_no}/check-personal")
     assert response.status_code == 403
     assert flagged.personal_checked_at is None
+
+
+def test_a_rating_comment_with_a_phone_number_is_masked_in_public(city, client, login):
+    order = city.closed()
+    # 不满意 with a comment: it shows under the ratings and travels into the new round's instructions.
+    rating.rate_order(city.citizen, order, {None: ("unsatisfied", "还是没人管，请打我电话13912345678")})
+    public = client.get(f"/feedback/{order.tracking_no}").get_data(as_text=True)
+    assert "13912345678" not in public and public.count("请打我电话139****5678") >= 2
+    assert "13912345678" not in client.get(f"/api/v1/feedback/{order.tracking_no}").get_data(as_text=True)
+    assert "13912345678" in login(city.citizen).get(f"/feedback/{order.tracking_no}").get_data(as_text=True)
