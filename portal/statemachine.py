@@ -43,6 +43,7 @@ class Transition:
     guard: Guard | None = None  # a further condition on the object (deadline, one at a time, …)
     needs_reason: bool = False  # the action requires a written reason
     refusal: str = ""  # the 409 message from other states, when the machine's general one does not fit
+    derived: bool = False  # the effect sets the state (e.g. an order's follows its assignments); ``to`` is the usual
 
 
 def row(
@@ -175,7 +176,7 @@ class Machine:
         t = self.check(actor, obj, action)
         before = self.state_of(obj)
         result = t.effect(actor, obj, t, **params) if t.effect is not None else None
-        if t.to is not None:
+        if t.to is not None and not t.derived:
             setattr(obj, self.state_attr, t.to)
         if self.record is not None:
             self.record(actor, obj, t, before, result)
@@ -192,6 +193,7 @@ class Machine:
         for t in self.rows.values():
             sources = sorted(t.sources, key=lambda s: (order.get(s, len(order)), str(s.value)))
             to = "(unchanged)" if t.to is None else f"`{t.to.value}` {_label(t.to)}"
+            to += " (or as its parts say)" if t.derived else ""
             extra = [" (reason required)" if t.needs_reason else "", " (conditions apply)" if t.guard else ""]
             who = self.who_labels.get(t.who, "")
             lines.append(

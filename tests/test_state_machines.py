@@ -5,7 +5,15 @@ from __future__ import annotations
 from portal.accounts import permissions
 from portal.statemachine import DOCS_PATH, machines, render_markdown
 
-EXPECTED = {"policies.policy", "hearings.question", "hearings.hearing", "plans.plan"}
+EXPECTED = {
+    "policies.policy",
+    "hearings.question",
+    "hearings.hearing",
+    "plans.plan",
+    "feedback.order",
+    "feedback.assignment",
+    "feedback.extension",
+}
 
 
 def test_every_machine_is_defined_once_the_app_is_built(app):

@@ -1,19 +1,20 @@
 """The life of a work order after intake: dispatch, sign-for, return, handle, extend, reply, close, rate.
 
-Each operation checks the transition table (``workflow.TRANSITIONS``) for the state, the permission
-rule for the actor and the deadline where it matters, then changes rows, writes history and notices
-in one transaction.
+Three tables (``ORDERS``, ``ASSIGNMENTS``, ``EXTENSIONS``, at the end) decide each step: the state, the
+permission rule for the actor and the row's guard (deadline, one request at a time, rated once a round); the
+row's effect changes rows and writes history and notices; the service commits the one transaction.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import bleach
 
 from portal.accounts.models import Department, User
-from portal.accounts.permissions import can, require
-from portal.errors import Conflict, Invalid
+from portal.accounts.permissions import can
+from portal.errors import Invalid
 from portal.extensions import db
 from portal.feedback import attachments as files
 from portal.feedback import clock, history, settings
@@ -27,19 +28,12 @@ from portal.feedback.enums import (
 )
 from portal.feedback.models import Assignment, ExtensionRequest, WorkOrder
 from portal.feedback.services import PHONE_RE
-from portal.feedback.workflow import TRANSITIONS, derive_order_state
+from portal.feedback.workflow import derive_order_state
+from portal.statemachine import Machine, Transition, row
 from portal.times import to_local
 
 ALLOWED_TAGS = ["p", "br", "strong", "em", "ul", "ol", "li", "a"]
 ALLOWED_ATTRIBUTES = {"a": ["href"]}
-
-
-def check_transition(action: str, actor: User, state, obj) -> None:
-    """State first (409), then permission (403): the table decides both."""
-    transition = TRANSITIONS[action]
-    require(actor, transition.permission, obj)
-    if state not in transition.sources:
-        raise Conflict(f"当前状态（{state.label}）不能{transition.label}")
 
 
 def sanitize(html: str) -> str:
@@ -64,8 +58,22 @@ def dispatch_order(
     actor: User, order: WorkOrder, department_ids: list[int], lead_id: int | None, instructions: str = ""
 ) -> list[Assignment]:
     """派单 (or 增派/改派 while open): one assignment per department, one of them the lead."""
-    action = "dispatch" if order.state in TRANSITIONS["dispatch"].sources else "reassign"
-    check_transition(action, actor, order.state, order)
+    action = "dispatch" if ORDERS.allows("dispatch", order.state) else "reassign"
+    created = ORDERS.fire(
+        actor, order, action, department_ids=department_ids, lead_id=lead_id, instructions=instructions
+    )
+    db.session.commit()
+    return created
+
+
+def _dispatched(
+    actor: User,
+    order: WorkOrder,
+    t: Transition,
+    department_ids: list[int] = (),
+    lead_id: int | None = None,
+    instructions: str = "",
+) -> list[Assignment]:
     wanted = list(dict.fromkeys(int(d) for d in department_ids if d))
     if not wanted:
         raise Invalid("请至少选择一个承办部门", field="departments")
@@ -121,24 +129,20 @@ def dispatch_order(
             f"请于 {to_local(a.sign_deadline):%m-%d %H:%M} 前签收，{to_local(a.due_at):%m-%d} 前办结。",
         )
     history.notify(history.requester_ids(order), order, EventAction.DISPATCH, "您的诉求已派至承办部门", note)
-    db.session.commit()
     return created
 
 
-def _assignment_step(action: str, actor: User, assignment: Assignment, note: str = "") -> str:
-    check_transition(action, actor, assignment.state, assignment)
-    transition = TRANSITIONS[action]
-    note = (note or "").strip()
-    if transition.needs_reason and not note:
-        raise Invalid("请填写理由", field="reason")
-    if transition.before_deadline and clock.now() > assignment.due_at:
-        raise Conflict("已超过办理期限，不能再申请延期")
-    return note
+def _reason(t: Transition, text: str, message: str = "请填写理由", field: str = "reason") -> str:
+    text = (text or "").strip()
+    if t.needs_reason and not text:
+        raise Invalid(message, field=field)
+    return text
 
 
-def sign_assignment(actor: User, assignment: Assignment, handler_name: str, handler_phone: str, note: str = "") -> None:
+def _signed(
+    actor: User, assignment: Assignment, t: Transition, handler_name: str = "", handler_phone: str = "", note: str = ""
+) -> None:
     """签收: name the handling official and phone (shown to the requester, masked to the public)."""
-    _assignment_step("sign", actor, assignment)
     handler_name = (handler_name or "").strip() or actor.display_name
     handler_phone = (handler_phone or "").strip().replace(" ", "") or (actor.phone or "")
     if len(handler_name) > 40:
@@ -170,21 +174,20 @@ def sign_assignment(actor: User, assignment: Assignment, handler_name: str, hand
         f"{assignment.department.short_name}已签收您的诉求",
         f"经办人：{handler_name}，电话：{handler_phone}",
     )
-    db.session.commit()
 
 
 def sign_many(actor: User, assignments: list[Assignment], handler_name: str, handler_phone: str) -> int:
     """Bulk 签收 from the workbench: every one must be allowed, or none is signed."""
     for a in assignments:
-        _assignment_step("sign", actor, a)
+        ASSIGNMENTS.check(actor, a, "sign")
     for a in assignments:
         sign_assignment(actor, a, handler_name, handler_phone)
     return len(assignments)
 
 
-def return_assignment(actor: User, assignment: Assignment, reason: str) -> None:
+def _returned(actor: User, assignment: Assignment, t: Transition, reason: str = "") -> None:
     """退单: not ours — back to the dispatcher with the reason."""
-    reason = _assignment_step("return", actor, assignment, reason)
+    reason = _reason(t, reason)
     order = assignment.order
     before = order.state
     assignment.state = AssignmentState.RETURNED
@@ -210,16 +213,14 @@ def return_assignment(actor: User, assignment: Assignment, reason: str) -> None:
         f"{assignment.department.short_name}退单：{order.title}",
         reason,
     )
-    db.session.commit()
 
 
-def start_assignment(actor: User, assignment: Assignment, note: str = "") -> None:
-    _assignment_step("start", actor, assignment)
+def _started(actor: User, assignment: Assignment, t: Transition, note: str = "") -> None:
     _progress(actor, assignment, EventAction.START, note or "已开始办理")
 
 
-def record_progress(actor: User, assignment: Assignment, note: str) -> None:
-    note = _assignment_step("progress", actor, assignment, note)
+def _progressed(actor: User, assignment: Assignment, t: Transition, note: str = "") -> None:
+    note = (note or "").strip()
     if not note:
         raise Invalid("请填写办理进展", field="note")
     _progress(actor, assignment, EventAction.PROGRESS, note[:1000])
@@ -235,14 +236,14 @@ def _progress(actor: User, assignment: Assignment, action: EventAction, note: st
     history.notify(
         history.requester_ids(order), order, action, f"{assignment.department.short_name}：{action.label}", note
     )
-    db.session.commit()
 
 
-def request_extension(actor: User, assignment: Assignment, new_date: date | None, reason: str) -> ExtensionRequest:
-    """延期申请: before the deadline, with a reason and a later date; one pending request at a time."""
-    reason = _assignment_step("request_extension", actor, assignment, reason)
-    if assignment.pending_extension is not None:
-        raise Conflict("已有一个延期申请在审核中")
+def _extension_requested(
+    actor: User, assignment: Assignment, t: Transition, new_date: date | str | None = None, reason: str = ""
+) -> ExtensionRequest:
+    """延期申请: before the deadline (the row's guard, with one pending request at a time), a reason, a later date."""
+    reason = _reason(t, reason)
+    new_date = _date(new_date) if isinstance(new_date, str) else new_date
     if new_date is None:
         raise Invalid("请选择新的办结日期", field="new_date")
     new_due = end_of_day(new_date)
@@ -274,17 +275,13 @@ def request_extension(actor: User, assignment: Assignment, new_date: date | None
         f"{assignment.department.short_name}申请延期：{order.title}",
         reason,
     )
-    db.session.commit()
     return request
 
 
-def decide_extension(actor: User, request: ExtensionRequest, approve: bool, note: str = "") -> None:
+def _extension_decided(actor: User, request: ExtensionRequest, t: Transition, note: str = "") -> None:
     """同意 moves the deadline to the requested date; 不同意 needs a reason."""
-    action = "approve_extension" if approve else "refuse_extension"
-    check_transition(action, actor, request.state, request)
-    note = (note or "").strip()
-    if TRANSITIONS[action].needs_reason and not note:
-        raise Invalid("请填写不同意延期的理由", field="note")
+    approve = t.to == ExtensionState.APPROVED
+    note = _reason(t, note, "请填写不同意延期的理由", "note")
     assignment = request.assignment
     request.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
     request.decided_by_id, request.decided_at, request.decision_note = actor.id, clock.now(), note[:1000]
@@ -299,13 +296,13 @@ def decide_extension(actor: User, request: ExtensionRequest, approve: bool, note
     if approve:
         recipients |= history.requester_ids(order)
     history.notify(recipients, order, event, f"{assignment.department.short_name}的延期申请{request.state.label}", text)
-    db.session.commit()
 
 
-def reply_assignment(actor: User, assignment: Assignment, html: str, uploads: list[files.Upload] = ()) -> None:
+def _replied(
+    actor: User, assignment: Assignment, t: Transition, reply: str = "", uploads: list[files.Upload] = ()
+) -> None:
     """答复: sanitised rich text and files; when every department replied the lead may close."""
-    _assignment_step("reply", actor, assignment)
-    body = sanitize(html)
+    body = sanitize(reply)
     if len(bleach.clean(body, tags=[], strip=True).strip()) < 5:
         raise Invalid("答复内容至少需要5个字", field="reply")
     checked = files.check(list(uploads), field="reply_files")
@@ -337,12 +334,10 @@ def reply_assignment(actor: User, assignment: Assignment, html: str, uploads: li
             EventAction.REPLY,
             f"各部门均已答复，请办结：{order.title}",
         )
-    db.session.commit()
 
 
-def close_order(actor: User, order: WorkOrder, note: str = "") -> None:
+def _closed(actor: User, order: WorkOrder, t: Transition, note: str = "") -> None:
     """办结 by the lead department once every assignment has replied."""
-    check_transition("close", actor, order.state, order)
     now = clock.now()
     for a in order.current_assignments:
         a.state, a.closed_at = AssignmentState.CLOSED, now
@@ -350,24 +345,165 @@ def close_order(actor: User, order: WorkOrder, note: str = "") -> None:
     order.state, order.closed_at = OrderState.CLOSED, now
     history.record(order, EventAction.CLOSE, actor, from_state=before, to_state=order.state, note=(note or "")[:500])
     history.notify(history.requester_ids(order), order, EventAction.CLOSE, "您的诉求已办结，请评价", order.title)
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        raise Invalid("日期格式不正确", field="new_date") from None
+
+
+# -- the tables ------------------------------------------------------------------------------------------------
+# Assignments (one per department and round) move by users' actions; the order's state follows from its current
+# assignments (``workflow.derive_order_state``), except for dispatch, close and rate, which act on the order
+# itself. Overdue and escalation are not states but marks the periodic tick sets (``workflow.ESCALATION_STEPS``).
+
+DISPATCH, HANDLE, CLOSE, RATE = "feedback.dispatch", "feedback.handle", "feedback.close", "feedback.rate"
+WHO = {
+    DISPATCH: "dispatchers (派单员)",
+    HANDLE: "officials of the assigned department",
+    CLOSE: "officials of the lead department",
+    RATE: "the requester",
+}
+
+
+def _before_deadline(assignment: Assignment) -> str | None:
+    if clock.now() > assignment.due_at:
+        return "已超过办理期限，不能再申请延期"
+    if assignment.pending_extension is not None:
+        return "已有一个延期申请在审核中"
+    return None
+
+
+def _not_rated_this_round(order: WorkOrder) -> str | None:
+    return "该诉求本轮已评价" if any(r.round == order.round for r in order.ratings) else None
+
+
+Ord, Asg, Ext = OrderState, AssignmentState, ExtensionState
+ORDERS = Machine(
+    "feedback.order",
+    "Work orders (诉求工单)",
+    (
+        row(
+            "dispatch",
+            "派单",
+            {Ord.SUBMITTED, Ord.RETURNED},
+            Ord.DISPATCHED,
+            DISPATCH,
+            effect=_dispatched,
+            derived=True,
+        ),
+        row(
+            "reassign",
+            "增派/改派",
+            {Ord.DISPATCHED, Ord.SIGNED, Ord.IN_PROGRESS},
+            Ord.DISPATCHED,
+            DISPATCH,
+            effect=_dispatched,
+            derived=True,
+        ),
+        row("close", "办结", Ord.REPLIED, Ord.CLOSED, CLOSE, effect=_closed),
+        # Rating keeps a closed order closed; 不满意 reopens it (发回重办) to the same departments (rating.py).
+        row("rate", "评价", Ord.CLOSED, None, RATE, guard=_not_rated_this_round),
+    ),
+    can=can,
+    states=list(OrderState),
+    who_labels=WHO,
+    notes="between dispatch and close the order's state follows its current assignments (signed, in progress, "
+    "replied, returned); 不满意 reopens a closed order to the same departments.",
+)
+ASSIGNMENTS = Machine(
+    "feedback.assignment",
+    "Assignments of a work order (承办部门的办理)",
+    (
+        row("sign", "签收", Asg.DISPATCHED, Asg.SIGNED, HANDLE, effect=_signed),
+        row("return", "退单", Asg.DISPATCHED, Asg.RETURNED, HANDLE, effect=_returned, needs_reason=True),
+        row("start", "开始办理", Asg.SIGNED, Asg.IN_PROGRESS, HANDLE, effect=_started),
+        row("progress", "记录进展", {Asg.SIGNED, Asg.IN_PROGRESS}, Asg.IN_PROGRESS, HANDLE, effect=_progressed),
+        row(
+            "request_extension",
+            "申请延期",
+            {Asg.SIGNED, Asg.IN_PROGRESS},
+            None,
+            HANDLE,
+            effect=_extension_requested,
+            guard=_before_deadline,
+            needs_reason=True,
+        ),
+        row("reply", "答复", {Asg.SIGNED, Asg.IN_PROGRESS}, Asg.REPLIED, HANDLE, effect=_replied),
+    ),
+    can=can,
+    states=list(AssignmentState),
+    who_labels=WHO,
+    notes="each action writes the order's history and notices; 办结 closes every assignment of the round.",
+)
+EXTENSIONS = Machine(
+    "feedback.extension",
+    "Extension requests (延期申请)",
+    (
+        row("approve_extension", "同意延期", Ext.PENDING, Ext.APPROVED, DISPATCH, effect=_extension_decided),
+        row(
+            "refuse_extension",
+            "不同意延期",
+            Ext.PENDING,
+            Ext.REFUSED,
+            DISPATCH,
+            effect=_extension_decided,
+            needs_reason=True,
+        ),
+    ),
+    can=can,
+    states=list(ExtensionState),
+    who_labels=WHO,
+)
+
+
+def act(actor: User, assignment: Assignment, action: str, **params: Any) -> Any:
+    """One row of ``ASSIGNMENTS`` on an assignment, committed: the work pages pass the action's name."""
+    result = ASSIGNMENTS.fire(actor, assignment, action, **params)
+    db.session.commit()
+    return result
+
+
+def sign_assignment(actor: User, assignment: Assignment, handler_name: str, handler_phone: str, note: str = "") -> None:
+    act(actor, assignment, "sign", handler_name=handler_name, handler_phone=handler_phone, note=note)
+
+
+def return_assignment(actor: User, assignment: Assignment, reason: str) -> None:
+    act(actor, assignment, "return", reason=reason)
+
+
+def start_assignment(actor: User, assignment: Assignment, note: str = "") -> None:
+    act(actor, assignment, "start", note=note)
+
+
+def record_progress(actor: User, assignment: Assignment, note: str) -> None:
+    act(actor, assignment, "progress", note=note)
+
+
+def request_extension(actor: User, assignment: Assignment, new_date: date | None, reason: str) -> ExtensionRequest:
+    return act(actor, assignment, "request_extension", new_date=new_date, reason=reason)
+
+
+def reply_assignment(actor: User, assignment: Assignment, html: str, uploads: list[files.Upload] = ()) -> None:
+    act(actor, assignment, "reply", reply=html, uploads=uploads)
+
+
+def decide_extension(actor: User, request: ExtensionRequest, approve: bool, note: str = "") -> None:
+    EXTENSIONS.fire(actor, request, "approve_extension" if approve else "refuse_extension", note=note)
+    db.session.commit()
+
+
+def close_order(actor: User, order: WorkOrder, note: str = "") -> None:
+    ORDERS.fire(actor, order, "close", note=note)
     db.session.commit()
 
 
 def available_actions(user: User, assignment: Assignment) -> list[str]:
-    """The assignment's actions this user may take now, straight from the transition table."""
-    return [
-        t.action
-        for t in TRANSITIONS.values()
-        if t.target == "assignment"
-        and assignment.state in t.sources
-        and can(user, t.permission, assignment)
-        and not (t.before_deadline and clock.now() > assignment.due_at)
-        and not (t.action == "request_extension" and assignment.pending_extension is not None)
-    ]
+    """The assignment's actions this user may take now, straight from the table."""
+    return [t.action for t in ASSIGNMENTS.available(user, assignment)]
 
 
 def can_transition(user: User, action: str, order: WorkOrder) -> bool:
-    t = TRANSITIONS[action]
-    if order.state not in t.sources or not can(user, t.permission, order):
-        return False
-    return not (action == "rate" and any(r.round == order.round for r in order.ratings))
+    return ORDERS.may(user, action, order)

@@ -6,11 +6,11 @@ Unrated orders stay unrated (``satisfaction`` None), never counted as satisfied.
 from __future__ import annotations
 
 from portal.accounts.models import User
-from portal.errors import Conflict, Invalid
+from portal.errors import Invalid
 from portal.extensions import db
 from portal.feedback import clock, history, settings
 from portal.feedback.enums import AssignmentRole, AssignmentState, Escalation, EventAction, OrderKind, Satisfaction
-from portal.feedback.lifecycle import check_transition
+from portal.feedback.lifecycle import ORDERS
 from portal.feedback.models import Assignment, Rating, WorkOrder
 from portal.feedback.workflow import REOPEN_ESCALATES_FROM_ROUND, REOPEN_TO
 
@@ -28,9 +28,7 @@ def is_rated(order: WorkOrder) -> bool:
 
 def rate_order(actor: User, order: WorkOrder, values: dict[int | None, tuple[str, str]]) -> list[Rating]:
     """评价 after 办结; 不满意 reopens (发回重办) to the same departments, a second time escalated (督办)."""
-    check_transition("rate", actor, order.state, order)
-    if is_rated(order):
-        raise Conflict("该诉求本轮已评价")
+    ORDERS.check(actor, order, "rate")  # closed, the requester, not yet rated this round
     ratings = []
     for target in rating_targets(order):
         key = target.department_id if target is not None else None

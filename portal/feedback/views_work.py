@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import services as accounts
 from portal.accounts.permissions import require
-from portal.errors import Conflict, DomainError, Invalid
+from portal.errors import Conflict, DomainError
 from portal.extensions import db
 from portal.feedback import attachments as files
 from portal.feedback import clock, desk, lifecycle, responsibility, services
@@ -79,54 +77,46 @@ def add_template():
     return redirect(url_for("feedback.workbench"))
 
 
-def _date(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        raise Invalid("日期格式不正确", field="new_date") from None
+# The form fields each assignment action's form on the order page sends, and what the page says after it.
+FORM_FIELDS = {
+    "sign": ("handler_name", "handler_phone", "note"),
+    "return": ("reason",),
+    "start": ("note",),
+    "progress": ("note",),
+    "request_extension": ("new_date", "reason"),
+    "reply": ("reply", "reply_files"),
+}
+DONE = {
+    "sign": "已签收",
+    "return": "已退单，诉求已退回派单员",
+    "start": "已开始办理",
+    "progress": "已记录办理进展",
+    "request_extension": "延期申请已提交，等待派单员审核",
+    "reply": "已答复",
+}
 
 
 @bp.route("/assignments/<int:assignment_id>/<action>", methods=["POST"])
 @login_required
 def assignment_action(assignment_id: int, action: str):
-    """签收 / 退单 / 开始办理 / 记录进展 / 申请延期 / 答复 on one assignment."""
+    """签收 / 退单 / 开始办理 / 记录进展 / 申请延期 / 答复 on one assignment: one row of the table, by name."""
+    if action not in lifecycle.ASSIGNMENTS:
+        abort(404)
     assignment = services.get_assignment(assignment_id)
     order = assignment.order
     if not services.can_view(current_user, order):
         abort(404)
-    form = request.form
+    fields = FORM_FIELDS[action]
+    params = {name: request.form.get(name, "") for name in fields if name != "reply_files"}
+    if "reply_files" in fields:
+        uploads = request.files.getlist("reply_files")
+        params["uploads"] = [files.Upload(f.filename or "", f.read()) for f in uploads if f]
     try:
-        if action == "sign":
-            lifecycle.sign_assignment(
-                current_user,
-                assignment,
-                form.get("handler_name", ""),
-                form.get("handler_phone", ""),
-                form.get("note", ""),
-            )
-            message = "已签收"
-        elif action == "return":
-            lifecycle.return_assignment(current_user, assignment, form.get("reason", ""))
-            message = "已退单，诉求已退回派单员"
-        elif action == "start":
-            lifecycle.start_assignment(current_user, assignment, form.get("note", ""))
-            message = "已开始办理"
-        elif action == "progress":
-            lifecycle.record_progress(current_user, assignment, form.get("note", ""))
-            message = "已记录办理进展"
-        elif action == "request_extension":
-            lifecycle.request_extension(current_user, assignment, _date(form.get("new_date")), form.get("reason", ""))
-            message = "延期申请已提交，等待派单员审核"
-        elif action == "reply":
-            uploads = [files.Upload(f.filename or "", f.read()) for f in request.files.getlist("reply_files") if f]
-            lifecycle.reply_assignment(current_user, assignment, form.get("reply", ""), uploads)
-            message = "已答复"
-        else:
-            abort(404)
+        lifecycle.act(current_user, assignment, action, **params)
     except DomainError as err:
         db.session.rollback()
         return render_order(order, error=err, action=action, assignment_id=assignment.id)
-    return _back(order, message)
+    return _back(order, DONE[action])
 
 
 @bp.route("/<tracking_no>/dispatch", methods=["POST"])

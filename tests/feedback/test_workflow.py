@@ -9,7 +9,8 @@ import pytest
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.feedback import clock, lifecycle, rating
 from portal.feedback.enums import AssignmentRole, AssignmentState, Escalation, ExtensionState, OrderState
-from portal.feedback.workflow import TRANSITIONS, derive_order_state, transitions_for
+from portal.feedback.lifecycle import ASSIGNMENTS, EXTENSIONS, ORDERS
+from portal.feedback.workflow import derive_order_state
 from portal.times import utcnow
 
 ASSIGNMENT_CALLS = {
@@ -25,7 +26,7 @@ ASSIGNMENT_CALLS = {
 
 
 def test_every_assignment_action_of_the_table_has_a_service():
-    assert {t.action for t in transitions_for("assignment")} == set(ASSIGNMENT_CALLS)
+    assert {t.action for t in ASSIGNMENTS} == set(ASSIGNMENT_CALLS)
 
 
 @pytest.mark.parametrize("action", sorted(ASSIGNMENT_CALLS))
@@ -35,9 +36,9 @@ def test_assignment_action_is_allowed_exactly_in_its_source_states(city, db, act
     assignment = city.assignment(order, city.dept_a)
     assignment.state = state
     db.session.commit()
-    if state in TRANSITIONS[action].sources:
+    if state in ASSIGNMENTS[action].sources:
         ASSIGNMENT_CALLS[action](city.official_a, assignment)
-        expected = TRANSITIONS[action].to or state
+        expected = ASSIGNMENTS[action].to or state
         assert assignment.state == expected
     else:
         with pytest.raises(Conflict):
@@ -49,7 +50,7 @@ def test_assignment_action_is_allowed_exactly_in_its_source_states(city, db, act
 def test_assignment_actions_are_refused_to_anyone_but_the_assigned_department(city, db, action, who):
     order = city.dispatched(city.dept_a)
     assignment = city.assignment(order, city.dept_a)
-    assignment.state = next(iter(TRANSITIONS[action].sources))
+    assignment.state = next(iter(ASSIGNMENTS[action].sources))
     db.session.commit()
     with pytest.raises(Forbidden):
         ASSIGNMENT_CALLS[action](getattr(city, who), assignment)
@@ -322,9 +323,9 @@ ORDER_CALLS = {
     "rate": lambda c, o: rating.rate_order(c.citizen, o, {None: ("satisfied", "")}),
 }
 ORDER_ALLOWED = {
-    "dispatch": TRANSITIONS["dispatch"].sources | TRANSITIONS["reassign"].sources,
-    "close": TRANSITIONS["close"].sources,
-    "rate": TRANSITIONS["rate"].sources,
+    "dispatch": ORDERS["dispatch"].sources | ORDERS["reassign"].sources,
+    "close": ORDERS["close"].sources,
+    "rate": ORDERS["rate"].sources,
 }
 
 
@@ -339,3 +340,51 @@ def test_order_action_is_allowed_exactly_in_its_source_states(city, db, action, 
     else:
         with pytest.raises(Conflict):
             ORDER_CALLS[action](city, order)
+
+
+@pytest.mark.parametrize("action", ["approve_extension", "refuse_extension"])
+@pytest.mark.parametrize("state", list(ExtensionState))
+def test_every_row_of_the_extension_table_from_every_state(city, db, action, state):
+    """A dispatcher decides a pending request; officials get 403; a decided request answers 409."""
+    order = city.dispatched()
+    a = city.assignment(order, city.dept_a)
+    lifecycle.sign_assignment(city.official_a, a, "", "")
+    request = lifecycle.request_extension(city.official_a, a, (a.due_at + timedelta(days=3)).date(), "需要会商")
+    request.state = state
+    db.session.commit()
+    approve = action == "approve_extension"
+    with pytest.raises(Forbidden):
+        lifecycle.decide_extension(city.official_a, request, approve, "理由")
+    if state in EXTENSIONS[action].sources:
+        lifecycle.decide_extension(city.dispatcher, request, approve, "理由")
+        assert request.state == EXTENSIONS[action].to
+    else:
+        with pytest.raises(Conflict):
+            lifecycle.decide_extension(city.dispatcher, request, approve, "理由")
+        assert request.state == state
+
+
+def test_the_extension_button_follows_the_rows_guard(city):
+    """申请延期 is offered only before the deadline and while no request is pending, as the table's guard says."""
+    order = city.dispatched()
+    a = city.assignment(order, city.dept_a)
+    lifecycle.sign_assignment(city.official_a, a, "", "")
+    assert "request_extension" in lifecycle.available_actions(city.official_a, a)
+    with clock.at(a.due_at + timedelta(minutes=1)):
+        assert "request_extension" not in lifecycle.available_actions(city.official_a, a)
+    lifecycle.request_extension(city.official_a, a, (a.due_at + timedelta(days=3)).date(), "需要会商")
+    assert "request_extension" not in lifecycle.available_actions(city.official_a, a)
+    assert lifecycle.available_actions(city.citizen, a) == []
+
+
+def test_the_assignment_route_takes_any_row_by_name_and_404s_others(city, login):
+    order = city.dispatched()
+    a = city.assignment(order, city.dept_a)
+    client = login(city.official_a)
+    assert client.post(f"/feedback/assignments/{a.id}/archive").status_code == 404
+    response = client.post(f"/feedback/assignments/{a.id}/start", data={"note": "开始"})
+    assert response.status_code == 409 and a.state == AssignmentState.DISPATCHED
+    response = client.post(
+        f"/feedback/assignments/{a.id}/sign", data={"handler_name": "刘强", "handler_phone": "13800000101"}
+    )
+    assert response.status_code == 302 and a.state == AssignmentState.SIGNED
