@@ -193,7 +193,7 @@ class Machine:
         for t in self.rows.values():
             sources = sorted(t.sources, key=lambda s: (order.get(s, len(order)), str(s.value)))
             to = "(unchanged)" if t.to is None else f"`{t.to.value}` {_label(t.to)}"
-            to += " (or as its parts say)" if t.derived else ""
+            to += " (usually; derived, see above)" if t.derived else ""
             extra = [" (reason required)" if t.needs_reason else "", " (conditions apply)" if t.guard else ""]
             who = self.who_labels.get(t.who, "")
             lines.append(
