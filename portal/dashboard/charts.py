@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from portal.dashboard.kpi import DepartmentKpi
 from portal.dashboard.kpi_overview import MonthPoint
 
+# Phone-sized drawings: shown instead of the wide ones below 640 px (static/css/dashboard.css).
+NARROW_PLOT = 170
+NARROW_LINES_WIDTH = 340
+
 
 def percent(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value * 100:.{digits}f}%"
@@ -45,10 +49,14 @@ class BarChart:
 
 
 def department_bars(
-    rows: list[DepartmentKpi], metrics=(("completion", "办结率"), ("satisfaction", "满意率"))
+    rows: list[DepartmentKpi], metrics=(("completion", "办结率"), ("satisfaction", "满意率")), plot: int = 532
 ) -> BarChart:
-    """Horizontal grouped bars, one group per department (by its name, as in the KPI table), 0–100%."""
-    right, top, row_height, bar_height, plot = 56, 28, 34, 12, 532
+    """Horizontal grouped bars, one group per department (by its name, as in the KPI table), 0–100%.
+
+    ``plot`` is the bars' full length; a phone gets a narrower drawing (see NARROW_PLOT) so that its
+    labels keep a readable size instead of shrinking with a wide one.
+    """
+    right, top, row_height, bar_height = 56, 28, 34, 12
     # Room for the longest name at the labels' 12px (one CJK character is about as wide as the font size).
     left = max(132, 16 + 12 * max((len(row.name) for row in rows), default=0))
     width = left + plot + right
@@ -96,9 +104,12 @@ class LineChart:
     lines: list[Line]
 
 
-def monthly_lines(points: list[MonthPoint]) -> LineChart:
-    """办结率 and 满意率 per month on a 0–100% axis; months without data leave a gap in the dots."""
-    width, height, left, right, top, bottom = 720, 260, 48, 16, 16, 40
+def monthly_lines(points: list[MonthPoint], width: int = 720, label_every: int = 1) -> LineChart:
+    """办结率 and 满意率 per month on a 0–100% axis; months without data leave a gap in the dots.
+
+    A narrow drawing (for phones) labels every ``label_every``-th month so that the labels do not overlap.
+    """
+    height, left, right, top, bottom = 260, 48, 16, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     step = plot_w / max(1, len(points) - 1)
 
@@ -114,6 +125,10 @@ def monthly_lines(points: list[MonthPoint]) -> LineChart:
                 x, y = xy(i, rate)
                 dots.append((x, y, f"{p.period.label} {label} {percent(rate)}"))
         lines.append(Line(f"series-{j}", label, " ".join(f"{x},{y}" for x, y, _ in dots), dots))
-    x_labels = [(round(left + i * step, 1), f"{p.period.first_day.month}月") for i, p in enumerate(points)]
+    x_labels = [
+        (round(left + i * step, 1), f"{p.period.first_day.month}月")
+        for i, p in enumerate(points)
+        if (len(points) - 1 - i) % label_every == 0
+    ]
     y_ticks = [(round(top + plot_h * (1 - t / 100), 1), f"{t}%") for t in range(0, 101, 25)]
     return LineChart(width, height, left, top, plot_w, plot_h, x_labels, y_ticks, lines)

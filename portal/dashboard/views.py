@@ -50,6 +50,8 @@ def index():
         descending=descending,
         bars=charts.department_bars(page.table.rows),
         lines=charts.monthly_lines(page.trend),
+        narrow_bars=charts.department_bars(page.table.rows, plot=charts.NARROW_PLOT),
+        narrow_lines=charts.monthly_lines(page.trend, width=charts.NARROW_LINES_WIDTH, label_every=2),
         metrics=kpi.METRICS,
         min_sample=kpi.min_sample(),
         percent=charts.percent,
