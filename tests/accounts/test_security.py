@@ -196,4 +196,6 @@ def test_login_throttling_counts_in_redis_when_configured(other_app, users):
     assert statuses == [401, 401, 429]
     keys = store.keys("LIMITS:*accounts.login*")
     assert keys, "the limiter kept its counts somewhere other than Redis"
+    # Both limits count there: the account's failures and the address's.
+    assert any(b"account:citizen" in key for key in keys) and any(b"address:" in key for key in keys), keys
     store.delete(*keys)
