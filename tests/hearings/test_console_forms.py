@@ -223,3 +223,62 @@ def test_the_counts_above_the_queue_match_what_is_listed_and_name_merged_and_hid
     assert numbers["public"] == len(listed) == 2
     assert numbers["merged"] == 1 and numbers["hidden"] == 1 and numbers["pending"] == 1 and numbers["received"] == 5
     assert "合并" in counts.text() and "隐藏" in counts.text()
+
+
+def test_a_host_sets_up_a_hearing_through_the_rendered_form_and_edits_it(factory, login, db):
+    import sqlalchemy as sa
+
+    from portal.hearings.models import Hearing, HearingKind
+    from portal.plans.models import Plan
+    from portal.times import LOCAL_TZ
+
+    plan = Plan(title="高效建设攻势作战方案", year=2026)
+    db.session.add(plan)
+    db.session.commit()
+    host = login(factory.user(Role.HOST))
+    form = open_form(host, "/hearings/manage/new", form="创建答辩")
+    form.check("类型", "公开质询")
+    form.select("作战方案", "高效建设攻势作战方案（2026年）")
+    form.fill("名称", "攻势落实情况公开质询")
+    form.fill("开始时间", "2026-12-28T09:00")
+    form.fill("结束时间", "2026-12-28T11:30")
+    form.fill("地点", "市人大常委会会议厅")
+    form.fill("议程", "09:00 质询开始\n09:10 牵头部门报告落实情况")
+    form.fill("答辩团", "王明 | 副市长")
+    form.fill("提问人", "媒体 | 陈晨 | 青岛日报")
+    form.uncheck("先审后发：观众的问题经审核后公开")
+    form.fill("问题字数上限", "200")
+    assert form.submit(button="创建答辩").status_code == 302
+
+    hearing = db.session.scalar(sa.select(Hearing).where(Hearing.title == "攻势落实情况公开质询"))
+    assert hearing.kind == HearingKind.INQUIRY and hearing.plan_id == plan.id
+    assert hearing.starts_at.astimezone(LOCAL_TZ).strftime("%Y-%m-%d %H:%M") == "2026-12-28 09:00"
+    assert hearing.ends_at.astimezone(LOCAL_TZ).strftime("%H:%M") == "11:30"
+    assert hearing.place == "市人大常委会会议厅" and not hearing.premoderation and hearing.max_question_length == 200
+    assert [p.name for p in hearing.panel] == ["王明"] and [r.name for r in hearing.raisers] == ["陈晨"]
+
+    form = open_form(host, f"/hearings/manage/{hearing.id}/edit", form="保存修改")
+    form.fill("地点", "市民中心第二会议室")
+    assert form.submit(button="保存修改").status_code == 302
+    db.session.refresh(hearing)
+    assert hearing.place == "市民中心第二会议室" and hearing.title == "攻势落实情况公开质询"
+    assert hearing.plan_id == plan.id and not hearing.premoderation  # untouched controls keep their values
+
+
+def test_the_lead_department_records_progress_through_the_commitment_page(hearings, factory, login, client, db):
+    from portal.hearings.models import CommitmentStatus, CommitmentUpdate
+
+    hearing = hearings.hearing()
+    dept = factory.department("市大数据发展管理局", short_name="大数据局")
+    item = services.flag_commitment(None, hearing, None, dept.id, "建立数据共享责任清单", date.today())
+    official = login(factory.user(Role.OFFICIAL, department=dept))
+    form = open_form(official, f"/hearings/commitments/{item.id}", form="保存进展")
+    form.select("状态", "推进中")
+    form.fill("进展说明", "清单初稿已征求意见")
+    assert form.submit(button="保存进展").status_code == 302
+    db.session.refresh(item)
+    assert item.status == CommitmentStatus.IN_PROGRESS
+    last = (
+        db.session.query(CommitmentUpdate).filter_by(commitment_id=item.id).order_by(CommitmentUpdate.id.desc()).first()
+    )
+    assert (last.from_status, last.to_status, last.note) == ("not_started", "in_progress", "清单初稿已征求意见")
