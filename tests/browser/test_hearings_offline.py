@@ -130,3 +130,41 @@ def test_new_commitments_and_answered_questions_arrive_without_a_reload(live_ser
     assert public.evaluate("window.notReloaded") is True
     assert wait_for(lambda: host_socket.received("commitment"), 5)
     host_socket.disconnect()
+
+
+def test_a_moderator_merges_a_duplicate_in_the_console_and_the_votes_combine(live_server, new_page):
+    from tests.hearings.live_support import make_users
+
+    hearing_id = make_hearing(live_server, premoderation=False)
+    names = make_users(live_server, 3, prefix="mconsole")
+    clients = [Mirror(live_server.url, hearing_id, socket_log_in(live_server.url, n)).connect() for n in names]
+    try:
+        target = clients[0].call(
+            "ask", {"hearing_id": hearing_id, "text": "公积金提取能否全程网办？", "client_id": "t"}
+        )
+        dup = clients[1].call("ask", {"hearing_id": hearing_id, "text": "公积金可以网上提取吗？", "client_id": "d"})
+        target_id, dup_id = target["question"]["id"], dup["question"]["id"]
+        # The duplicate has 2 votes (one of them the target's asker), the target 1.
+        for client, qid in ((clients[0], dup_id), (clients[2], dup_id), (clients[1], target_id)):
+            assert client.call("vote", {"question_id": qid, "client_id": f"v{qid}"})["ok"]
+
+        public = new_page(390, 844)
+        public.goto(f"/hearings/{hearing_id}")
+        expect(public.get_by_text("实时连接正常")).to_be_visible()
+        moderator = new_page()
+        log_in(moderator, "moderator")
+        moderator.goto(f"/hearings/{hearing_id}/moderate")
+        expect(moderator.get_by_text("实时连接正常")).to_be_visible()
+        item = moderator.locator(f'[data-testid="question"][data-id="{dup_id}"]')
+        item.get_by_role("button", name="合并为重复…").click()
+        item.get_by_label("合并到").select_option(str(target_id))
+        item.get_by_role("button", name="合并", exact=True).click()
+
+        target_item = public.locator(f'[data-testid="question"][data-id="{target_id}"]')
+        expect(target_item.locator('[data-slot="votes"]')).to_have_text("3")
+        expect(target_item).to_contain_text("已合并 1 条相同问题")
+        expect(public.locator(f'[data-testid="question"][data-id="{dup_id}"]')).to_have_count(0)
+        expect(public.locator('[data-count="merged"]').first).to_have_text("1")
+    finally:
+        for client in clients:
+            client.disconnect()
