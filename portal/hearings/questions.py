@@ -3,6 +3,7 @@ takes the hearing's next seq in the same transaction; broadcasts follow the comm
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -311,19 +312,36 @@ def apply_votes(requests: list) -> None:
             for r in adds
         ]
         # executemany: one cached statement whatever the batch size (SQLAlchemy sends it as one
-        # multi-row INSERT), where .values(rows) compiled a new statement for every batch.
-        db.session.execute(
-            insert(Vote.__table__).on_conflict_do_nothing(index_elements=["question_id", "user_id"]), values
-        )
-    if removes:
-        db.session.execute(sa.delete(Vote).where(sa.tuple_(Vote.question_id, Vote.user_id).in_(removes)))
-    touched = {r.question_id for r in adds} | {qid for qid, _ in removes}
+        # multi-row INSERT … RETURNING), where .values(rows) compiled a new statement for every batch.
+        # RETURNING names the rows really inserted (a concurrent duplicate is skipped by ON CONFLICT).
+        added = db.session.scalars(
+            insert(Vote.__table__)
+            .on_conflict_do_nothing(index_elements=["question_id", "user_id"])
+            .returning(Vote.__table__.c.question_id),
+            values,
+        ).all()
+    else:
+        added = []
+    removed = (
+        db.session.scalars(
+            sa.delete(Vote)
+            .where(sa.tuple_(Vote.question_id, Vote.user_id).in_(removes))
+            .returning(Vote.question_id)
+            .execution_options(synchronize_session=False)
+        ).all()
+        if removes
+        else []
+    )
+    # The count moves by the rows written, never recounted from the rows: a question's count may
+    # include votes that have no row (counts carried over from the record of an earlier hearing).
+    delta = Counter(added)
+    delta.subtract(Counter(removed))
+    touched = {qid for qid, n in delta.items() if n}
     if touched:
-        count = sa.select(sa.func.count()).where(Vote.question_id == Question.id).scalar_subquery()
         db.session.execute(
             sa.update(Question)
             .where(Question.id.in_(touched))
-            .values(votes=count)
+            .values(votes=Question.votes + sa.case({qid: delta[qid] for qid in touched}, value=Question.id, else_=0))
             .execution_options(synchronize_session=False)
         )
     db.session.commit()

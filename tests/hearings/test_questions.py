@@ -224,3 +224,21 @@ def test_a_batch_of_votes_is_written_at_once_with_exact_counts_and_errors_per_vo
     assert [r.result for r in batch[:5]] == [a.id] * 5
     assert isinstance(batch[5].error, Conflict) and batch[6].error.code == "not_found"
     assert live.flush_votes() == 1
+
+
+def test_a_batched_vote_adds_to_a_count_that_has_no_vote_rows(hearings, factory, db, emitted):
+    """A count carried over from a hearing's record (the demo's 27 votes) has no vote rows: a vote and
+    a withdrawal move it by one, never reset it to the rows that exist."""
+    from portal.hearings.votes import VoteRequest
+
+    hearing = hearings.hearing()
+    q = hearings.question(hearing)
+    q.votes = 27
+    db.session.commit()
+    voter, other = factory.user(), factory.user()
+    questions.apply_votes([VoteRequest(voter.id, q.id, "1", True), VoteRequest(other.id, q.id, "2", True)])
+    db.session.expire_all()
+    assert db.session.get(Question, q.id).votes == 29
+    questions.apply_votes([VoteRequest(voter.id, q.id, "3", False), VoteRequest(other.id, q.id, "4", True)])
+    db.session.expire_all()
+    assert db.session.get(Question, q.id).votes == 28
