@@ -278,7 +278,7 @@ def queue_vote(actor: User | None, question_id: Any, client_id: Any, add: bool =
 
 def apply_votes(requests: list) -> None:
     """Write a batch of votes in one transaction: the last action per (user, question) wins, the
-    counts are recounted from the vote rows, every request gets its result or its error."""
+    counts move by the vote rows really written, every request gets its result or its error."""
     qids = {r.question_id for r in requests}
     # One query for the questions' states and the votes the batch's users already have on them.
     rows = db.session.execute(
