@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
 
-FAST_MARKERS := not live and not browser and not postgres and not redis
+FAST_MARKERS := not live and not browser and not postgres and not redis and not slow
 
 .PHONY: run test test-fast setup migrate demo lint format clean
 
@@ -35,9 +35,10 @@ run: demo
 test: setup
 	@$(PY) -m pytest $(PYTEST_ARGS)
 
-# Everything but the tests that start servers, drive Chromium or need PostgreSQL/Redis: SQLite only.
+# Everything but the tests that start servers, drive Chromium, need PostgreSQL/Redis or load the whole demo city:
+# SQLite only, one worker per CPU.
 test-fast: setup
-	@env -u TEST_DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "$(FAST_MARKERS)" $(PYTEST_ARGS)
+	@env -u TEST_DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "$(FAST_MARKERS)" -n auto $(PYTEST_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check .

@@ -1,3 +1,4 @@
+import pytest
 import sqlalchemy as sa
 
 from portal.accounts import services
@@ -49,6 +50,7 @@ def test_users_create_refuses_unknown_department_and_bad_password(runner, ctx):
     assert result.exit_code != 0 and "密码至少需要" in result.output
 
 
+@pytest.mark.slow
 def test_demo_load_is_idempotent_and_builds_the_article_tree(runner, db):
     first = runner.invoke(args=["demo", "load"])
     assert first.exit_code == 0, first.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from portal import demo
@@ -13,6 +14,7 @@ from portal.feedback.models import Notification, WorkOrder
 from portal.times import to_local, utcnow
 
 
+@pytest.mark.slow
 def test_demo_history_is_generated_once_and_looks_like_guiyang(db):
     load_accounts()
     assert "generated 3000" in load_history()

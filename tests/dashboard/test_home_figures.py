@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from portal.accounts.demo import load_accounts
 from portal.dashboard.demo import load_history
 from portal.feedback.demo import load_feedback
@@ -21,6 +23,7 @@ def _closed_figures(html: str) -> list[int]:
     return [int(n.replace(",", "")) for n in re.findall(r"办结\s*([\d,]+)\s*件", text)]
 
 
+@pytest.mark.slow
 def test_home_and_data_page_agree_on_demo_data(db, client):
     load_accounts()
     load_feedback()

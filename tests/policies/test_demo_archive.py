@@ -73,6 +73,7 @@ def archive(_loaded, db) -> list[Policy]:
     return list(db.session.scalars(sa.select(Policy).order_by(Policy.id)))
 
 
+@pytest.mark.slow
 def test_the_demo_archive_reads_like_real_government_documents(archive, db):
     assert len(archive) > 250
     repeated = [title for title, n in Counter(p.title for p in archive).items() if n > 1]
@@ -93,6 +94,7 @@ def test_the_demo_archive_reads_like_real_government_documents(archive, db):
         assert p.body_text.strip() and "\n\n\n" not in p.body_text, p.title
 
 
+@pytest.mark.slow
 def test_every_document_number_belongs_to_the_issuer_that_issued_it(archive):
     numbered = [p for p in archive if p.doc_number]
     assert len(numbered) > 200
@@ -134,6 +136,7 @@ def test_the_readme_lists_exactly_the_examples_tested_here():
     assert sorted(readme_examples()) == sorted(README_EXAMPLES)
 
 
+@pytest.mark.slow
 def test_every_search_example_in_the_readme_finds_what_it_promises(archive, client):
     ids = {policy.source_key: policy.id for policy in archive}
     for query, source_key in README_EXAMPLES.items():
