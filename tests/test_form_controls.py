@@ -26,6 +26,7 @@ from flask import Request, before_render_template
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import HTTPException
 
+from portal.actors import SYSTEM
 from tests.conftest import make_test_config
 from tests.support.forms import Control, Form, forms_in, open_form
 
@@ -184,12 +185,12 @@ def _load_demo(app) -> None:
             published_on=today,
             topics=["营商环境"],
         )
-        in_force = policies.create_policy(None, data)
-        policies.transition(None, in_force.id, "publish", today)
+        in_force = policies.create_policy(SYSTEM, data)
+        policies.transition(SYSTEM, in_force.id, "publish", today)
         data.body += "\n第三条 各部门应当按职责推进。"
-        policies.update_policy(None, in_force.id, data, "增加第三条")
+        policies.update_policy(SYSTEM, in_force.id, data, "增加第三条")
         data.title, data.doc_number = "青岛市政务服务事项管理规定（征求意见稿）", None
-        policies.create_policy(None, data)
+        policies.create_policy(SYSTEM, data)
         db.session.remove()
 
 

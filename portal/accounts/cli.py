@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from portal.accounts import services
 from portal.accounts.models import DepartmentPosition, Role
+from portal.actors import SYSTEM
 from portal.errors import DomainError
 
 users_cli = AppGroup("users", help="User accounts.")
@@ -39,7 +40,7 @@ def create_user(roles, name, username, password, department, position, phone, en
         department_id = dept.id
     try:
         user = services.create_user(
-            None,
+            SYSTEM,
             services.UserData(
                 username=username or name,
                 display_name=name,

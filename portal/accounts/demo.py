@@ -7,6 +7,7 @@ from typing import Any
 from portal import demo as demo_data
 from portal.accounts import services
 from portal.accounts.models import DepartmentKind, DepartmentPosition, Role
+from portal.actors import SYSTEM
 from portal.demo import demo_loader
 
 
@@ -54,7 +55,7 @@ def load_accounts(data: dict[str, Any] | None = None) -> str:
         if services.find_department(row["name"]) is not None:
             continue
         services.create_department(
-            None,
+            SYSTEM,
             services.DepartmentData(
                 name=row["name"],
                 short_name=row.get("short") or row["name"],
@@ -69,6 +70,6 @@ def load_accounts(data: dict[str, Any] | None = None) -> str:
     for row in data.get("users") or []:
         if services.find_user(row["username"]) is not None:
             continue
-        services.create_user(None, _user_data(row, str(data.get("password", ""))))
+        services.create_user(SYSTEM, _user_data(row, str(data.get("password", ""))))
         created_users += 1
     return f"accounts: {created_depts} departments and {created_users} users created"

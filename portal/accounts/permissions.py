@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from portal.accounts.models import Role, User
+from portal.actors import SYSTEM
 from portal.errors import Forbidden, Unauthorized
 
 Rule = Callable[[User, Any], bool]
@@ -39,18 +40,19 @@ def _authenticated(user: Any) -> bool:
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
-    if not _authenticated(user):
+    """Whether ``user`` may; ``None`` (anonymous) never may, ``SYSTEM`` (jobs, CLI, demo data) always may."""
+    if user is not SYSTEM and not _authenticated(user):
         return False
     try:
         decide = _RULES[action]
     except KeyError:
         raise RuntimeError(f"no permission rule for {action!r}") from None
-    return bool(decide(user, obj))
+    return user is SYSTEM or bool(decide(user, obj))
 
 
-def require(user: Any, action: str, obj: Any = None) -> User:
-    """Return the user when allowed; raise Unauthorized (anonymous) or Forbidden."""
-    if not _authenticated(user):
+def require(user: Any, action: str, obj: Any = None) -> Any:
+    """Return the user (or ``SYSTEM``) when allowed; raise Unauthorized (anonymous) or Forbidden."""
+    if user is not SYSTEM and not _authenticated(user):
         raise Unauthorized()
     if not can(user, action, obj):
         raise Forbidden()

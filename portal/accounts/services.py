@@ -232,8 +232,7 @@ def _apply(user: User, data: UserData) -> None:
 
 def create_user(actor: User | None, data: UserData) -> User:
     """Create any kind of account. ``actor`` None means a trusted caller (CLI, demo loader)."""
-    if actor is not None:
-        require(actor, "users.manage")
+    require(actor, "users.manage")
     username = validate_username(data.username)
     user = User(username=username, password_hash=_hash(validate_password(data.password or "")))
     _ensure_username_free(username)
@@ -292,8 +291,7 @@ def _apply_department(dept: Department, data: DepartmentData) -> None:
 
 
 def create_department(actor: User | None, data: DepartmentData) -> Department:
-    if actor is not None:
-        require(actor, "departments.manage")
+    require(actor, "departments.manage")
     dept = Department()
     _apply_department(dept, data)
     db.session.add(dept)

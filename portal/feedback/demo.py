@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from portal import demo as demo_data
 from portal.accounts.demo import department_id, user
+from portal.actors import SYSTEM
 from portal.demo import demo_loader, moment
 from portal.extensions import db
 from portal.feedback import clock, escalation, lifecycle, rating, responsibility, services
@@ -79,7 +80,7 @@ def _lists(data: dict[str, Any]) -> None:
         if responsibility.find_item(row["matter"]) is None:
             departments = [department_id(d) for d in row["departments"]]
             responsibility.create_item(
-                None,
+                SYSTEM,
                 responsibility.ItemData(row["matter"], row["category"], row["keywords"], row["basis"], departments),
             )
     for row in data.get("reply_templates", []):

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from portal.actors import SYSTEM
 from portal.extensions import db
 from portal.feedback import clock, history
 from portal.feedback.enums import Escalation, EventAction
@@ -55,7 +56,7 @@ def tick(now: datetime | None = None) -> TickResult:
         a.sign_reminded_at = now
         late = now > a.sign_deadline
         note = "已超过签收时限，请立即签收" if late else f"请于{to_local(a.sign_deadline):%H:%M}前签收"
-        history.record(a.order, EventAction.REMIND, None, assignment=a, note=f"催签：{note}", public=False)
+        history.record(a.order, EventAction.REMIND, SYSTEM, assignment=a, note=f"催签：{note}", public=False)
         history.notify(
             history.department_official_ids(a.department_id),
             a.order,
@@ -72,7 +73,7 @@ def tick(now: datetime | None = None) -> TickResult:
     ):
         a.reminded_at = now
         note = f"办理期限为{to_local(a.due_at):%Y-%m-%d %H:%M}，请抓紧办理"
-        history.record(a.order, EventAction.REMIND, None, assignment=a, note=f"催办：{note}", public=False)
+        history.record(a.order, EventAction.REMIND, SYSTEM, assignment=a, note=f"催办：{note}", public=False)
         history.notify(
             history.department_official_ids(a.department_id),
             a.order,
@@ -86,10 +87,10 @@ def tick(now: datetime | None = None) -> TickResult:
         sa.select(Assignment).where(open_, Assignment.overdue_at.is_(None), Assignment.due_at < now)
     ):
         a.overdue_at = now
-        history.record(a.order, EventAction.OVERDUE, None, assignment=a, note=f"{a.department.short_name}办理逾期")
+        history.record(a.order, EventAction.OVERDUE, SYSTEM, assignment=a, note=f"{a.department.short_name}办理逾期")
         if a.escalation == Escalation.NONE:
             a.escalation_level, a.escalated_at = _next_level(Escalation.NONE), now
-            history.record(a.order, EventAction.ESCALATE, None, assignment=a, note=f"对{a.department.short_name}督办")
+            history.record(a.order, EventAction.ESCALATE, SYSTEM, assignment=a, note=f"对{a.department.short_name}督办")
         history.notify(
             history.department_official_ids(a.department_id) | history.dispatcher_ids(),
             a.order,
@@ -108,7 +109,7 @@ def tick(now: datetime | None = None) -> TickResult:
     ):
         a.escalation_level, a.top_escalated_at = _next_level(Escalation.SUPERVISED), now
         note = f"督办后仍未办结，报{a.department.short_name}主要负责人顶格推进"
-        history.record(a.order, EventAction.ESCALATE, None, assignment=a, note=note)
+        history.record(a.order, EventAction.ESCALATE, SYSTEM, assignment=a, note=note)
         history.notify(
             history.department_official_ids(a.department_id, heads_only=True)
             | history.department_official_ids(a.department_id)

@@ -7,6 +7,8 @@ from functools import partial
 import sqlalchemy as sa
 
 from portal.accounts.models import DepartmentPosition, Role, User, UserRole
+from portal.actors import LABEL as SYSTEM_LABEL
+from portal.actors import is_system
 from portal.aftercommit import after_commit
 from portal.extensions import db, socketio
 from portal.feedback import clock
@@ -19,8 +21,8 @@ NAMESPACE = "/notices"
 
 def actor_label(actor: User | None, order: WorkOrder) -> str:
     """How the public timeline names who acted: never the requester's own name."""
-    if actor is None:
-        return "系统"
+    if is_system(actor):
+        return SYSTEM_LABEL
     if order.filing_unit is not None and actor.department_id == order.filing_unit_id:
         return order.filing_unit.short_name
     if actor.id == order.requester_id:
@@ -45,9 +47,9 @@ def record(
     event = OrderEvent(
         order_id=order.id,
         assignment_id=assignment.id if assignment is not None else None,
-        actor_id=actor.id if actor is not None else None,
+        actor_id=actor.id,
         actor_label=actor_label(actor, order),
-        department_id=actor.department_id if actor is not None else None,
+        department_id=actor.department_id,
         action=action,
         from_state=str(from_state or ""),
         to_state=str(to_state or ""),

@@ -60,8 +60,7 @@ def _apply(item: ResponsibilityItem, data: ItemData) -> None:
 
 
 def create_item(actor: User | None, data: ItemData) -> ResponsibilityItem:
-    if actor is not None:
-        require(actor, "feedback.manage_responsibilities")
+    require(actor, "feedback.manage_responsibilities")
     item = ResponsibilityItem()
     _apply(item, data)
     db.session.add(item)

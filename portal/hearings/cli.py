@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask.cli import AppGroup
 
+from portal.actors import SYSTEM
 from portal.errors import DomainError
 from portal.hearings import services, setup
 from portal.times import to_local
@@ -32,7 +33,7 @@ def projector_token_command(hearing_id: int) -> None:
     """Issue a new projector URL for a hearing; the old URL stops working."""
     try:
         hearing = services.get_hearing(hearing_id)
-        setup.regenerate_projector_token(None, hearing)
+        setup.regenerate_projector_token(SYSTEM, hearing)
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"新的投屏地址：{_projector_path(hearing)}")
@@ -44,7 +45,7 @@ def archive_command(hearing_id: int) -> None:
     """Archive a closed hearing."""
     try:
         hearing = services.get_hearing(hearing_id)
-        services.change_state(None, hearing, "archive")
+        services.change_state(SYSTEM, hearing, "archive")
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"已归档：{hearing.title}")

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
+from portal.actors import SYSTEM, is_system
 from portal.errors import Conflict, Invalid, NotFound
 from portal.extensions import db, get_or_raise
 from portal.hearings import live, payloads
@@ -30,9 +31,8 @@ def get_commitment(commitment_id: int) -> Commitment:
 def flag_commitment(
     actor: User | None, hearing: Hearing, question_id: int | None, department_id: int, text: str, due_date: date | None
 ) -> Commitment:
-    """The host flags an answer as a commitment of a department with a due date (actor None: demo loader)."""
-    if actor is not None:
-        require(actor, "hearings.host", hearing)
+    """The host flags an answer as a commitment of a department with a due date (SYSTEM: the demo loader)."""
+    require(actor, "hearings.host", hearing)
     text = (text or "").strip()
     if len(text) < 4:
         raise Invalid("请写明承诺的具体内容", field="text")
@@ -42,7 +42,7 @@ def flag_commitment(
         raise Invalid("请选择责任部门", field="department_id")
     if due_date is None:
         raise Invalid("请填写完成时限", field="due_date")
-    if actor is not None and due_date < to_local(utcnow()).date():
+    if not is_system(actor) and due_date < to_local(utcnow()).date():  # demo data records past promises
         raise Invalid("完成时限不能早于今天", field="due_date")
     if question_id is not None:
         question = db.session.get(Question, question_id)
@@ -63,7 +63,7 @@ def flag_commitment(
     db.session.add(
         CommitmentUpdate(
             commitment_id=commitment.id,
-            actor_id=actor.id if actor else None,
+            actor_id=actor.id,
             from_status=None,
             to_status=CommitmentStatus.NOT_STARTED.value,
             note="答辩中作出承诺",
@@ -144,7 +144,7 @@ def mark_overdue_commitments() -> int:
         db.session.add(
             CommitmentUpdate(
                 commitment_id=commitment.id,
-                actor_id=None,
+                actor_id=SYSTEM.id,
                 from_status=commitment.status.value,
                 to_status=CommitmentStatus.OVERDUE.value,
                 note="已超过承诺完成时限，系统标记为逾期",

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from portal import demo as demo_data
 from portal.accounts.demo import department_id, user
+from portal.actors import SYSTEM
 from portal.demo import demo_loader, moment
 from portal.extensions import db
 from portal.hearings import services
@@ -162,7 +163,7 @@ def _hearing(data: dict[str, Any], spec: dict[str, Any], plan_id: int | None) ->
     start = moment(spec["starts"], utcnow())
     end = start + timedelta(minutes=spec["minutes"])
     hearing = services.create_hearing(
-        None,
+        SYSTEM,
         services.HearingData(
             kind=HearingKind(spec["kind"]),
             plan_id=plan_id,

@@ -92,7 +92,7 @@ def _record(q: Question, actor: User | None, action: str, before: QuestionState 
     db.session.add(
         QuestionEvent(
             question_id=q.id,
-            actor_id=actor.id if actor else None,
+            actor_id=actor.id,
             action=action,
             from_state=before.value if before else None,
             to_state=q.state.value,

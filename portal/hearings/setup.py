@@ -239,9 +239,8 @@ def update_hearing(actor: User, hearing: Hearing, data: HearingData) -> Hearing:
 
 
 def regenerate_projector_token(actor: User | None, hearing: Hearing) -> str:
-    """A new projector URL; the old one answers 404 from now on (actor None: the CLI)."""
-    if actor is not None:
-        require(actor, "hearings.manage", hearing)
+    """A new projector URL; the old one answers 404 from now on (the CLI acts as SYSTEM)."""
+    require(actor, "hearings.manage", hearing)
     hearing.projector_token = secrets.token_urlsafe(18)
     db.session.commit()
     return hearing.projector_token

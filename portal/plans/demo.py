@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from portal import demo as demo_data
 from portal.accounts import demo as people
 from portal.accounts.models import Department, Role, User, UserRole
+from portal.actors import SYSTEM
 from portal.demo import demo_loader
 from portal.extensions import db
 from portal.plans import editing, services
@@ -43,7 +44,7 @@ def _mark_milestones(task: Task, today: date) -> None:
 
 def _build_plan(spec: dict[str, Any]) -> tuple[Plan, dict[str, Task]]:
     plan = editing.create_plan(
-        None,
+        SYSTEM,
         editing.PlanData(
             title=spec["title"],
             version_label=str(spec["version_label"]),
@@ -55,12 +56,12 @@ def _build_plan(spec: dict[str, Any]) -> tuple[Plan, dict[str, Task]]:
     plan.created_at = _at(spec["created_on"])
     tasks: dict[str, Task] = {}
     for battle_spec in spec["battles"]:
-        battle = editing.add_battle(None, plan.id, battle_spec["title"], battle_spec.get("description", ""))
+        battle = editing.add_battle(SYSTEM, plan.id, battle_spec["title"], battle_spec.get("description", ""))
         for goal_spec in battle_spec["goals"]:
-            goal = editing.add_goal(None, battle.id, goal_spec["title"])
+            goal = editing.add_goal(SYSTEM, battle.id, goal_spec["title"])
             for row in goal_spec["tasks"]:
                 tasks[row["key"]] = editing.create_task(
-                    None,
+                    SYSTEM,
                     editing.TaskData(
                         goal_id=goal.id,
                         title=row["title"],
@@ -133,9 +134,9 @@ def _publish(data: dict[str, Any], plan: Plan, tasks: dict[str, Task]) -> None:
     )
     db.session.commit()
     for step in data["states"]:
-        editing.change_state(None, plan.id, PlanState(step["state"]), step["note"])
+        editing.change_state(SYSTEM, plan.id, PlanState(step["state"]), step["note"])
     published = data["published"]
-    editing.publish_version(None, plan.id, published["note"], published_at=_at(published["on"]))
+    editing.publish_version(SYSTEM, plan.id, published["note"], published_at=_at(published["on"]))
     days = [step["on"] for step in data["states"]] + [published["on"]]
     for change, day in zip(plan.state_changes, days, strict=True):
         change.created_at = _at(day)

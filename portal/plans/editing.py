@@ -99,8 +99,7 @@ def _apply_plan(plan: Plan, data: PlanData) -> None:
 
 
 def create_plan(actor: User | None, data: PlanData) -> Plan:
-    if actor is not None:
-        require(actor, "plans.manage")
+    require(actor, "plans.manage")
     plan = Plan(state=PlanState.DRAFT)
     with _changing():
         _apply_plan(plan, data)
@@ -125,10 +124,6 @@ def update_plan(actor: User, plan_id: int, data: PlanData) -> Plan:
 MANAGE = "plans.manage"
 
 
-def _may(actor: User | None, rule: str, plan: Plan | None) -> bool:
-    return actor is None or can(actor, rule, plan)  # None: the demo loader and the CLI
-
-
 def _noted(actor: User | None, plan: Plan, t: Transition, note: str = "", **params) -> str:
     return _text(note, "说明", "note", 500, required=False)
 
@@ -144,7 +139,7 @@ def _frozen(actor: User | None, plan: Plan, t: Transition, note: str = "", publi
         title=plan.title,
         note=_text(note, "发布说明", "note", 500, required=False),
         snapshot=snapshot(plan),
-        published_by_id=actor.id if actor else None,
+        published_by_id=actor.id,
     )
     if published_at is not None:
         version.published_at = published_at
@@ -154,11 +149,7 @@ def _frozen(actor: User | None, plan: Plan, t: Transition, note: str = "", publi
 
 def _recorded(actor: User | None, plan: Plan, t: Transition, before: PlanState, result) -> None:
     note = result if isinstance(result, str) else ""
-    db.session.add(
-        PlanStateChange(
-            plan=plan, actor_id=actor.id if actor else None, old_state=before, new_state=plan.state, note=note
-        )
-    )
+    db.session.add(PlanStateChange(plan=plan, actor_id=actor.id, old_state=before, new_state=plan.state, note=note))
 
 
 P = PlanState
@@ -178,7 +169,7 @@ PLANS = Machine(
             refusal="方案当前为“{state}”，须先经公开答辩才能发布",
         ),
     ),
-    can=_may,
+    can=can,
     states=list(PlanState),
     refusal="方案当前为“{state}”，不能变更为“{to}”",
     record=_recorded,
@@ -220,8 +211,7 @@ def _next_position(items) -> int:
 
 
 def add_battle(actor: User | None, plan_id: int, title: str, description: str = "") -> Battle:
-    if actor is not None:
-        require(actor, "plans.manage")
+    require(actor, "plans.manage")
     plan = get_plan(plan_id)
     battle = Battle(
         plan=plan,
@@ -252,8 +242,7 @@ def update_battle(actor: User, battle_id: int, title: str, description: str = ""
 
 
 def add_goal(actor: User | None, battle_id: int, title: str, description: str = "") -> Goal:
-    if actor is not None:
-        require(actor, "plans.manage")
+    require(actor, "plans.manage")
     battle = get_battle(battle_id)
     goal = Goal(
         battle=battle,
@@ -373,8 +362,7 @@ def _apply_task(task: Task, data: TaskData) -> None:
 
 
 def create_task(actor: User | None, data: TaskData) -> Task:
-    if actor is not None:
-        require(actor, "plans.manage")
+    require(actor, "plans.manage")
     task = Task()
     with _changing():
         _apply_task(task, data)

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.actors import SYSTEM
 from portal.policies.importer import ManifestError, import_directory
 from portal.search import indexer
 
@@ -22,7 +23,7 @@ def import_command(directory: Path, draft: bool) -> None:
     app = current_app._get_current_object()
     try:
         with indexer.deferred(app):
-            report = import_directory(directory, None, publish=not draft)
+            report = import_directory(directory, SYSTEM, publish=not draft)
     except ManifestError as error:
         raise click.ClickException(str(error)) from None
     indexer.drain(app)

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal import demo as demo_data
+from portal.actors import SYSTEM
 from portal.config import ROOT
 from portal.demo import demo_loader
 from portal.extensions import db
@@ -46,14 +47,14 @@ def _link_plan(policy: Policy | None, title_part: str) -> int:
     linked = 0
     for plan_id, title in link_choices(LinkKind.PLAN):
         if title_part in title:
-            add_link(None, policy.id, LinkKind.PLAN, plan_id)
+            add_link(SYSTEM, policy.id, LinkKind.PLAN, plan_id)
             linked += 1
     return linked
 
 
 def _load_articles(spec: dict[str, Any]) -> str:
     report = import_directory(
-        corpus_dir(spec.get("directory")), None, key_prefix="corpus:", defaults=spec.get("defaults") or {}
+        corpus_dir(spec.get("directory")), SYSTEM, key_prefix="corpus:", defaults=spec.get("defaults") or {}
     )
     plan_links = sum(
         _link_plan(services.find_by_source(f"corpus:{name}"), part)
@@ -66,10 +67,10 @@ def _load_articles(spec: dict[str, Any]) -> str:
 
 def _create(key: str, data: services.PolicyData, status: str = "in_force", status_on=None, reason: str = "") -> Policy:
     """A document as published on its own date, then retired (expired/repealed) when the data says so."""
-    policy = services.create_policy(None, data, source_key=key, dated_on=data.written_on or data.published_on)
-    services.transition(None, policy.id, "publish", data.published_on)
+    policy = services.create_policy(SYSTEM, data, source_key=key, dated_on=data.written_on or data.published_on)
+    services.transition(SYSTEM, policy.id, "publish", data.published_on)
     if status in ACTION:
-        services.transition(None, policy.id, ACTION[status], status_on, reason)
+        services.transition(SYSTEM, policy.id, ACTION[status], status_on, reason)
     return policy
 
 
@@ -114,13 +115,13 @@ def _load_review(params: dict[str, Any]) -> int:
             published_on=doc.published_on,
             topics=doc.topics,
         )
-        policy = services.create_policy(None, data, source_key=key, dated_on=doc.written_on)
-        services.transition(None, policy.id, "publish", doc.published_on)
+        policy = services.create_policy(SYSTEM, data, source_key=key, dated_on=doc.written_on)
+        services.transition(SYSTEM, policy.id, "publish", doc.published_on)
         if doc.revised_body:
             data.body = doc.revised_body
-            services.update_policy(None, policy.id, data, "勘误：修正正文表述", dated_on=doc.published_on)
+            services.update_policy(SYSTEM, policy.id, data, "勘误：修正正文表述", dated_on=doc.published_on)
         if doc.status in ACTION:
-            services.transition(None, policy.id, ACTION[doc.status], doc.status_on, doc.reason)
+            services.transition(SYSTEM, policy.id, ACTION[doc.status], doc.status_on, doc.reason)
         created += 1
     return created
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.accounts.models import User
+from portal.actors import SystemActor
 from portal.errors import DomainError
 from portal.policies import services
 from portal.policies.models import Policy
@@ -139,7 +140,7 @@ def source_key(directory: Path, file_name: str) -> str:
 
 def import_directory(
     directory: Path,
-    actor: User | None = None,
+    actor: User | SystemActor,
     *,
     publish: bool = True,
     key_prefix: str | None = None,

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from portal.actors import SYSTEM
 from portal.feedback import clock, responsibility
 from portal.feedback.calendar import deadline, end_of_day
 from portal.feedback.enums import AssignmentRole, AssignmentState, ExtensionState, OrderState, Satisfaction
@@ -19,7 +20,7 @@ def demo_like(city, factory):
     shenpi = factory.department("市行政审批服务局", short_name="行政审批局")
     dashuju = factory.department("市大数据发展管理局", short_name="大数据局")
     responsibility.create_item(
-        None, responsibility.ItemData("政务网站故障", "政务服务", "网站 办事 系统", "", [dashuju.id, shenpi.id])
+        SYSTEM, responsibility.ItemData("政务网站故障", "政务服务", "网站 办事 系统", "", [dashuju.id, shenpi.id])
     )
     return shenpi, dashuju
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from portal.actors import SYSTEM
 from portal.feedback import lifecycle, responsibility
 from portal.feedback.enums import AssignmentState, OrderKind, OrderState
 
@@ -119,7 +120,7 @@ def test_extension_decision_from_the_desk(city, login):
 @pytest.fixture
 def listed(city):
     return responsibility.create_item(
-        None,
+        SYSTEM,
         responsibility.ItemData("无照经营", "市场监管", "无照 烧烤", "", [city.dept_b.id, city.dept_a.id]),
     )
 

@@ -42,6 +42,8 @@ def test_overdue_assignment_is_marked_and_escalated_once(city, db):
     second = escalation.tick(later + timedelta(minutes=1))
     assert (second.overdue, second.reminders, second.sign_reminders, second.top) == (0, 0, 0, 0)
     assert len(_events(db, EventAction.OVERDUE)) == 1 and len(_events(db, EventAction.ESCALATE)) == 1
+    (overdue,) = _events(db, EventAction.OVERDUE)
+    assert overdue.actor_id is None and overdue.actor_label == "系统"  # the tick acts as SYSTEM
 
 
 def test_supervised_assignment_goes_to_the_head_after_the_configured_time(city, db, app):

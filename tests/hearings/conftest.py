@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from portal.accounts.models import Role
+from portal.actors import SYSTEM
 from portal.hearings import questions, services
 from portal.hearings.models import HearingKind, HearingState, QuestionState
 from portal.times import utcnow
@@ -28,7 +29,7 @@ class HearingFactory:
             premoderation=overrides.pop("premoderation", True),
             **overrides,
         )
-        hearing = services.create_hearing(None, data)
+        hearing = services.create_hearing(SYSTEM, data)
         hearing.state = state
         if state != HearingState.SCHEDULED:
             hearing.opened_at = data.starts_at

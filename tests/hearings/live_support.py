@@ -17,6 +17,8 @@ from datetime import timedelta
 import requests
 import socketio
 
+from portal.actors import SYSTEM
+
 NS = "/hearings"
 PASSWORD = "password123"
 USER_AGENT = "portal-live-tests"
@@ -72,7 +74,7 @@ def make_users(live_server, count: int, prefix: str = "voter") -> list[str]:
         for _ in range(count):
             name = f"{prefix}{uuid.uuid4().hex[:8]}"
             services.create_user(
-                None,
+                SYSTEM,
                 services.UserData(
                     username=name, display_name=f"测试{name[-4:]}", roles={Role.CITIZEN}, password=PASSWORD
                 ),
@@ -89,7 +91,7 @@ def make_hearing(live_server, premoderation: bool = False) -> int:
 
     with live_db(live_server):
         hearing = services.create_hearing(
-            None,
+            SYSTEM,
             services.HearingData(
                 kind=HearingKind.DEFENSE,
                 title=f"实时测试答辩{uuid.uuid4().hex[:6]}",

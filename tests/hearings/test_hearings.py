@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from portal.accounts.models import Role
+from portal.actors import SYSTEM
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.hearings import services
 from portal.hearings.commitments import mark_overdue_commitments
@@ -120,7 +121,7 @@ def test_commitments_need_an_answered_question_and_a_future_due_date(hearings, f
 def test_the_lead_departments_officials_update_a_commitment_with_a_note(hearings, factory):
     hearing = hearings.hearing()
     dept, other = factory.department(), factory.department()
-    item = services.flag_commitment(None, hearing, None, dept.id, "建立数据共享责任清单", date.today())
+    item = services.flag_commitment(SYSTEM, hearing, None, dept.id, "建立数据共享责任清单", date.today())
     official = factory.user(Role.OFFICIAL, department=dept)
     with pytest.raises(Invalid, match="进展说明"):
         services.update_commitment(official, item, "in_progress", "")
@@ -134,8 +135,10 @@ def test_the_lead_departments_officials_update_a_commitment_with_a_note(hearings
 def test_commitments_past_due_become_overdue(hearings, factory):
     hearing = hearings.hearing()
     dept = factory.department()
-    late = services.flag_commitment(None, hearing, None, dept.id, "逾期的承诺事项", date.today() - timedelta(days=2))
-    done = services.flag_commitment(None, hearing, None, dept.id, "已完成的承诺事项", date.today() - timedelta(days=2))
+    late = services.flag_commitment(SYSTEM, hearing, None, dept.id, "逾期的承诺事项", date.today() - timedelta(days=2))
+    done = services.flag_commitment(
+        SYSTEM, hearing, None, dept.id, "已完成的承诺事项", date.today() - timedelta(days=2)
+    )
     services.update_commitment(factory.user(Role.HOST), done, "done", "已完成")
     assert mark_overdue_commitments() == 1
     assert late.status == CommitmentStatus.OVERDUE and done.status == CommitmentStatus.DONE

@@ -6,6 +6,7 @@ import json
 from datetime import date, timedelta
 
 from portal.accounts.models import Role
+from portal.actors import SYSTEM
 from portal.hearings import services
 from portal.hearings.models import HearingState, Question, QuestionState
 
@@ -103,7 +104,7 @@ def test_a_commitment_without_department_is_refused_with_400(hearings, factory, 
 def test_officials_of_the_department_record_progress_on_the_commitment_page(hearings, factory, login, client):
     hearing = hearings.hearing()
     dept = factory.department()
-    item = services.flag_commitment(None, hearing, None, dept.id, "建立数据共享责任清单", date.today())
+    item = services.flag_commitment(SYSTEM, hearing, None, dept.id, "建立数据共享责任清单", date.today())
     assert "记录进展" not in client.get(f"/hearings/commitments/{item.id}").get_data(as_text=True)
     official = login(factory.user(Role.OFFICIAL, department=dept))
     response = official.post(f"/hearings/commitments/{item.id}", data={"status": "done", "note": "清单已印发"})
@@ -116,6 +117,6 @@ def test_the_plan_partial_lists_commitments(app, hearings, factory, ctx):
 
     hearing = hearings.hearing()
     dept = factory.department("市大数据发展管理局", short_name="大数据局")
-    services.flag_commitment(None, hearing, None, dept.id, "数据共享纳入考核", date.today())
+    services.flag_commitment(SYSTEM, hearing, None, dept.id, "数据共享纳入考核", date.today())
     html = render_template("hearings/_commitments.html", commitments=services.commitments_for_hearing(hearing.id))
     assert "数据共享纳入考核" in html and "大数据局" in html and "未开始" in html

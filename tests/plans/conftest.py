@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from portal.accounts.models import Role
+from portal.actors import SYSTEM
 from portal.plans import editing
 from portal.plans.models import Task, TaskStatus
 
@@ -20,14 +21,14 @@ class PlanBuilder:
 
     def plan(self, title: str | None = None, version: str = "1.0"):
         return editing.create_plan(
-            None, editing.PlanData(title=title or f"测试攻势 {next(_seq)} 作战方案", version_label=version, year=2021)
+            SYSTEM, editing.PlanData(title=title or f"测试攻势 {next(_seq)} 作战方案", version_label=version, year=2021)
         )
 
     def battle(self, plan, title: str | None = None):
-        return editing.add_battle(None, plan.id, title or f"攻坚战{next(_seq)}")
+        return editing.add_battle(SYSTEM, plan.id, title or f"攻坚战{next(_seq)}")
 
     def goal(self, battle, title: str | None = None):
-        return editing.add_goal(None, battle.id, title or f"攻坚目标{next(_seq)}")
+        return editing.add_goal(SYSTEM, battle.id, title or f"攻坚目标{next(_seq)}")
 
     def task(
         self,
@@ -47,7 +48,7 @@ class PlanBuilder:
         from portal.extensions import db
 
         task = editing.create_task(
-            None,
+            SYSTEM,
             editing.TaskData(
                 goal_id=goal.id,
                 title=title or f"攻坚任务{next(_seq)}",

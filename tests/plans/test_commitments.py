@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from portal.actors import SYSTEM
 from portal.plans import sections
 
 hearings = pytest.importorskip("portal.hearings.services")
@@ -16,7 +17,7 @@ def commitment(scenario, app):
     from portal.hearings.models import HearingKind
 
     hearing = hearings.create_hearing(
-        None,
+        SYSTEM,
         hearings.HearingData(
             kind=HearingKind.DEFENSE,
             title="作战方案公开答辩",
@@ -25,7 +26,7 @@ def commitment(scenario, app):
         ),
     )
     return hearings.flag_commitment(
-        None, hearing, None, scenario.lead.id, "年底前新增 100 项主题式服务场景", date(2026, 12, 31)
+        SYSTEM, hearing, None, scenario.lead.id, "年底前新增 100 项主题式服务场景", date(2026, 12, 31)
     )
 
 

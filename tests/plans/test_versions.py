@@ -2,6 +2,7 @@
 
 import pytest
 
+from portal.actors import SYSTEM
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.plans import editing
 from portal.plans.models import PlanState
@@ -9,13 +10,13 @@ from portal.plans.versions import compare, snapshot
 
 
 def defend(plan):
-    editing.change_state(None, plan.id, PlanState.DEFENDED, "公开答辩")
+    editing.change_state(SYSTEM, plan.id, PlanState.DEFENDED, "公开答辩")
 
 
 def test_a_plan_starts_in_draft_and_cannot_be_published_before_its_hearing(scenario):
     assert scenario.plan.state == PlanState.DRAFT
     with pytest.raises(Conflict) as refused:
-        editing.publish_version(None, scenario.plan.id)
+        editing.publish_version(SYSTEM, scenario.plan.id)
     assert "公开答辩" in refused.value.message
 
 
@@ -31,9 +32,9 @@ def test_state_changes_follow_the_transition_table(scenario, path, refused):
     for state in path:
         if state == refused and not any(t.to == state for t in editing.PLANS.from_state(scenario.plan.state)):
             with pytest.raises(Conflict):
-                editing.change_state(None, scenario.plan.id, state)
+                editing.change_state(SYSTEM, scenario.plan.id, state)
             return
-        editing.change_state(None, scenario.plan.id, state)
+        editing.change_state(SYSTEM, scenario.plan.id, state)
     assert scenario.plan.state == path[-1]
 
 
@@ -46,7 +47,7 @@ def test_state_changes_are_recorded(scenario, users):
 
 def test_publishing_freezes_the_whole_structure(scenario, db):
     defend(scenario.plan)
-    version = editing.publish_version(None, scenario.plan.id, "答辩后发布")
+    version = editing.publish_version(SYSTEM, scenario.plan.id, "答辩后发布")
     scenario.task.title = "发布后改过的标题"
     db.session.commit()
 
@@ -62,18 +63,18 @@ def test_publishing_freezes_the_whole_structure(scenario, db):
 
 def test_a_version_label_is_published_only_once(scenario):
     defend(scenario.plan)
-    editing.publish_version(None, scenario.plan.id)
-    editing.change_state(None, scenario.plan.id, PlanState.REVISED)
+    editing.publish_version(SYSTEM, scenario.plan.id)
+    editing.change_state(SYSTEM, scenario.plan.id, PlanState.REVISED)
     with pytest.raises(Conflict):
-        editing.publish_version(None, scenario.plan.id)
+        editing.publish_version(SYSTEM, scenario.plan.id)
 
 
 def test_every_published_version_is_kept(scenario, users):
     defend(scenario.plan)
-    editing.publish_version(None, scenario.plan.id)
-    editing.change_state(None, scenario.plan.id, PlanState.REVISED)
+    editing.publish_version(SYSTEM, scenario.plan.id)
+    editing.change_state(SYSTEM, scenario.plan.id, PlanState.REVISED)
     scenario.plan.version_label = "1.1"
-    editing.publish_version(None, scenario.plan.id)
+    editing.publish_version(SYSTEM, scenario.plan.id)
     assert [(v.number, v.label) for v in scenario.plan.versions] == [(1, "1.0"), (2, "1.1")]
 
 
@@ -113,11 +114,11 @@ def test_identical_versions_have_an_empty_diff(scenario):
 
 def test_compare_page_shows_the_changes_between_two_published_versions(scenario, plans, client):
     defend(scenario.plan)
-    editing.publish_version(None, scenario.plan.id)
-    editing.change_state(None, scenario.plan.id, PlanState.REVISED)
+    editing.publish_version(SYSTEM, scenario.plan.id)
+    editing.change_state(SYSTEM, scenario.plan.id, PlanState.REVISED)
     plans.task(scenario.goal, scenario.lead, title="修订时新增的任务")
     scenario.plan.version_label = "2.0"
-    editing.publish_version(None, scenario.plan.id)
+    editing.publish_version(SYSTEM, scenario.plan.id)
 
     page = client.get(f"/plans/{scenario.plan.id}/compare?from=1&to=2").get_data(as_text=True)
     assert "1.0 版" in page and "2.0 版" in page
@@ -127,7 +128,7 @@ def test_compare_page_shows_the_changes_between_two_published_versions(scenario,
 
 def test_compare_with_the_working_copy(scenario, client):
     defend(scenario.plan)
-    editing.publish_version(None, scenario.plan.id)
+    editing.publish_version(SYSTEM, scenario.plan.id)
     response = client.get(f"/plans/{scenario.plan.id}/compare?from=1&to=current")
     assert response.status_code == 200
     assert "两个版本内容相同" in response.get_data(as_text=True)
@@ -139,7 +140,7 @@ def test_compare_of_an_unknown_version_is_404(scenario, client):
 
 def test_an_unknown_state_is_refused(scenario):
     with pytest.raises(Invalid):
-        editing.change_state(None, scenario.plan.id, "approved")
+        editing.change_state(SYSTEM, scenario.plan.id, "approved")
 
 
 def _admin(plans):

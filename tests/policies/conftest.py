@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from portal.accounts.models import Role
+from portal.actors import SYSTEM
 
 BUNDLED_CORPUS = Path(__file__).resolve().parents[2] / "portal" / "policies" / "demo_corpus"
 
@@ -46,9 +47,9 @@ def make_policy(ctx):
         fields.setdefault("issuer", "贵阳市人民政府")
         fields.setdefault("doc_type", "办法")
         fields.setdefault("published_on", date(2020, 3, 1))
-        policy = services.create_policy(None, services.PolicyData(title=title, **fields))
+        policy = services.create_policy(SYSTEM, services.PolicyData(title=title, **fields))
         if publish:
-            policy = services.transition(None, policy.id, "publish")
+            policy = services.transition(SYSTEM, policy.id, "publish")
         return policy
 
     return make
@@ -69,7 +70,7 @@ def articles(ctx, corpus):
     """The five articles imported and published; returns {file name: Policy}."""
     from portal.policies.importer import import_directory
 
-    report = import_directory(corpus)
+    report = import_directory(corpus, SYSTEM)
     assert not report.skipped, report.skipped
     return {p.source_key.rsplit("/", 1)[-1]: p for p in report.policies}
 

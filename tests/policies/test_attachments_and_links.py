@@ -3,6 +3,7 @@ import io
 import pytest
 import sqlalchemy as sa
 
+from portal.actors import SYSTEM
 from portal.errors import Invalid
 from portal.policies import attachments
 from portal.policies.models import LinkKind
@@ -39,7 +40,7 @@ def test_links_to_plans_are_checked_and_shown(make_policy, db, client):
     if not sa.inspect(db.engine).has_table("plans"):
         pytest.skip("plans package not installed")
     with pytest.raises(Invalid, match="不存在"):
-        attachments.add_link(None, policy.id, LinkKind.PLAN, 999_999)
+        attachments.add_link(SYSTEM, policy.id, LinkKind.PLAN, 999_999)
     db.session.rollback()
 
 

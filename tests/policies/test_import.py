@@ -2,12 +2,13 @@ import json
 
 import sqlalchemy as sa
 
+from portal.actors import SYSTEM
 from portal.policies.importer import import_directory
 from portal.policies.models import Policy, PolicyStatus
 
 
 def test_import_publishes_every_article_of_the_manifest(ctx, corpus):
-    report = import_directory(corpus)
+    report = import_directory(corpus, SYSTEM)
     assert len(report.imported) == 5 and report.skipped == []
     laiwu = next(p for p in report.policies if "萊蕪" in p.title)
     assert laiwu.status is PolicyStatus.IN_FORCE
@@ -16,7 +17,7 @@ def test_import_publishes_every_article_of_the_manifest(ctx, corpus):
 
 
 def test_import_keeps_unknown_dates_unknown_and_known_ones(ctx, corpus):
-    report = import_directory(corpus)
+    report = import_directory(corpus, SYSTEM)
     by_title = {p.title: p for p in report.policies}
     guiyang = by_title["优化政府治理机制 提升为民服务效能"]
     laiwu = next(p for p in report.policies if "萊蕪" in p.title)
@@ -39,7 +40,7 @@ def test_bad_files_are_reported_by_name_and_skipped_while_good_ones_import(db, c
     ]
     (corpus / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False))
 
-    report = import_directory(corpus)
+    report = import_directory(corpus, SYSTEM)
 
     reasons = dict(report.skipped)
     assert "UTF-8" in reasons["gbk.txt"]
@@ -52,8 +53,8 @@ def test_bad_files_are_reported_by_name_and_skipped_while_good_ones_import(db, c
 
 
 def test_import_twice_creates_nothing_new(ctx, corpus):
-    import_directory(corpus)
-    again = import_directory(corpus)
+    import_directory(corpus, SYSTEM)
+    again = import_directory(corpus, SYSTEM)
     assert again.imported == [] and len(again.existing) == 5
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from portal.actors import SYSTEM
 from portal.policies import services
 from portal.search import indexer
 from portal.search.cursor import Cursor
@@ -46,14 +47,14 @@ def test_a_rolled_back_change_leaves_no_outbox_row(app, make_policy, db, monkeyp
 def test_publishing_makes_a_document_searchable_and_drafts_stay_out(app, make_policy):
     draft = make_policy("贵阳市融媒问政办理办法", publish=False)
     assert in_index(app, "融媒问政") == []
-    services.transition(None, draft.id, "publish")
+    services.transition(SYSTEM, draft.id, "publish")
     assert in_index(app, "融媒问政") == [draft.id]
 
 
 def test_repealing_updates_the_status_in_the_index(app, make_policy):
     policy = make_policy("贵阳市企业开办便利化若干规定")
     assert in_index(app, "企业开办", status="in_force") == [policy.id]
-    services.transition(None, policy.id, "repeal", date(2020, 10, 30), "与现行法律法规相冲突")
+    services.transition(SYSTEM, policy.id, "repeal", date(2020, 10, 30), "与现行法律法规相冲突")
     assert in_index(app, "企业开办", status="in_force") == []
     assert in_index(app, "企业开办", status="repealed") == [policy.id]
 
@@ -110,7 +111,7 @@ def test_concurrent_edits_and_drains_never_raise_and_the_index_ends_current(app,
                         doc_type=current.doc_type,
                         published_on=current.published_on,
                     )
-                    services.update_policy(None, policy_id, data)
+                    services.update_policy(SYSTEM, policy_id, data)
                     indexer.drain(app, block=False)
         except BaseException as exc:  # collected and asserted below
             errors.append(exc)
@@ -199,7 +200,7 @@ def test_concurrent_edits_of_one_document_queue_or_conflict_but_never_fail(app, 
             for round_ in range(3):
                 try:
                     services.update_policy(
-                        None,
+                        SYSTEM,
                         policy_id,
                         services.PolicyData(
                             title=f"贵阳市城市管理综合执法办法（{worker}-{round_}稿）", doc_type="办法"

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from portal.actors import SYSTEM
 from portal.policies import services
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -31,7 +32,7 @@ def archive(make_policy):
         published_on=date(2016, 7, 1),
         body="规范行政规范性文件的制定、备案审查和定期清理。",
     )
-    services.transition(None, c.id, "repeal", date(2020, 10, 30), "规范性文件清理：与现行法律法规相冲突")
+    services.transition(SYSTEM, c.id, "repeal", date(2020, 10, 30), "规范性文件清理：与现行法律法规相冲突")
     return {"a": a, "b": b, "c": c}
 
 

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from portal.actors import SYSTEM
 from portal.errors import Conflict, Forbidden, Invalid
 from portal.policies import services
 from portal.policies.models import PolicyStatus
@@ -19,7 +20,7 @@ def test_the_transition_table_allows_the_documented_paths():
 def test_publishing_makes_a_draft_in_force_and_records_the_change(make_policy):
     policy = make_policy(publish=False)
     assert policy.status is PolicyStatus.DRAFT
-    services.transition(None, policy.id, "publish", date(2020, 3, 1))
+    services.transition(SYSTEM, policy.id, "publish", date(2020, 3, 1))
     change = policy.status_changes[-1]
     assert policy.status is PolicyStatus.IN_FORCE
     assert (change.from_status, change.to_status, change.effective_on) == (
@@ -83,7 +84,7 @@ def test_the_status_form_repeals_with_date_and_reason(make_policy, users, login,
 
 def test_repealing_a_repealed_document_through_the_form_is_409(make_policy, users, login):
     policy = make_policy()
-    services.transition(None, policy.id, "repeal", date(2020, 10, 30), "被新文件代替")
+    services.transition(SYSTEM, policy.id, "repeal", date(2020, 10, 30), "被新文件代替")
     response = login(users["admin"]).post(
         f"/policies/manage/{policy.id}/status/repeal", data={"effective_on": "2020-11-30", "reason": "再次废止"}
     )

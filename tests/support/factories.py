@@ -6,6 +6,7 @@ import itertools
 
 from portal.accounts import services
 from portal.accounts.models import Department, DepartmentKind, DepartmentPosition, Role, User
+from portal.actors import SYSTEM
 
 PASSWORD = "password123"
 _seq = itertools.count(1)
@@ -22,7 +23,7 @@ class Factory:
         n = next(_seq)
         name = name or f"测试部门{n}"
         return services.create_department(
-            None,
+            SYSTEM,
             services.DepartmentData(
                 name=name,
                 short_name=short_name or name[:20],
@@ -46,7 +47,7 @@ class Factory:
         if department is None and set(roles) & {Role.OFFICIAL, Role.UNIT}:
             department = self.department()
         return services.create_user(
-            None,
+            SYSTEM,
             services.UserData(
                 username=username or f"{roles[0].value}{n}",
                 display_name=display_name or f"测试用户{n}",
