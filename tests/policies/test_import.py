@@ -87,7 +87,7 @@ def test_a_saved_web_page_is_imported_as_its_article_with_the_date_of_its_byline
         entry.pop("published_on", None)
     (corpus / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False))
 
-    report = import_directory(corpus)
+    report = import_directory(corpus, SYSTEM)
 
     by_title = {p.title: p for p in report.policies}
     guiyang = by_title["优化政府治理机制 提升为民服务效能"]
