@@ -27,8 +27,9 @@ log = logging.getLogger(__name__)
 
 
 # The account behind each socket, loaded once at connect (the session cookie cannot change during a
-# socket's life): every event would otherwise load the user and roles again. Detached from the session
-# with what the services read (roles, department, enterprise) already loaded.
+# socket's life): asking and voting, the hot path, would otherwise load the user and roles again. Detached
+# from the session with what the services read (roles, department, enterprise) already loaded. Privileged
+# events (moderation, entering the moderators' room) read the account again (``_account_now``).
 _socket_users: dict[str, User] = {}
 
 
@@ -43,6 +44,16 @@ def _remember_user() -> None:
 
 def _user(sid: str) -> User | None:
     return _socket_users.get(sid)
+
+
+def _account_now(sid: str) -> User | None:
+    """The socket's account as the database has it now, for privileged events: a role taken away (or an
+    account deactivated) after the socket connected no longer counts. None when there is no account."""
+    remembered = _socket_users.get(sid)
+    if remembered is None:
+        return None
+    user = db.session.get(User, remembered.id)
+    return user if user is not None and user.active else None
 
 
 def _handler(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
@@ -119,7 +130,7 @@ class HearingsNamespace(Namespace):
         self._enter(sid, live.public_room(hearing.id))
         if user is not None:
             self._enter(sid, user_room(user.id))
-            if can(user, "hearings.moderate", hearing):
+            if can(_account_now(sid), "hearings.moderate", hearing):
                 self._enter(sid, live.moderators_room(hearing.id))
         live.presence.join(hearing.id, sid)
         return services.snapshot(hearing, user)
@@ -165,8 +176,8 @@ class HearingsNamespace(Namespace):
         action = str(data.get("action") or "")
         if action == "answered_next":
             hearing = services.get_hearing(_int(data, "hearing_id"))
-            q = questions.answered_next(_user(sid), hearing, str(data.get("summary") or ""))
+            q = questions.answered_next(_account_now(sid), hearing, str(data.get("summary") or ""))
             return {"ok": True, "now": q.id if q else None}
         params = {k: data.get(k) for k in ("reason", "text", "into", "summary")}
-        q = questions.moderate(_user(sid), data.get("question_id"), action, **params)
+        q = questions.moderate(_account_now(sid), data.get("question_id"), action, **params)
         return {"ok": True, "question": payloads.moderation(q)}

@@ -39,10 +39,11 @@ def live_app(live_server):
         from portal.extensions import db
 
         for name in CAPABILITIES:
-            try:
-                importlib.import_module(f"portal.{name}.models")
-            except ModuleNotFoundError:
-                pass
+            for module in ("models", "permissions"):  # services check permission rules, for SYSTEM too
+                try:
+                    importlib.import_module(f"portal.{name}.{module}")
+                except ModuleNotFoundError:
+                    pass
         app = Flask("live-helper")
         app.config.update(
             SQLALCHEMY_DATABASE_URI=_database_url(url),

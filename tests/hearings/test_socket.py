@@ -12,6 +12,7 @@ import socketio
 from tests.hearings.live_support import (
     Mirror,
     db_state,
+    live_db,
     log_in,
     make_hearing,
     make_users,
@@ -161,6 +162,47 @@ def test_citizens_cannot_moderate_over_the_socket(live_server):
         assert ack["error"]["code"] == "forbidden"
     finally:
         client.disconnect()
+
+
+def _set_roles(live_server, username: str, *roles) -> None:
+    import sqlalchemy as sa
+
+    from portal.accounts.models import User
+
+    with live_db(live_server) as db:
+        user = db.session.scalar(sa.select(User).where(User.username == username))
+        user.set_roles(set(roles))
+        db.session.commit()
+
+
+def _question_state(live_server, question_id: int) -> str:
+    from portal.hearings.models import Question
+
+    with live_db(live_server) as db:
+        return db.session.get(Question, question_id).state.value
+
+
+def test_a_moderator_who_loses_the_role_is_refused_at_the_next_event_on_the_open_socket(live_server):
+    from portal.accounts.models import Role
+
+    hearing_id = make_hearing(live_server, premoderation=True)
+    moderator_name, asker_name = make_users(live_server, 2)
+    _set_roles(live_server, moderator_name, Role.MODERATOR)
+    moderator = logged_in_mirror(live_server, hearing_id, moderator_name)
+    asker = logged_in_mirror(live_server, hearing_id, asker_name)
+    try:
+        first, second = (
+            asker.call("ask", {"hearing_id": hearing_id, "text": text, "client_id": text})["question"]["id"]
+            for text in ("第一个待审核的问题", "第二个待审核的问题")
+        )
+        assert moderator.call("moderate", {"question_id": first, "action": "approve"})["ok"]
+        _set_roles(live_server, moderator_name, Role.CITIZEN)  # the socket stays open
+        ack = moderator.call("moderate", {"question_id": second, "action": "approve"})
+        assert ack["error"]["code"] == "forbidden", ack
+        assert (_question_state(live_server, first), _question_state(live_server, second)) == ("approved", "pending")
+    finally:
+        for client in (moderator, asker):
+            client.disconnect()
 
 
 def test_malformed_events_get_a_clear_error_ack(live_server):
