@@ -8,6 +8,7 @@ import json
 from datetime import date, timedelta
 
 from portal.accounts.models import Role
+from portal.actors import SYSTEM
 from portal.hearings import services
 from portal.hearings.models import HearingState, QuestionState
 from tests.support.forms import open_form
@@ -270,7 +271,7 @@ def test_the_lead_department_records_progress_through_the_commitment_page(hearin
 
     hearing = hearings.hearing()
     dept = factory.department("市大数据发展管理局", short_name="大数据局")
-    item = services.flag_commitment(None, hearing, None, dept.id, "建立数据共享责任清单", date.today())
+    item = services.flag_commitment(SYSTEM, hearing, None, dept.id, "建立数据共享责任清单", date.today())
     official = login(factory.user(Role.OFFICIAL, department=dept))
     form = open_form(official, f"/hearings/commitments/{item.id}", form="保存进展")
     form.select("状态", "推进中")
