@@ -2,6 +2,7 @@
 
     python tools/import_graph.py            print the graph
     python tools/import_graph.py --write    refresh it in docs/ARCHITECTURE-LAYERS.md
+    python tools/import_graph.py --check    exit 1 when the graph in docs/ARCHITECTURE-LAYERS.md is out of date
 
 Built with grimp (installed with import-linter), which also counts imports inside functions.
 """
@@ -49,14 +50,24 @@ def with_graph(doc: str, graph: str) -> str:
     return f"{head}{BEGIN}\n{graph}\n{END}{tail}"
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="refresh the graph in docs/ARCHITECTURE-LAYERS.md")
-    args = parser.parse_args()
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="refresh the graph in docs/ARCHITECTURE-LAYERS.md")
+    mode.add_argument("--check", action="store_true", help="exit 1 when docs/ARCHITECTURE-LAYERS.md is out of date")
+    parser.add_argument("--doc", type=Path, default=DOC, help="the document holding the graph (default: %(default)s)")
+    args = parser.parse_args(argv)
+    doc_path: Path = args.doc
     sys.path.insert(0, str(ROOT))
     graph = render(package_graph())
-    if args.write:
-        DOC.write_text(with_graph(DOC.read_text(encoding="utf-8"), graph), encoding="utf-8")
+    if args.check:
+        doc = doc_path.read_text(encoding="utf-8")
+        if with_graph(doc, graph) != doc:
+            print(f"{doc_path} is out of date: run python tools/import_graph.py --write", file=sys.stderr)
+            return 1
+        print(f"{doc_path} is up to date")
+    elif args.write:
+        doc_path.write_text(with_graph(doc_path.read_text(encoding="utf-8"), graph), encoding="utf-8")
     else:
         print(graph)
     return 0
