@@ -8,6 +8,7 @@ import re
 import sqlalchemy as sa
 
 from portal.accounts.models import Department, Role
+from portal.actors import SYSTEM
 from portal.feedback import lifecycle, responsibility
 from tests.support.forms import open_form, parse_html
 
@@ -20,7 +21,7 @@ def test_every_department_name_shown_is_a_canonical_name(city, login, client, fa
     shenpi = factory.department("市行政审批服务局", short_name="行政审批局")
     dashuju = factory.department("市大数据发展管理局", short_name="大数据局")
     responsibility.create_item(
-        None, responsibility.ItemData("政务网站故障", "政务服务", "网站 办事 系统", "", [dashuju.id, shenpi.id])
+        SYSTEM, responsibility.ItemData("政务网站故障", "政务服务", "网站 办事 系统", "", [dashuju.id, shenpi.id])
     )
     waiting = city.file(category="政务服务", title="办事网站无法登录", description="政务服务网站办事系统一直打不开。")
     done = city.file(category="政务服务", title="办事系统打不开", description="政务服务网站办事系统一直打不开。")
