@@ -92,6 +92,7 @@ class Suggestion:
 def suggest_departments(order: WorkOrder, limit: int = 6) -> list[Suggestion]:
     """Departments the list makes responsible for this order: by its category and the words of its text."""
     text = f"{order.title} {order.description} {order.place}"
+    assigned = {a.department_id for a in order.current_assignments}  # 增派: only departments not yet on it
     found: dict[int, Suggestion] = {}
     for item in list_items():
         hits = [k for k in item.keyword_list if k in text]
@@ -100,6 +101,8 @@ def suggest_departments(order: WorkOrder, limit: int = 6) -> list[Suggestion]:
             continue
         reason = f"清单事项“{item.matter}”" + (f"（关键词：{'、'.join(hits)}）" if hits else "（同类事项）")
         for row in item.department_rows:
+            if row.department_id in assigned:
+                continue
             lead = row.position == 0
             s = found.setdefault(row.department_id, Suggestion(row.department, 0, False, []))
             s.score += score + (1 if lead else 0)

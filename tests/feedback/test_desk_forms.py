@@ -11,7 +11,7 @@ from portal.feedback import clock, responsibility
 from portal.feedback.calendar import deadline, end_of_day
 from portal.feedback.enums import AssignmentRole, AssignmentState, ExtensionState, OrderState, Satisfaction
 from portal.times import to_local
-from tests.support.forms import open_form
+from tests.support.forms import FormError, open_form
 
 
 @pytest.fixture
@@ -34,21 +34,46 @@ def test_dispatch_goes_to_the_lead_chosen_in_the_dropdown_over_a_preticked_sugge
     order = city.file(category="政务服务", title="办事网站无法登录", description="政务服务网站办事系统一直打不开。")
     client = login(city.dispatcher)
     page = client.get(f"/feedback/{order.tracking_no}").get_data(as_text=True)
-    assert "市大数据发展管理局" in page  # suggested first, and pre-ticked
+    assert "市大数据发展管理局" in page  # suggested first: the dropdown starts on it
     form = _dispatch_form(client, order)
+    assert form.value_dict()["lead"] == [str(dashuju.id)] and "assisting" not in form.value_dict()
     form.select("主办部门", "市行政审批服务局")
     response = form.submit(button="派单")
     assert response.status_code == 302
     assert order.state == OrderState.DISPATCHED
     assert order.lead_assignment.department_id == shenpi.id
     roles = {a.department_id: a.role for a in order.current_assignments}
+    assert roles == {shenpi.id: AssignmentRole.LEAD}  # nothing the dispatcher did not choose
+
+
+def test_a_ticked_suggestion_assists_the_chosen_lead(city, login, demo_like):
+    shenpi, dashuju = demo_like
+    order = city.file(category="政务服务", title="办事网站无法登录", description="政务服务网站办事系统一直打不开。")
+    form = _dispatch_form(login(city.dispatcher), order)
+    form.select("主办部门", "市行政审批服务局")
+    form.check("协办部门", "市大数据发展管理局")
+    assert form.submit(button="派单").status_code == 302
+    roles = {a.department_id: a.role for a in order.current_assignments}
     assert roles == {shenpi.id: AssignmentRole.LEAD, dashuju.id: AssignmentRole.ASSIST}
+
+
+def test_adding_departments_suggests_only_those_not_yet_on_the_order(city, login, demo_like):
+    shenpi, dashuju = demo_like
+    order = city.file(category="政务服务", title="办事网站无法登录", description="政务服务网站办事系统一直打不开。")
+    client = login(city.dispatcher)
+    assert _dispatch_form(client, order).submit(button="派单").status_code == 302  # lead: the first suggestion
+    form = _dispatch_form(client, order)  # now 增派
+    assert "lead" not in form.value_dict()
+    form.check("协办部门", "市行政审批服务局")
+    with pytest.raises(FormError):
+        form.check("协办部门", "市大数据发展管理局")
 
 
 def test_the_suggested_lead_ticked_as_assisting_is_dispatched_once(city, login, demo_like):
     _, dashuju = demo_like
     order = city.file(category="政务服务", title="办事网站无法登录", description="政务服务网站办事系统一直打不开。")
     form = _dispatch_form(login(city.dispatcher), order)  # the dropdown starts on the first suggestion
+    form.check("协办部门", "市大数据发展管理局")  # the same department ticked as assisting too
     assert form.submit(button="派单").status_code == 302
     assert [(a.department_id, a.role) for a in order.current_assignments] == [(dashuju.id, AssignmentRole.LEAD)]
 
@@ -58,6 +83,7 @@ def test_without_a_lead_and_two_departments_the_form_comes_back_with_a_message(c
     form = _dispatch_form(login(city.dispatcher), order)
     form.select("主办部门", "（请选择主办部门）")
     form.check("协办部门", "市行政审批服务局")
+    form.check("协办部门", "市大数据发展管理局")
     response = form.submit(button="派单")
     assert response.status_code == 400 and "主办部门" in response.get_data(as_text=True)
     assert order.state == OrderState.SUBMITTED
