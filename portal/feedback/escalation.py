@@ -87,16 +87,16 @@ def tick(now: datetime | None = None) -> TickResult:
         sa.select(Assignment).where(open_, Assignment.overdue_at.is_(None), Assignment.due_at < now)
     ):
         a.overdue_at = now
-        history.record(a.order, EventAction.OVERDUE, SYSTEM, assignment=a, note=f"{a.department.short_name}办理逾期")
+        history.record(a.order, EventAction.OVERDUE, SYSTEM, assignment=a, note=f"{a.department.name}办理逾期")
         if a.escalation == Escalation.NONE:
             a.escalation_level, a.escalated_at = _next_level(Escalation.NONE), now
-            history.record(a.order, EventAction.ESCALATE, SYSTEM, assignment=a, note=f"对{a.department.short_name}督办")
+            history.record(a.order, EventAction.ESCALATE, SYSTEM, assignment=a, note=f"对{a.department.name}督办")
         history.notify(
             history.department_official_ids(a.department_id) | history.dispatcher_ids(),
             a.order,
             EventAction.ESCALATE,
             f"逾期督办：{a.order.title}",
-            f"{a.department.short_name}已超过办理期限",
+            f"{a.department.name}已超过办理期限",
         )
         result.overdue += 1
 
@@ -108,7 +108,7 @@ def tick(now: datetime | None = None) -> TickResult:
         )
     ):
         a.escalation_level, a.top_escalated_at = _next_level(Escalation.SUPERVISED), now
-        note = f"督办后仍未办结，报{a.department.short_name}主要负责人顶格推进"
+        note = f"督办后仍未办结，报{a.department.name}主要负责人顶格推进"
         history.record(a.order, EventAction.ESCALATE, SYSTEM, assignment=a, note=note)
         history.notify(
             history.department_official_ids(a.department_id, heads_only=True)

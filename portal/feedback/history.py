@@ -24,11 +24,11 @@ def actor_label(actor: User | None, order: WorkOrder) -> str:
     if is_system(actor):
         return SYSTEM_LABEL
     if order.filing_unit is not None and actor.department_id == order.filing_unit_id:
-        return order.filing_unit.short_name
+        return order.filing_unit.name
     if actor.id == order.requester_id:
         return "诉求人"
     if actor.department is not None:
-        return actor.department.short_name
+        return actor.department.name
     return "工作人员"
 
 

@@ -117,7 +117,7 @@ def _dispatched(
     before = order.state
     order.dispatched_at = order.dispatched_at or now
     _refresh_order_state(order)
-    names = "、".join(f"{d.short_name}（{'主办' if d.id == lead_id else '协办'}）" for d in departments)
+    names = "、".join(f"{d.name}（{'主办' if d.id == lead_id else '协办'}）" for d in departments)
     note = f"派往{names}" + (f"。要求：{instructions}" if instructions else "")
     history.record(order, EventAction.DISPATCH, actor, from_state=before, to_state=order.state, note=note)
     for a in created:
@@ -171,7 +171,7 @@ def _signed(
         history.requester_ids(order),
         order,
         EventAction.SIGN,
-        f"{assignment.department.short_name}已签收您的诉求",
+        f"{assignment.department.name}已签收您的诉求",
         f"经办人：{handler_name}，电话：{handler_phone}",
     )
 
@@ -210,7 +210,7 @@ def _returned(actor: User, assignment: Assignment, t: Transition, reason: str = 
         history.dispatcher_ids(),
         order,
         EventAction.RETURN,
-        f"{assignment.department.short_name}退单：{order.title}",
+        f"{assignment.department.name}退单：{order.title}",
         reason,
     )
 
@@ -234,7 +234,7 @@ def _progress(actor: User, assignment: Assignment, action: EventAction, note: st
     _refresh_order_state(order)
     history.record(order, action, actor, assignment=assignment, from_state=before, to_state=order.state, note=note)
     history.notify(
-        history.requester_ids(order), order, action, f"{assignment.department.short_name}：{action.label}", note
+        history.requester_ids(order), order, action, f"{assignment.department.name}：{action.label}", note
     )
 
 
@@ -272,7 +272,7 @@ def _extension_requested(
         history.dispatcher_ids(),
         order,
         EventAction.REQUEST_EXTENSION,
-        f"{assignment.department.short_name}申请延期：{order.title}",
+        f"{assignment.department.name}申请延期：{order.title}",
         reason,
     )
     return request
@@ -295,7 +295,7 @@ def _extension_decided(actor: User, request: ExtensionRequest, t: Transition, no
     recipients = history.department_official_ids(assignment.department_id)
     if approve:
         recipients |= history.requester_ids(order)
-    history.notify(recipients, order, event, f"{assignment.department.short_name}的延期申请{request.state.label}", text)
+    history.notify(recipients, order, event, f"{assignment.department.name}的延期申请{request.state.label}", text)
 
 
 def _replied(
@@ -324,7 +324,7 @@ def _replied(
         note=bleach.clean(body, tags=[], strip=True)[:500],
     )
     history.notify(
-        history.requester_ids(order), order, EventAction.REPLY, f"{assignment.department.short_name}已答复您的诉求"
+        history.requester_ids(order), order, EventAction.REPLY, f"{assignment.department.name}已答复您的诉求"
     )
     lead = order.lead_assignment
     if order.state == OrderState.REPLIED and lead is not None:

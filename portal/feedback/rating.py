@@ -36,7 +36,7 @@ def rate_order(actor: User, order: WorkOrder, values: dict[int | None, tuple[str
         try:
             satisfaction = Satisfaction(value)
         except ValueError:
-            label = f"对{target.department.short_name}的评价" if target is not None else "评价"
+            label = f"对{target.department.name}的评价" if target is not None else "评价"
             raise Invalid(f"请选择{label}：满意、基本满意或不满意", field=f"rating_{key or 'order'}") from None
         ratings.append(
             Rating(
@@ -54,7 +54,7 @@ def rate_order(actor: User, order: WorkOrder, values: dict[int | None, tuple[str
     worst = max((r.value for r in ratings), key=list(Satisfaction).index)
     order.satisfaction, order.rated_at = worst, clock.now()
     summary = "；".join(
-        (f"{t.department.short_name}：" if t is not None else "") + r.value.label
+        (f"{t.department.name}：" if t is not None else "") + r.value.label
         for t, r in zip(rating_targets(order), ratings, strict=True)
     )
     history.record(order, EventAction.RATE, actor, from_state=order.state, to_state=order.state, note=summary)
@@ -98,7 +98,7 @@ def _reopen(actor: User, order: WorkOrder, unsatisfied: list[Rating]) -> None:
     db.session.flush()
     order.state = REOPEN_TO
     order.replied_at = None
-    names = "、".join(d.department.short_name for d in order.current_assignments)
+    names = "、".join(d.department.name for d in order.current_assignments)
     note = f"评价不满意，发回{names}重办" + ("；再次不满意，列入督办" if escalate else "")
     history.record(order, EventAction.REOPEN, actor, from_state=before, to_state=order.state, note=note)
     for a in order.current_assignments:

@@ -160,7 +160,7 @@ def _submit_note(order: WorkOrder) -> str:
     if order.channel == Channel.PHONE:
         return "热线来电，话务员代为登记"
     if order.kind == OrderKind.CALL and order.filing_unit is not None:
-        return f"{order.filing_unit.short_name}发起呼叫"
+        return f"{order.filing_unit.name}发起呼叫"
     if order.channel == Channel.HEARING:
         return "公开答辩承诺事项转办"
     return f"网上提交{order.kind.label}"
@@ -253,13 +253,13 @@ def public_view(order: WorkOrder) -> dict:
         "channel": order.channel.value,
         "state": order.state.value,
         "state_label": order.state.label,
-        "requester": order.filing_unit.short_name if order.filing_unit else mask_name(order.requester_name),
+        "requester": order.filing_unit.name if order.filing_unit else mask_name(order.requester_name),
         "created_at": order.created_at.isoformat(),
         "closed_at": order.closed_at.isoformat() if order.closed_at else None,
         "satisfaction": order.satisfaction.value if order.satisfaction else None,
         "departments": [
             {
-                "department": a.department.short_name,
+                "department": a.department.name,
                 "role": a.role.value,
                 "round": a.round,
                 "state": a.state.value,
