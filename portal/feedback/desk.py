@@ -96,6 +96,18 @@ def check_personal(actor: User, order: WorkOrder) -> None:
     db.session.commit()
 
 
+def _awaiting_decision():
+    """Pending extension requests of a round still being handled (a request of a round sent back is moot)."""
+    return sa.and_(
+        ExtensionRequest.state == ExtensionState.PENDING,
+        ExtensionRequest.assignment_id.in_(
+            sa.select(Assignment.id)
+            .join(WorkOrder, Assignment.order_id == WorkOrder.id)
+            .where(Assignment.round == WorkOrder.round)
+        ),
+    )
+
+
 def desk_data(tab: str) -> list:
     if tab == "personal":
         return list(
@@ -104,9 +116,7 @@ def desk_data(tab: str) -> list:
     if tab == "extensions":
         return list(
             db.session.scalars(
-                sa.select(ExtensionRequest)
-                .where(ExtensionRequest.state == ExtensionState.PENDING)
-                .order_by(ExtensionRequest.created_at)
+                sa.select(ExtensionRequest).where(_awaiting_decision()).order_by(ExtensionRequest.created_at)
             )
         )
     if tab == "overdue":
@@ -150,7 +160,7 @@ def desk_counts() -> dict[str, int]:
     return {
         "new": count(sa.select(sa.func.count()).where(WorkOrder.state == OrderState.SUBMITTED)),
         "returned": len(desk_data("returned")),
-        "extensions": count(sa.select(sa.func.count()).where(ExtensionRequest.state == ExtensionState.PENDING)),
+        "extensions": count(sa.select(sa.func.count()).where(_awaiting_decision())),
         "unsigned": count(sa.select(sa.func.count()).where(Assignment.state == AssignmentState.DISPATCHED)),
         "overdue": count(sa.select(sa.func.count()).where(_open(), Assignment.due_at < clock.now())),
         "personal": count(sa.select(sa.func.count()).where(_unchecked_personal())),

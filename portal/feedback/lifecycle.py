@@ -233,9 +233,7 @@ def _progress(actor: User, assignment: Assignment, action: EventAction, note: st
     assignment.started_at = assignment.started_at or clock.now()
     _refresh_order_state(order)
     history.record(order, action, actor, assignment=assignment, from_state=before, to_state=order.state, note=note)
-    history.notify(
-        history.requester_ids(order), order, action, f"{assignment.department.name}：{action.label}", note
-    )
+    history.notify(history.requester_ids(order), order, action, f"{assignment.department.name}：{action.label}", note)
 
 
 def _extension_requested(
@@ -368,6 +366,13 @@ WHO = {
 }
 
 
+def _round_still_open(request: ExtensionRequest) -> str | None:
+    assignment = request.assignment
+    if assignment.round != assignment.order.round:
+        return "该延期申请所属的办理轮次已结束（诉求已发回重办），无需再审核"
+    return None
+
+
 def _before_deadline(assignment: Assignment) -> str | None:
     if clock.now() > assignment.due_at:
         return "已超过办理期限，不能再申请延期"
@@ -442,7 +447,15 @@ EXTENSIONS = Machine(
     "feedback.extension",
     "Extension requests (延期申请)",
     (
-        row("approve_extension", "同意延期", Ext.PENDING, Ext.APPROVED, DISPATCH, effect=_extension_decided),
+        row(
+            "approve_extension",
+            "同意延期",
+            Ext.PENDING,
+            Ext.APPROVED,
+            DISPATCH,
+            effect=_extension_decided,
+            guard=_round_still_open,
+        ),
         row(
             "refuse_extension",
             "不同意延期",
@@ -450,6 +463,7 @@ EXTENSIONS = Machine(
             Ext.REFUSED,
             DISPATCH,
             effect=_extension_decided,
+            guard=_round_still_open,
             needs_reason=True,
         ),
     ),

@@ -58,7 +58,6 @@ def test_a_ticked_suggestion_assists_the_chosen_lead(city, login, demo_like):
 
 
 def test_adding_departments_suggests_only_those_not_yet_on_the_order(city, login, demo_like):
-    shenpi, dashuju = demo_like
     order = city.file(category="政务服务", title="办事网站无法登录", description="政务服务网站办事系统一直打不开。")
     client = login(city.dispatcher)
     assert _dispatch_form(client, order).submit(button="派单").status_code == 302  # lead: the first suggestion
@@ -194,3 +193,29 @@ def test_a_returned_order_is_redispatched_from_the_desk_to_another_lead(city, lo
     assert form.submit(button="派单").status_code == 302
     assert order.lead_assignment.department_id == city.dept_b.id
     assert [x.department_id for x in order.current_assignments] == [city.dept_b.id]
+
+
+def test_an_extension_request_of_a_round_sent_back_leaves_the_desk_and_cannot_move_that_rounds_deadline(city, login):
+    order = city.dispatched(city.dept_a)
+    a = city.assignment(order, city.dept_a)
+    official = login(city.official_a)
+    assert _order_form(official, order, f"/assignments/{a.id}/sign").submit(button="签收").status_code == 302
+    form = _order_form(official, order, f"/assignments/{a.id}/request_extension")
+    form.fill("新的办结日期", (to_local(a.due_at) + timedelta(days=7)).date().isoformat()).fill("延期理由", "需要会商")
+    assert form.submit(button="提交申请").status_code == 302
+    x = a.pending_extension
+    desk = login(city.dispatcher)
+    stale = open_form(desk, "/feedback/desk?tab=extensions", form=f"/extensions/{x.id}/decide")  # left open
+    form = _order_form(official, order, f"/assignments/{a.id}/reply")
+    form.fill("答复内容", "经现场核查，已责令经营者停止占道经营并清理现场。")
+    assert form.submit(button="提交答复").status_code == 302
+    assert _order_form(official, order, "/close").submit(button="办结").status_code == 302
+    _rate(city, login, order, clock.now(), "不满意")
+    assert order.round == 2
+
+    page = desk.get("/feedback/desk?tab=extensions").get_data(as_text=True)
+    assert f"/extensions/{x.id}/decide" not in page
+    response = stale.submit(button="同意")
+    assert response.status_code == 302
+    assert "轮次已结束" in desk.get(response.headers["Location"]).get_data(as_text=True)  # flashed on the desk
+    assert x.state == ExtensionState.PENDING and a.due_at == a.original_due_at
