@@ -14,6 +14,7 @@ from portal.extensions import db, socketio
 from portal.feedback import clock
 from portal.feedback.enums import EventAction
 from portal.feedback.models import Assignment, Notification, OrderEvent, WorkOrder
+from portal.history import record as append
 from portal.rooms import user_room
 
 NAMESPACE = "/notices"
@@ -44,21 +45,20 @@ def record(
     public: bool = True,
 ) -> OrderEvent:
     """Add one history row in the caller's transaction."""
-    event = OrderEvent(
+    return append(
+        OrderEvent,
+        actor,
+        action,
+        str(from_state or ""),
+        str(to_state or ""),
+        note=note,
         order_id=order.id,
         assignment_id=assignment.id if assignment is not None else None,
-        actor_id=actor.id,
         actor_label=actor_label(actor, order),
         department_id=actor.department_id,
-        action=action,
-        from_state=str(from_state or ""),
-        to_state=str(to_state or ""),
-        note=note,
         is_public=public,
         created_at=clock.now(),
     )
-    db.session.add(event)
-    return event
 
 
 def notify(user_ids: set[int], order: WorkOrder | None, kind: EventAction, title: str, body: str = "") -> None:

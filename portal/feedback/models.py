@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Department, User
@@ -24,6 +23,7 @@ from portal.feedback.enums import (
     OrderState,
     Satisfaction,
 )
+from portal.history import History
 from portal.times import UTCDateTime, utcnow
 
 __all__ = [
@@ -198,7 +198,7 @@ class ExtensionRequest(db.Model):
     requested_by: Mapped[User] = relationship(foreign_keys=[requested_by_id])
 
 
-class OrderEvent(db.Model):
+class OrderEvent(History, db.Model):
     """Append-only history: who did what, when, from which state to which (rows are never changed)."""
 
     __tablename__ = "order_events"
@@ -206,19 +206,17 @@ class OrderEvent(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("work_orders.id", ondelete="CASCADE"), index=True)
     assignment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assignments.id"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # None: the system (tick)
     actor_label: Mapped[str] = mapped_column(sa.String(80), default="")  # public wording: "区城管局", "系统"
     department_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"))
+    # An order's history names its actions by enum, keeps "" for no state and is read by time.
     action: Mapped[EventAction] = mapped_column(str_enum(EventAction, length=24))
     from_state: Mapped[str] = mapped_column(sa.String(20), default="")
     to_state: Mapped[str] = mapped_column(sa.String(20), default="")
-    note: Mapped[str] = mapped_column(sa.Text, default="")
     is_public: Mapped[bool] = mapped_column(default=True)  # shown on the public timeline
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     order: Mapped[WorkOrder] = relationship(back_populates="events")
     assignment: Mapped[Assignment | None] = relationship()
-    actor: Mapped[User | None] = relationship()
     department: Mapped[Department | None] = relationship()
 
 
@@ -324,9 +322,3 @@ class ReplyTemplate(db.Model):
     title: Mapped[str] = mapped_column(sa.String(60))
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-@event.listens_for(OrderEvent, "before_update")
-@event.listens_for(OrderEvent, "before_delete")
-def _history_is_append_only(mapper, connection, target: OrderEvent) -> None:
-    raise RuntimeError("order_events is append-only")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Department, User
 from portal.extensions import db, str_enum
+from portal.history import History
 from portal.times import UTCDateTime, utcnow
 
 
@@ -165,21 +166,13 @@ class Hearing(db.Model):
         return self.state == HearingState.LIVE
 
 
-class HearingEvent(db.Model):
+class HearingEvent(History, db.Model):
     """Append-only history of a hearing's state: opened, closed, reopened, archived, by whom and when."""
 
     __tablename__ = "hearing_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hearing_id: Mapped[int] = mapped_column(sa.ForeignKey("hearings.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(sa.String(20))
-    from_state: Mapped[str | None] = mapped_column(sa.String(20))
-    to_state: Mapped[str] = mapped_column(sa.String(20))
-    note: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    actor: Mapped[User | None] = relationship()
 
 
 class PanelMember(db.Model):
@@ -242,22 +235,14 @@ class Question(db.Model):
     history: Mapped[list[QuestionEvent]] = relationship(order_by="QuestionEvent.id", viewonly=True)
 
 
-class QuestionEvent(db.Model):
+class QuestionEvent(History, db.Model):
     """Append-only history of a question: every transition and every edit (with the text before)."""
 
     __tablename__ = "hearing_question_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(sa.ForeignKey("hearing_questions.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
-    action: Mapped[str] = mapped_column(sa.String(20))
-    from_state: Mapped[str | None] = mapped_column(sa.String(20))
-    to_state: Mapped[str] = mapped_column(sa.String(20))
-    note: Mapped[str] = mapped_column(sa.Text, default="")
     text_before: Mapped[str | None] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    actor: Mapped[User | None] = relationship()
 
 
 class Vote(db.Model):

@@ -29,6 +29,7 @@ from portal.hearings.models import (
     RaiserKind,
     Vote,
 )
+from portal.history import record
 from portal.rooms import user_room
 from portal.statemachine import Machine, Transition, row
 from portal.times import utcnow
@@ -86,19 +87,6 @@ def _asker_name(user: User) -> str:
     if user.has_role(Role.OFFICIAL, Role.UNIT) and user.department is not None:
         return f"{user.display_name}（{user.department.short_name}）"
     return user.display_name
-
-
-def _record(q: Question, actor: User | None, action: str, before: QuestionState | None, **extra: Any) -> None:
-    db.session.add(
-        QuestionEvent(
-            question_id=q.id,
-            actor_id=actor.id,
-            action=action,
-            from_state=before.value if before else None,
-            to_state=q.state.value,
-            **extra,
-        )
-    )
 
 
 def _broadcast(q: Question, merged: int | None = None) -> int:
@@ -183,7 +171,7 @@ def ask(actor: User | None, hearing: Hearing, raw_text: str, client_id: Any, ano
     # view), a new question has nothing merged into it, and the ack is built before the commit.
     set_committed_value(q, "author", actor)
     note = f"含敏感词「{q.flagged}」，转人工审核" if flagged else ""
-    _record(q, actor, "ask", None, note=note)
+    record(QuestionEvent, actor, "ask", None, q.state, question_id=q.id, note=note)
     _broadcast(q, merged=0)
     result = AskResult(q, True, payloads.mine(q), q.state.public)
     db.session.commit()
@@ -420,7 +408,7 @@ def _queued_next(actor: User | None, q: Question, t: Transition, **params: Any) 
 
 
 def _recorded(actor: User | None, q: Question, t: Transition, before: QuestionState, extra: dict[str, Any]) -> None:
-    _record(q, actor, t.action, before, **extra)
+    record(QuestionEvent, actor, t.action, before, q.state, question_id=q.id, **extra)
 
 
 Q = QuestionState
@@ -503,7 +491,7 @@ def _merge(q: Question, into: Any, actor: User | None) -> Question:
     db.session.refresh(q)
     q.merged_into_id, q.state = target.id, QuestionState.MERGED
     note = f"合并入问题 #{q.id}（提问人：{q.asker_name}），票数 {before} → {target.votes}"
-    _record(target, actor, "merge_in", target.state, note=note)
+    record(QuestionEvent, actor, "merge_in", target.state, target.state, question_id=target.id, note=note)
     _broadcast(target)
     return target
 

@@ -36,6 +36,7 @@ from portal.hearings.models import (
     RaiserKind,
     Vote,
 )
+from portal.history import record
 from portal.statemachine import Machine, Transition, row
 from portal.times import to_local, utcnow
 
@@ -175,17 +176,7 @@ def _reopened(actor: User | None, hearing: Hearing, t: Transition) -> str:
 
 
 def _recorded(actor: User | None, hearing: Hearing, t: Transition, before: HearingState, note: str | None) -> None:
-    db.session.add(
-        HearingEvent(
-            hearing_id=hearing.id,
-            actor_id=actor.id,
-            action=t.action,
-            from_state=before.value,
-            to_state=hearing.state.value,
-            note=note or "",
-            created_at=utcnow(),
-        )
-    )
+    record(HearingEvent, actor, t.action, before, hearing.state, hearing_id=hearing.id, note=note or "")
 
 
 H = HearingState

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db, str_enum
+from portal.history import AppendOnly
 from portal.times import UTCDateTime, utcnow
 
 
@@ -141,7 +142,7 @@ class PolicyVersion(db.Model):
     actor = relationship("User")
 
 
-class PolicyStatusChange(db.Model):
+class PolicyStatusChange(AppendOnly, db.Model):
     """One transition of the status machine, with its effective date and reason (append-only)."""
 
     __tablename__ = "policy_status_changes"
