@@ -6,13 +6,13 @@ import logging
 import math
 import time
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 from portal.times import LOCAL_TZ
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,17 @@ class Forbidden(DomainError):
 
 class NotFound(DomainError):
     status, code, default_message = 404, "not_found", "您要找的内容不存在或已被移除"
+
+
+T = TypeVar("T")
+
+
+def get_or_raise(model: type[T], ident: Any, message: str) -> T:
+    """The row of ``model`` with this primary key, or NotFound with ``message`` for the user."""
+    row = db.session.get(model, ident)
+    if row is None:
+        raise NotFound(message)
+    return row
 
 
 class Conflict(DomainError):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -22,9 +20,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-T = TypeVar("T")
 
 
 class Base(DeclarativeBase):
@@ -52,13 +47,3 @@ def str_enum(enum_cls: type, length: int = 20) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
-
-
-def get_or_raise(model: type[T], ident: Any, message: str) -> T:
-    """The row of ``model`` with this primary key, or NotFound with ``message`` for the user."""
-    from portal.errors import NotFound  # errors imports the limiter from this module: a cycle at import time
-
-    row = db.session.get(model, ident)
-    if row is None:
-        raise NotFound(message)
-    return row

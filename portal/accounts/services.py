@@ -16,8 +16,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from portal.accounts.models import Department, DepartmentKind, DepartmentPosition, Enterprise, Role, User
 from portal.accounts.permissions import require
 from portal.accounts.uscc import normalize_uscc, uscc_problem
-from portal.errors import Conflict, Invalid
-from portal.extensions import db, get_or_raise
+from portal.errors import Conflict, Invalid, get_or_raise
+from portal.extensions import db
 from portal.times import utcnow
 
 # Letters (Chinese included), digits and _ . -; at least 2 characters, starting with a letter or digit.

@@ -7,8 +7,8 @@ from sqlalchemy.orm import aliased, joinedload
 
 from portal.accounts.models import User
 from portal.accounts.permissions import require
-from portal.errors import Conflict, Invalid
-from portal.extensions import db, get_or_raise
+from portal.errors import Conflict, Invalid, get_or_raise
+from portal.extensions import db
 from portal.feedback import clock, history
 from portal.feedback.enums import AssignmentState, EventAction, ExtensionState, OrderKind, OrderState
 from portal.feedback.models import Assignment, ExtensionRequest, ReplyTemplate, WorkOrder

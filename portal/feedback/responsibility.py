@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
-from portal.errors import Conflict, Invalid
-from portal.extensions import db, get_or_raise
+from portal.errors import Conflict, Invalid, get_or_raise
+from portal.extensions import db
 from portal.feedback.enums import CATEGORIES
 from portal.feedback.models import ResponsibilityDepartment, ResponsibilityItem, WorkOrder
 

@@ -13,8 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Department, Role, User
 from portal.accounts.permissions import can, require
-from portal.errors import Conflict, Invalid, NotFound
-from portal.extensions import db, get_or_raise
+from portal.errors import Conflict, Invalid, NotFound, get_or_raise
+from portal.extensions import db
 from portal.feedback import attachments as files
 from portal.feedback import clock, history
 from portal.feedback.enums import CATEGORIES, Channel, EventAction, OrderKind, OrderState

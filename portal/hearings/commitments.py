@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
 from portal.actors import SYSTEM, is_system
-from portal.errors import Conflict, Invalid, NotFound
-from portal.extensions import db, get_or_raise
+from portal.errors import Conflict, Invalid, NotFound, get_or_raise
+from portal.extensions import db
 from portal.hearings import live, payloads
 from portal.hearings.models import (
     Commitment,

@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 from portal.accounts.models import User
 from portal.accounts.permissions import can, require
-from portal.errors import Invalid, NotFound
-from portal.extensions import db, get_or_raise
+from portal.errors import Invalid, NotFound, get_or_raise
+from portal.extensions import db
 from portal.hearings import live, payloads
 from portal.hearings.commitments import (  # noqa: F401  (part of this module's interface)
     commitments_for_hearing,

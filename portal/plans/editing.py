@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import can, require
-from portal.errors import Conflict, DomainError, Invalid, NotFound
-from portal.extensions import db, get_or_raise
+from portal.errors import Conflict, DomainError, Invalid, NotFound, get_or_raise
+from portal.extensions import db
 from portal.plans.models import (
     Battle,
     Goal,

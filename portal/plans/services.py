@@ -12,8 +12,8 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
-from portal.errors import Invalid, NotFound
-from portal.extensions import db, get_or_raise
+from portal.errors import Invalid, NotFound, get_or_raise
+from portal.extensions import db
 from portal.plans import permissions  # noqa: F401  (registers the rules asked below)
 from portal.plans.models import Battle, Goal, Plan, PlanState, Task, TaskDepartment, TaskStatus, TaskUpdate
 from portal.plans.progress import Progress, is_overdue, local_today, roll_up
