@@ -159,7 +159,8 @@ def test_the_lead_closes_and_the_citizen_rates_satisfied_on_the_page(city, login
     assert order.ratings[-1].comment == "问题依旧存在"
 
 
-def test_a_refused_extension_needs_a_reason_on_the_desk(city, login):
+def _signed_with_an_extension_request(city, login):
+    """An order whose department signed for it and asked, on its page, for seven more days."""
     order = city.dispatched(city.dept_a)
     a = city.assignment(order, city.dept_a)
     official = login(city.official_a)
@@ -167,6 +168,11 @@ def test_a_refused_extension_needs_a_reason_on_the_desk(city, login):
     form = _order_form(official, order, f"/assignments/{a.id}/request_extension")
     form.fill("新的办结日期", (to_local(a.due_at) + timedelta(days=7)).date().isoformat()).fill("延期理由", "需要会商")
     assert form.submit(button="提交申请").status_code == 302
+    return order, a, official
+
+
+def test_a_refused_extension_needs_a_reason_on_the_desk(city, login):
+    _, a, _ = _signed_with_an_extension_request(city, login)
     desk = login(city.dispatcher)
     x = a.pending_extension
     response = open_form(desk, "/feedback/desk?tab=extensions", form=f"/extensions/{x.id}/decide").submit(
@@ -196,13 +202,7 @@ def test_a_returned_order_is_redispatched_from_the_desk_to_another_lead(city, lo
 
 
 def test_an_extension_request_of_a_round_sent_back_leaves_the_desk_and_cannot_move_that_rounds_deadline(city, login):
-    order = city.dispatched(city.dept_a)
-    a = city.assignment(order, city.dept_a)
-    official = login(city.official_a)
-    assert _order_form(official, order, f"/assignments/{a.id}/sign").submit(button="签收").status_code == 302
-    form = _order_form(official, order, f"/assignments/{a.id}/request_extension")
-    form.fill("新的办结日期", (to_local(a.due_at) + timedelta(days=7)).date().isoformat()).fill("延期理由", "需要会商")
-    assert form.submit(button="提交申请").status_code == 302
+    order, a, official = _signed_with_an_extension_request(city, login)
     x = a.pending_extension
     desk = login(city.dispatcher)
     stale = open_form(desk, "/feedback/desk?tab=extensions", form=f"/extensions/{x.id}/decide")  # left open
