@@ -7,8 +7,9 @@ public label). ``record`` writes one row in the caller's transaction.
 
 ``AppendOnly`` is the guarantee: a row is written once; the session refuses to change or delete it
 (``HistoryIsAppendOnly``), whether through the unit of work or a bulk ``update``/``delete`` statement. Rows go
-only when their owner is deleted in the database (``ON DELETE CASCADE``). Policy status changes, whose columns
-differ (no action; a dated reason and the version they made), take the guarantee without the shape.
+only when their owner is deleted in the database (``ON DELETE CASCADE``). Plan state changes and policy status
+changes, whose columns differ (no action; enum-typed states; a policy's dated reason and version), take the
+guarantee without the shape.
 
 Foundation: imports no capability package.
 """

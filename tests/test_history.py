@@ -87,3 +87,26 @@ def test_loading_and_flushing_unchanged_rows_is_allowed(opened, db):
     opened.title = "改名后的答辩"  # the owner changes freely
     db.session.commit()
     assert db.session.get(HearingEvent, event.id).action == "open"
+
+
+def test_plan_state_changes_are_append_only_and_a_replayed_change_keeps_its_date(db):
+    from datetime import UTC, datetime
+
+    from portal.plans import editing
+    from portal.plans.models import PlanState, PlanStateChange
+
+    plan = editing.create_plan(SYSTEM, editing.PlanData(title="历史测试方案", version_label="1.0", year=2026))
+    day = datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
+    editing.change_state(SYSTEM, plan.id, PlanState.DEFENDED, "公开答辩", at=day)
+    change = db.session.scalar(sa.select(PlanStateChange).where(PlanStateChange.plan_id == plan.id))
+    assert isinstance(change, AppendOnly)
+    assert (change.old_state, change.new_state, change.note, change.created_at) == (
+        PlanState.DRAFT,
+        PlanState.DEFENDED,
+        "公开答辩",
+        day,
+    )
+    change.created_at = utcnow()
+    with pytest.raises(HistoryIsAppendOnly, match="plan_state_changes"):
+        db.session.commit()
+    db.session.rollback()

@@ -134,13 +134,9 @@ def _publish(data: dict[str, Any], plan: Plan, tasks: dict[str, Task]) -> None:
     )
     db.session.commit()
     for step in data["states"]:
-        editing.change_state(SYSTEM, plan.id, PlanState(step["state"]), step["note"])
+        editing.change_state(SYSTEM, plan.id, PlanState(step["state"]), step["note"], at=_at(step["on"]))
     published = data["published"]
     editing.publish_version(SYSTEM, plan.id, published["note"], published_at=_at(published["on"]))
-    days = [step["on"] for step in data["states"]] + [published["on"]]
-    for change, day in zip(plan.state_changes, days, strict=True):
-        change.created_at = _at(day)
-    db.session.commit()
 
 
 def _officials_by_department() -> dict[int, int]:

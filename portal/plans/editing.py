@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 
@@ -27,6 +27,7 @@ from portal.plans.models import (
 from portal.plans.services import get_plan, get_task, parse_date
 from portal.plans.versions import snapshot
 from portal.statemachine import Machine, Transition, row
+from portal.times import utcnow
 
 
 @contextmanager
@@ -124,8 +125,9 @@ def update_plan(actor: User, plan_id: int, data: PlanData) -> Plan:
 MANAGE = "plans.manage"
 
 
-def _noted(actor: User | None, plan: Plan, t: Transition, note: str = "", **params) -> str:
-    return _text(note, "说明", "note", 500, required=False)
+def _noted(actor: User | None, plan: Plan, t: Transition, note: str = "", at: datetime | None = None, **params) -> dict:
+    """The state change's note, and its time when a loader replays an earlier change (``at``)."""
+    return {"note": _text(note, "说明", "note", 500, required=False)} | ({"created_at": at} if at else {})
 
 
 def _frozen(actor: User | None, plan: Plan, t: Transition, note: str = "", published_at=None, **params) -> PlanVersion:
@@ -148,8 +150,9 @@ def _frozen(actor: User | None, plan: Plan, t: Transition, note: str = "", publi
 
 
 def _recorded(actor: User | None, plan: Plan, t: Transition, before: PlanState, result) -> None:
-    note = result if isinstance(result, str) else ""
-    db.session.add(PlanStateChange(plan=plan, actor_id=actor.id, old_state=before, new_state=plan.state, note=note))
+    # Publishing is recorded at the version's time; the other changes carry their note (and time) from ``_noted``.
+    fields = result if isinstance(result, dict) else {"created_at": result.published_at or utcnow()}
+    db.session.add(PlanStateChange(plan=plan, actor_id=actor.id, old_state=before, new_state=plan.state, **fields))
 
 
 P = PlanState
@@ -178,9 +181,11 @@ PLANS = Machine(
 )
 
 
-def change_state(actor: User | None, plan_id: int, new_state: PlanState | str, note: str = "") -> Plan:
+def change_state(
+    actor: User | None, plan_id: int, new_state: PlanState | str, note: str = "", at: datetime | None = None
+) -> Plan:
     """Move the plan to ``new_state`` by the row of ``PLANS`` leading there; publishing goes through
-    ``publish_version``."""
+    ``publish_version``. ``at`` dates the change when a loader replays an earlier one (history is append-only)."""
     plan = get_plan(plan_id)
     try:
         new_state = PlanState(new_state)
@@ -191,7 +196,7 @@ def change_state(actor: User | None, plan_id: int, new_state: PlanState | str, n
     action = next((t.action for t in PLANS if t.to == new_state), None)
     if action is None:
         raise Conflict(f"方案当前为“{plan.state.label}”，不能变更为“{new_state.label}”")
-    PLANS.fire(actor, plan, action, note=note)
+    PLANS.fire(actor, plan, action, note=note, at=at)
     db.session.commit()
     return plan
 

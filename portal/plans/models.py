@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Department, User
 from portal.extensions import db, str_enum
+from portal.history import AppendOnly
 from portal.times import UTCDateTime, utcnow
 
 
@@ -233,7 +234,7 @@ class PlanVersion(db.Model):
     published_by: Mapped[User | None] = relationship()
 
 
-class PlanStateChange(db.Model):
+class PlanStateChange(AppendOnly, db.Model):
     """Append-only record of a plan's state transitions (起草 → 答辩 → 修订 → 发布)."""
 
     __tablename__ = "plan_state_changes"
