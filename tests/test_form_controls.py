@@ -48,7 +48,9 @@ OPTIONAL_READS = {
     "plans_admin.add_goal": {"description"},
     "policies_manage.create": {"summary"},  # a new document has no change summary
     "feedback.read_notices": {"id", "next"},  # one handler for 全部已读 and for opening one notice
-    "feedback.dispatch": {"lead"},  # 增派 to an order that has its 主办部门 offers no lead to choose
+    # 增派 to an order that has its 主办部门 offers no lead to choose, and the suggested 协办 tick-boxes appear only
+    # when the list suggests a department not yet on the order
+    "feedback.dispatch": {"lead", "assisting"},
 }
 # Not submitted by the walk: logging out would end the role's session (the form sends only its csrf_token).
 NOT_SUBMITTED = {"accounts.logout"}
