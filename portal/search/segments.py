@@ -12,7 +12,7 @@ from array import array
 from collections import OrderedDict
 from collections.abc import Callable
 from itertools import accumulate
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import Matcher
@@ -32,8 +32,6 @@ _segment_size = 0
 # Per-segment term postings, across generations, bounded by size: about
 # 12 bytes per posting (≈ 100 MB), so the postings a whole query mix needs stay cached.
 _SEGMENT_BUDGET = 8_000_000
-_segment_data_cache: OrderedDict[str, SegmentData] = OrderedDict()
-_SEGMENT_DATA_ENTRIES = 64
 
 
 def _cached(key: tuple, build: Callable[[], T], size: Callable[[T], int]) -> T:
@@ -113,20 +111,35 @@ class SegmentData:
         self.dates: list[int] = [self.metas[doc].date for doc in self.order]
 
 
+class PerSegment(Generic[T]):
+    """A value built once per segment (segments never change), the ``entries`` most recently used kept."""
+
+    def __init__(self, build: Callable[[IndexReader], T], entries: int) -> None:
+        self.build, self.entries = build, entries
+        self._values: OrderedDict[str, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, reader: IndexReader) -> T:
+        key = reader.segment().segment_id()
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+                return value
+        value = self.build(reader)  # outside the lock: building reads the whole segment
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.entries:
+                self._values.popitem(last=False)
+        return value
+
+
+_segment_data: PerSegment[SegmentData] = PerSegment(SegmentData, entries=64)
+
+
 def segment_data(reader: IndexReader) -> SegmentData:
     """A segment's data, cached apart from postings (so a long run of queries never evicts it), LRU by count."""
-    segment_id = reader.segment().segment_id()
-    with _segment_lock:
-        data = _segment_data_cache.get(segment_id)
-        if data is not None:
-            _segment_data_cache.move_to_end(segment_id)
-            return data
-    data = SegmentData(reader)
-    with _segment_lock:
-        _segment_data_cache[segment_id] = data
-        while len(_segment_data_cache) > _SEGMENT_DATA_ENTRIES:
-            _segment_data_cache.popitem(last=False)
-    return data
+    return _segment_data.get(reader)
 
 
 def segment_postings(reader: IndexReader, field: str, text: str) -> Postings:

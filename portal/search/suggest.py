@@ -16,9 +16,7 @@ Looking a query up is a few hundred dictionary lookups; only queries that found 
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
@@ -26,15 +24,13 @@ from pypinyin.constants import PINYIN_DICT
 from whoosh.reading import IndexReader
 
 from portal.search.analyzer import normalize, phrase_chars
+from portal.search.segments import PerSegment
 
 FIELDS = ("title", "body")
 _TERM_RE = re.compile("^[\u4e00-\u9fff]{2,8}$")
 _HAN_RUN_RE = re.compile("^[\u4e00-\u9fff]{2,12}$")
-_MAPS = 64  # segments whose sound maps are kept
 
 SoundMap = dict[tuple[str, ...], list[str]]
-_cache: OrderedDict[str, SoundMap] = OrderedDict()
-_lock = threading.Lock()
 
 
 def _toneless(syllable: str) -> str:
@@ -82,14 +78,7 @@ def similar_syllables(syllable: str) -> tuple[str, ...]:
     return tuple(sorted(s for s in _syllables() if _one_edit(syllable, s)))
 
 
-def segment_sounds(reader: IndexReader) -> SoundMap:
-    """pinyin → the segment's Chinese terms of 2–8 characters with that pinyin (cached by segment id)."""
-    key = reader.segment().segment_id()
-    with _lock:
-        found = _cache.get(key)
-        if found is not None:
-            _cache.move_to_end(key)
-            return found
+def _build_sounds(reader: IndexReader) -> SoundMap:
     sounds: SoundMap = {}
     seen: set[str] = set()
     match = _TERM_RE.match
@@ -104,11 +93,15 @@ def segment_sounds(reader: IndexReader) -> SoundMap:
             key_sound = sound(term)
             if key_sound is not None:
                 sounds.setdefault(key_sound, []).append(term)
-    with _lock:
-        _cache[key] = sounds
-        while len(_cache) > _MAPS:
-            _cache.popitem(last=False)
     return sounds
+
+
+_sound_maps: PerSegment[SoundMap] = PerSegment(_build_sounds, entries=64)  # segments whose sound maps are kept
+
+
+def segment_sounds(reader: IndexReader) -> SoundMap:
+    """pinyin → the segment's Chinese terms of 2–8 characters with that pinyin (cached by segment id)."""
+    return _sound_maps.get(reader)
 
 
 def _sound_keys(window: str) -> Iterator[tuple[tuple[str, ...], int]]:
