@@ -8,8 +8,11 @@ import time
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
+import redis.exceptions
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
+from sqlalchemy import exc as sa_exc
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db, limiter
@@ -75,6 +78,34 @@ class RateLimited(DomainError):
     status, code, default_message = 429, "rate_limited", "操作过于频繁，请稍后再试"
 
 
+class Unavailable(DomainError):
+    """The database or Redis cannot be reached right now (a restart, a failover): try again shortly."""
+
+    status, code, default_message = 503, "unavailable", "服务暂时不可用，系统正在恢复，请稍后重试"
+
+
+RETRY_AFTER_UNAVAILABLE = 5  # seconds a client is asked to wait after a 503
+
+# What a restarting PostgreSQL or Redis raises: the connection was refused, lost or timed out. Each process's
+# pool pings a connection before lending it (pool_pre_ping), so the first request after the restart reconnects.
+_UNAVAILABLE = (
+    sa_exc.OperationalError,
+    sa_exc.InterfaceError,
+    sa_exc.DisconnectionError,
+    sa_exc.TimeoutError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    StorageError,  # the rate limiter's storage (Redis) failed
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database or Redis is out of reach (503), not a bug (500)."""
+    if isinstance(error, _UNAVAILABLE):
+        return True
+    return isinstance(error, sa_exc.DBAPIError) and bool(error.connection_invalidated)
+
+
 # Titles and explanations of the error pages, in the UI language.
 PAGES: dict[int, tuple[str, str]] = {
     400: ("请求有误", "提交的内容无法处理，请检查后重试。"),
@@ -86,6 +117,7 @@ PAGES: dict[int, tuple[str, str]] = {
     413: ("文件过大", "上传的文件超过了大小限制。"),
     429: ("操作过于频繁", "您的操作过于频繁，请稍后再试。"),
     500: ("系统繁忙", "服务器暂时无法处理您的请求，我们已记录此问题，请稍后再试。"),
+    503: ("服务暂时不可用", "服务暂时不可用，系统正在恢复，请稍后刷新页面重试。"),
 }
 
 HTTP_CODES = {
@@ -98,6 +130,7 @@ HTTP_CODES = {
     413: "too_large",
     429: "rate_limited",
     500: "server_error",
+    503: "unavailable",
 }
 
 
@@ -155,9 +188,33 @@ def _too_many_requests():
     return response
 
 
+def unavailable_response():
+    """503 with Retry-After. The page is rendered without the site's context processors and header, which
+    read the database (the account, unread notices): it must render while the database is down."""
+    seconds = RETRY_AFTER_UNAVAILABLE
+    # The rate limiter would count this response and write its headers after the request, from the storage
+    # that may be what failed: a request refused for an outage counts against no limit.
+    limiter.context.reset()
+    title, explanation = PAGES[503]
+    message = f"{explanation}（约 {seconds} 秒后）"
+    if wants_json():
+        body = {"code": HTTP_CODES[503], "message": message, "retry_after": seconds}
+        response = current_app.make_response((jsonify(error=body), 503))
+    else:
+        page = current_app.jinja_env.get_template("errors/unavailable.html").render(
+            status=503, title=title, message=message, retry_after=seconds
+        )
+        response = current_app.make_response((page, 503))
+    response.headers["Retry-After"] = str(seconds)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def handle_domain_error(error: DomainError):
+        if isinstance(error, Unavailable):
+            return unavailable_response()
         if wants_json():
             return jsonify(error=error.to_dict()), error.status
         title, _ = PAGES.get(error.status, PAGES[400])
@@ -178,5 +235,13 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
+        if is_unavailable(error):
+            log.warning("unavailable on %s %s: %s", request.method, request.path, _one_line(error))
+            return unavailable_response()
         log.exception("unhandled error on %s %s", request.method, request.path)
         return error_response(500)
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"[:300]

@@ -18,7 +18,7 @@ from flask_socketio import ConnectionRefusedError, Namespace
 
 from portal.accounts.models import User
 from portal.accounts.permissions import can
-from portal.errors import DomainError, Invalid, ack_error
+from portal.errors import DomainError, Invalid, Unavailable, ack_error, is_unavailable
 from portal.extensions import db
 from portal.hearings import live, payloads, questions, services
 from portal.rooms import user_room
@@ -68,9 +68,12 @@ def _handler(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]
         except DomainError as error:
             db.session.rollback()
             return ack_error(error)
-        except Exception:
-            log.exception("socket handler %s failed", fn.__name__)
+        except Exception as error:
             db.session.rollback()
+            if is_unavailable(error):  # the database or Redis is restarting: the client retries the same request
+                log.warning("socket handler %s: database or Redis unavailable: %s", fn.__name__, error)
+                return ack_error(Unavailable())
+            log.exception("socket handler %s failed", fn.__name__)
             return {"ok": False, "error": {"code": "server_error", "message": "系统繁忙，请稍后重试"}}
 
     return wrapper

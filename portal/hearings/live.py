@@ -23,6 +23,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import FixedWindowRateLimiter
 
 from portal.aftercommit import after_commit
+from portal.errors import is_unavailable
 from portal.extensions import db, limiter, socketio
 from portal.hearings.models import Hearing, Question
 
@@ -118,12 +119,25 @@ def flush_votes() -> int:
     global _dirty_votes
     with _lock:
         dirty, _dirty_votes = _dirty_votes, defaultdict(set)
-    for hearing_id, question_ids in dirty.items():
-        seq = next_seq(hearing_id)
-        rows = db.session.execute(sa.select(Question.id, Question.votes).where(Question.id.in_(question_ids)))
-        counts = {str(qid): votes for qid, votes in rows}
-        emit_after_commit("votes", {"hearing_id": hearing_id, "seq": seq, "counts": counts}, public_room(hearing_id))
-        db.session.commit()
+    pending = list(dirty.items())
+    try:
+        while pending:
+            hearing_id, question_ids = pending[0]
+            seq = next_seq(hearing_id)
+            rows = db.session.execute(sa.select(Question.id, Question.votes).where(Question.id.in_(question_ids)))
+            counts = {str(qid): votes for qid, votes in rows}
+            emit_after_commit(
+                "votes", {"hearing_id": hearing_id, "seq": seq, "counts": counts}, public_room(hearing_id)
+            )
+            db.session.commit()
+            pending.pop(0)
+    except Exception:
+        # The database went away mid-flush (a restart): keep the counts not sent for the next tick, or the
+        # clients would show the old counts until those questions are voted on again.
+        with _lock:
+            for hearing_id, question_ids in pending:
+                _dirty_votes[hearing_id] |= question_ids
+        raise
     return len(dirty)
 
 
@@ -148,8 +162,11 @@ def _flush_loop(app: Flask) -> None:
                 if presence.redis is not None and time.monotonic() - last_refresh > PRESENCE_TTL / 3:
                     presence.refresh()
                     last_refresh = time.monotonic()
-            except Exception:
-                log.exception("live queue flush failed")
+            except Exception as error:
+                if is_unavailable(error):
+                    log.warning("live queue flush: database or Redis unavailable: %s", error)
+                else:
+                    log.exception("live queue flush failed")
                 db.session.rollback()
             finally:
                 db.session.remove()

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask
 
-from portal.errors import DomainError
+from portal.errors import DomainError, Unavailable, is_unavailable
 from portal.extensions import db, socketio
 from portal.hearings.questions import apply_votes
 
@@ -57,11 +57,16 @@ class VoteBatcher:
             with app.app_context():
                 try:
                     apply_votes(batch)
-                except Exception:
-                    log.exception("writing %d votes failed", len(batch))
+                except Exception as error:
+                    if is_unavailable(error):
+                        log.warning("writing %d votes: database unavailable: %s", len(batch), error)
+                        failure = Unavailable("服务暂时不可用，投票未成功，请稍后重试")
+                    else:
+                        log.exception("writing %d votes failed", len(batch))
+                        failure = DomainError("系统繁忙，投票未成功，请重试")
                     db.session.rollback()
                     for request in batch:
-                        request.error = request.error or DomainError("系统繁忙，投票未成功，请重试")
+                        request.error = request.error or failure
                 finally:
                     db.session.remove()
             for request in batch:
