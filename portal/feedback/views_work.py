@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from portal.accounts import services as accounts
 from portal.accounts.permissions import require
-from portal.errors import Conflict, DomainError
+from portal.errors import Conflict, DomainError, Forbidden, Unauthorized
 from portal.extensions import db
 from portal.feedback import attachments as files
 from portal.feedback import clock, desk, lifecycle, responsibility, services
@@ -56,6 +56,9 @@ def bulk_sign():
             request.form.get("handler_name", ""),
             request.form.get("handler_phone", ""),
         )
+    except (Unauthorized, Forbidden):
+        db.session.rollback()
+        raise  # refused answers 401/403 like every other action, not a redirect with a note
     except DomainError as err:
         db.session.rollback()
         flash(err.message, "error")
@@ -70,6 +73,8 @@ def add_template():
     """Save a reply template for my department."""
     try:
         desk.add_reply_template(current_user, request.form.get("title", ""), request.form.get("body", ""))
+    except (Unauthorized, Forbidden):
+        raise
     except DomainError as err:
         flash(err.message, "error")
         return redirect(url_for("feedback.workbench"))
@@ -176,6 +181,9 @@ def decide_extension(request_id: int):
     approve = request.form.get("decision") == "approve"
     try:
         lifecycle.decide_extension(current_user, ext, approve, request.form.get("note", ""))
+    except (Unauthorized, Forbidden):
+        db.session.rollback()
+        raise
     except DomainError as err:
         db.session.rollback()
         flash(err.message, "error")
