@@ -8,7 +8,7 @@ from flask_login import current_user
 
 def init_app(app: Flask) -> None:
     # Wired here, not at import time, so that importing the package's models or services loads no views.
-    from portal.feedback import demo, events, models, permissions, views, views_work  # noqa: F401
+    from portal.feedback import demo, events, models, permissions, views, views_public, views_work  # noqa: F401
     from portal.feedback.api import api
     from portal.feedback.cli import feedback_cli
     from portal.feedback.history import unread_count

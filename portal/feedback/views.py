@@ -28,13 +28,15 @@ bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
 @bp.route("/")
 def index():
-    """What can be done here, recent public orders and a tracking-number search."""
-    q = (request.args.get("q") or "").strip().upper()
+    """What can be done here, recent public orders, and one box: a tracking number opens the order, words search."""
+    q = " ".join((request.args.get("q") or "").split())
+    if q and not services.TRACKING_RE.match(q.upper()):
+        return redirect(url_for(".public_list", q=q))  # words, not a number: search the public orders' text
     if q:
         order = services.find_order(q)
         if order is not None and services.can_view(current_user, order):
             return redirect(url_for(".order", tracking_no=order.tracking_no))
-        flash(f"未找到编号为 {q} 的公开诉求，请核对编号。", "warning")
+        flash(f"未找到编号为 {q.upper()} 的公开诉求，请核对编号。", "warning")
     page = services.public_orders(
         request.args.get("page", 1, type=int), kind=request.args.get("kind"), state=request.args.get("state")
     )

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
         permissions,
         plan_sections,
         views,
+        views_lists,
     )
     from portal.hearings.cli import hearings_cli
     from portal.hearings.events import HearingsNamespace
@@ -22,6 +23,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
+    app.register_blueprint(views_lists.api)
     app.cli.add_command(hearings_cli)
     init_live(app)
     socketio.on_namespace(HearingsNamespace(NAMESPACE))

@@ -1,0 +1,357 @@
+"""公开诉求: the list of public work orders with filters, text search, sorting, and its open-data forms.
+
+Only orders their requester made public are listed, and only their masked text is searched: a search for a
+phone number, ID number or house number typed into an order finds nothing, because the public never reads it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import url_for
+from sqlalchemy.orm import selectinload
+
+from portal.accounts.models import Department, User
+from portal.extensions import db
+from portal.feedback import clock
+from portal.feedback.enums import CATEGORIES, AssignmentState, EventAction, OrderKind, OrderState
+from portal.feedback.models import Assignment, OrderEvent, WorkOrder
+from portal.opendata import (
+    Page,
+    choice_arg,
+    date_range,
+    flag_arg,
+    int_arg,
+    iso,
+    text_arg,
+)
+from portal.privacy import mask_name, mask_personal
+from portal.times import LOCAL_TZ
+
+OPEN_ASSIGNMENT = (AssignmentState.DISPATCHED, AssignmentState.SIGNED, AssignmentState.IN_PROGRESS)
+
+# sort value → (label, ORDER BY); every order ends with the id so that pages never overlap.
+SORTS: dict[str, tuple[str, tuple]] = {
+    "newest": ("最新提交", (WorkOrder.created_at.desc(), WorkOrder.id.desc())),
+    "oldest": ("最早提交", (WorkOrder.created_at.asc(), WorkOrder.id.asc())),
+    "updated": ("最近更新", (WorkOrder.updated_at.desc(), WorkOrder.id.desc())),
+    "closed": ("最近办结", (WorkOrder.closed_at.is_(None), WorkOrder.closed_at.desc(), WorkOrder.id.desc())),
+}
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    q: str = ""
+    department_id: int | None = None
+    kind: str | None = None
+    category: str | None = None
+    state: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    enterprise: bool = False  # 涉企: filed by an entrepreneur's account (orders carry no enterprise of their own)
+    overdue: bool = False
+    sort: str = "newest"
+
+    @property
+    def terms(self) -> list[str]:
+        return [t.lower() for t in self.q.split()][:8]
+
+    @property
+    def active(self) -> bool:
+        return any(
+            (self.q, self.department_id, self.kind, self.category, self.state, self.date_from, self.date_to)
+        ) or (self.enterprise or self.overdue)
+
+
+def parse_filter(args: Mapping[str, str]) -> OrderFilter:
+    """The list's arguments; a bad value raises Invalid naming the field (400, never a 500)."""
+    start, end = date_range(args)
+    return OrderFilter(
+        q=text_arg(args, "q", "关键词"),
+        department_id=int_arg(args, "dept", "承办部门"),
+        kind=choice_arg(args, "kind", [k.value for k in OrderKind], "诉求类型"),
+        category=choice_arg(args, "category", CATEGORIES, "诉求分类"),
+        state=choice_arg(args, "state", [s.value for s in OrderState], "办理状态"),
+        date_from=start,
+        date_to=end,
+        enterprise=flag_arg(args, "enterprise", "涉企"),
+        overdue=flag_arg(args, "overdue", "逾期"),
+        sort=choice_arg(args, "sort", SORTS, "排序方式") or "newest",
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
+
+
+def _overdue_condition(now: datetime):
+    """An assignment not sent back that passed its deadline: marked by the tick, or still open after it."""
+    return sa.and_(
+        Assignment.state != AssignmentState.RETURNED,
+        sa.or_(Assignment.overdue_at.is_not(None), sa.and_(Assignment.state.in_(OPEN_ASSIGNMENT), Assignment.due_at < now)),
+    )
+
+
+def _term_condition(term: str):
+    """A candidate for the term in the raw text; the masked text decides (``_matches``)."""
+    reply = (
+        sa.select(Assignment.id)
+        .where(Assignment.order_id == WorkOrder.id, sa.func.lower(Assignment.reply_html).contains(term, autoescape=True))
+        .exists()
+    )
+    columns = (WorkOrder.title, WorkOrder.description, WorkOrder.place, WorkOrder.tracking_no, WorkOrder.category)
+    return sa.or_(*(sa.func.lower(c).contains(term, autoescape=True) for c in columns), reply)
+
+
+def _filtered(f: OrderFilter, now: datetime):
+    query = sa.select(WorkOrder.id).where(WorkOrder.is_public.is_(True))
+    if f.department_id:
+        query = query.where(
+            sa.select(Assignment.id)
+            .where(
+                Assignment.order_id == WorkOrder.id,
+                Assignment.department_id == f.department_id,
+                Assignment.state != AssignmentState.RETURNED,
+            )
+            .exists()
+        )
+    if f.kind:
+        query = query.where(WorkOrder.kind == OrderKind(f.kind))
+    if f.category:
+        query = query.where(WorkOrder.category == f.category)
+    if f.state:
+        query = query.where(WorkOrder.state == OrderState(f.state))
+    if f.date_from:
+        query = query.where(WorkOrder.created_at >= _local_midnight(f.date_from))
+    if f.date_to:
+        query = query.where(WorkOrder.created_at < _local_midnight(f.date_to + timedelta(days=1)))
+    if f.enterprise:
+        query = query.where(WorkOrder.requester_id.in_(sa.select(User.id).where(User.enterprise_id.is_not(None))))
+    if f.overdue:
+        query = query.where(sa.select(Assignment.id).where(Assignment.order_id == WorkOrder.id, _overdue_condition(now)).exists())
+    for term in f.terms:
+        query = query.where(_term_condition(term))
+    return query
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def public_text(title: str, description: str, place: str, tracking_no: str, category: str, replies: list[str]) -> str:
+    """What the public reads of an order, masked, lower-cased: the text a search may match."""
+    reply_text = " ".join(html.unescape(_TAG.sub(" ", r or "")) for r in replies)
+    return mask_personal(" \n".join((title, description, place, reply_text))).lower() + f" {tracking_no} {category}".lower()
+
+
+def _matches(f: OrderFilter, ordered_ids: list[int]) -> list[int]:
+    """The candidates whose masked public text holds every term, in the given order."""
+    if not ordered_ids:
+        return []
+    texts: dict[int, list] = {}
+    for chunk_start in range(0, len(ordered_ids), 500):
+        chunk = ordered_ids[chunk_start : chunk_start + 500]
+        rows = db.session.execute(
+            sa.select(
+                WorkOrder.id,
+                WorkOrder.title,
+                WorkOrder.description,
+                WorkOrder.place,
+                WorkOrder.tracking_no,
+                WorkOrder.category,
+            ).where(WorkOrder.id.in_(chunk))
+        )
+        for row in rows:
+            texts[row[0]] = [*row[1:], []]
+        replies = db.session.execute(
+            sa.select(Assignment.order_id, Assignment.reply_html).where(
+                Assignment.order_id.in_(chunk), Assignment.reply_html != ""
+            )
+        )
+        for order_id, reply in replies:
+            texts[order_id][5].append(reply)
+    haystacks = {order_id: public_text(*values) for order_id, values in texts.items()}
+    return [i for i in ordered_ids if all(term in haystacks[i] for term in f.terms)]
+
+
+def matching_ids(f: OrderFilter, limit: int | None = None) -> list[int]:
+    """Ids of every matching order in the list's order (for the text search, CSV and the feed)."""
+    now = clock.now()
+    query = _filtered(f, now).order_by(*SORTS[f.sort][1])
+    if not f.terms and limit is not None:
+        query = query.limit(limit)
+    ids = list(db.session.scalars(query))
+    if f.terms:
+        ids = _matches(f, ids)
+    return ids if limit is None else ids[:limit]
+
+
+def _load(ids: list[int]) -> list[WorkOrder]:
+    rows = db.session.scalars(
+        sa.select(WorkOrder)
+        .where(WorkOrder.id.in_(ids))
+        .options(
+            selectinload(WorkOrder.assignments).selectinload(Assignment.department),
+            selectinload(WorkOrder.requester),
+            selectinload(WorkOrder.filing_unit),
+            selectinload(WorkOrder.district),
+            selectinload(WorkOrder.street),
+        )
+    )
+    by_id = {o.id: o for o in rows}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def search_orders(f: OrderFilter, page: int, per_page: int) -> Page:
+    """One page of the public list."""
+    now = clock.now()
+    if f.terms:
+        ids = matching_ids(f)
+        total, page_ids = len(ids), ids[(page - 1) * per_page : page * per_page]
+    else:
+        base = _filtered(f, now)
+        total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
+        page_ids = list(db.session.scalars(base.order_by(*SORTS[f.sort][1]).limit(per_page).offset((page - 1) * per_page)))
+    return Page(items=_load(page_ids), total=total, page=page, per_page=per_page)
+
+
+def export_orders(f: OrderFilter, limit: int) -> list[WorkOrder]:
+    return _load(matching_ids(f, limit))
+
+
+def is_overdue(order: WorkOrder, now: datetime | None = None) -> bool:
+    now = now or clock.now()
+    return any(
+        a.state != AssignmentState.RETURNED and (a.overdue_at is not None or (a.is_open and a.due_at < now))
+        for a in order.assignments
+    )
+
+
+def is_enterprise(order: WorkOrder) -> bool:
+    return order.requester is not None and order.requester.enterprise_id is not None
+
+
+def departments(order: WorkOrder) -> list:
+    """The handling departments of the current round, lead first."""
+    return sorted(order.current_assignments, key=lambda a: (a.role.value != "lead", a.id))
+
+
+def requester_label(order: WorkOrder) -> str:
+    return order.filing_unit.name if order.filing_unit else mask_name(order.requester_name)
+
+
+def summary(order: WorkOrder, now: datetime | None = None) -> dict:
+    """An order in the JSON list: the public facts of its page, masked, without the timeline."""
+    return {
+        "tracking_no": order.tracking_no,
+        "kind": order.kind.value,
+        "kind_label": order.kind.label,
+        "category": order.category,
+        "title": mask_personal(order.title),
+        "description": mask_personal(order.description),
+        "place": mask_personal(order.place),
+        "district": order.district.short_name if order.district else None,
+        "street": order.street.short_name if order.street else None,
+        "state": order.state.value,
+        "state_label": order.state.label,
+        "requester": requester_label(order),
+        "enterprise": is_enterprise(order),
+        "overdue": is_overdue(order, now),
+        "departments": [
+            {"department": a.department.name, "role": a.role.value, "role_label": a.role.label}
+            for a in departments(order)
+        ],
+        "satisfaction": order.satisfaction.value if order.satisfaction else None,
+        "created_at": iso(order.created_at),
+        "updated_at": iso(order.updated_at),
+        "closed_at": iso(order.closed_at),
+        "url": url_for("feedback.order", tracking_no=order.tracking_no, _external=True),
+        "api_url": url_for("feedback_api.order", tracking_no=order.tracking_no, _external=True),
+    }
+
+
+CSV_HEADER = (
+    "编号",
+    "类型",
+    "分类",
+    "标题",
+    "诉求内容",
+    "地点",
+    "区（市）",
+    "镇街",
+    "诉求人",
+    "涉企",
+    "办理状态",
+    "承办部门",
+    "是否逾期",
+    "满意度",
+    "提交时间",
+    "办结时间",
+    "链接",
+)
+
+
+def csv_rows(orders: list[WorkOrder]) -> list[list[object]]:
+    now = clock.now()
+    fmt = "%Y-%m-%d %H:%M"
+    rows = []
+    for order in orders:
+        rows.append(
+            [
+                order.tracking_no,
+                order.kind.label,
+                order.category,
+                mask_personal(order.title),
+                mask_personal(order.description),
+                mask_personal(order.place),
+                order.district.short_name if order.district else "",
+                order.street.short_name if order.street else "",
+                requester_label(order),
+                "是" if is_enterprise(order) else "否",
+                order.state.label,
+                "、".join(f"{a.department.name}（{a.role.label}）" for a in departments(order)),
+                "是" if is_overdue(order, now) else "否",
+                order.satisfaction.label if order.satisfaction else "",
+                order.created_at.astimezone(LOCAL_TZ).strftime(fmt),
+                order.closed_at.astimezone(LOCAL_TZ).strftime(fmt) if order.closed_at else "",
+                url_for("feedback.order", tracking_no=order.tracking_no, _external=True),
+            ]
+        )
+    return rows
+
+
+FEED_ACTIONS = (EventAction.REPLY, EventAction.CLOSE)
+
+
+def feed_events(f: OrderFilter, limit: int) -> list[OrderEvent]:
+    """Newest public replies and closings of the filtered orders (the Atom feed's entries)."""
+    query = (
+        sa.select(OrderEvent)
+        .where(OrderEvent.action.in_(FEED_ACTIONS), OrderEvent.is_public.is_(True))
+        .options(selectinload(OrderEvent.order))
+        .order_by(OrderEvent.created_at.desc(), OrderEvent.id.desc())
+        .limit(limit)
+    )
+    if f.terms:
+        query = query.where(OrderEvent.order_id.in_(matching_ids(f)))
+    else:
+        query = query.where(OrderEvent.order_id.in_(_filtered(f, clock.now()).scalar_subquery()))
+    return list(db.session.scalars(query))
+
+
+def filter_departments() -> list[Department]:
+    """Departments that handle (or handled) a public order: the list's department choices."""
+    handled = (
+        sa.select(Assignment.department_id)
+        .join(WorkOrder, WorkOrder.id == Assignment.order_id)
+        .where(WorkOrder.is_public.is_(True))
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Department).where(Department.id.in_(handled)).order_by(Department.sort_order, Department.id)
+        )
+    )

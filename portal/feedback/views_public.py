@@ -1,0 +1,99 @@
+"""公开诉求: the public list of public work orders as a page, CSV, Atom and JSON (same filters everywhere)."""
+
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+
+from portal.feedback import clock, listing
+from portal.feedback.api import api
+from portal.feedback.enums import CATEGORIES, OrderKind, OrderState
+from portal.feedback.views import bp
+from portal.opendata import (
+    CSV_MAX_ROWS,
+    FEED_SIZE,
+    Feed,
+    FeedEntry,
+    atom_response,
+    csv_response,
+    json_page,
+    list_args,
+    page_args,
+)
+from portal.privacy import mask_personal
+from portal.times import utcnow
+
+
+@bp.route("/public/")
+def public_list():
+    """Every public order: filters, text search over the masked text, sorting, pages, downloads."""
+    filters = listing.parse_filter(request.args)
+    page_number, per_page = page_args(request.args)
+    page = listing.search_orders(filters, page_number, per_page)
+    return render_template(
+        "feedback/public_list.html",
+        page=page,
+        filters=filters,
+        now=clock.now(),
+        departments=listing.filter_departments(),
+        kinds=list(OrderKind),
+        categories=CATEGORIES,
+        states=list(OrderState),
+        sorts=[(key, label) for key, (label, _) in listing.SORTS.items()],
+        args=list_args(page=None),
+        is_overdue=listing.is_overdue,
+        is_enterprise=listing.is_enterprise,
+        requester_label=listing.requester_label,
+        departments_of=listing.departments,
+    )
+
+
+@bp.route("/public/orders.csv")
+def public_list_csv():
+    """The filtered list as CSV (up to 5,000 rows, masked as on the page)."""
+    filters = listing.parse_filter(request.args)
+    orders = listing.export_orders(filters, CSV_MAX_ROWS)
+    stamp = utcnow().strftime("%Y%m%d")
+    return csv_response(listing.CSV_HEADER, listing.csv_rows(orders), f"公开诉求-{stamp}.csv")
+
+
+@bp.route("/public/feed.atom")
+def public_list_feed():
+    """New replies and closings of the filtered orders, newest first (subscribe to follow them)."""
+    filters = listing.parse_filter(request.args)
+    entries = []
+    for event in listing.feed_events(filters, FEED_SIZE):
+        order = event.order
+        url = url_for("feedback.order", tracking_no=order.tracking_no, _external=True)
+        title = mask_personal(order.title)
+        verb = "已办结" if event.action.value == "close" else f"{event.actor_label or '承办部门'}答复"
+        entries.append(
+            FeedEntry(
+                id=f"{url}#event-{event.id}",
+                title=f"{verb}：{title}",
+                url=url,
+                updated=event.created_at,
+                summary=mask_personal(event.note) or f"{order.tracking_no} {order.state.label}",
+                author=event.actor_label,
+                category=(event.action.value, event.action.label),
+            )
+        )
+    args = list_args(page=None, per_page=None, sort=None)
+    feed = Feed(
+        title="公开诉求" + (f"：{filters.q}" if filters.q else "") + " · 最新答复与办结",
+        subtitle=f"符合条件的公开诉求的最新 {len(entries)} 条答复与办结",
+        self_url=url_for("feedback.public_list_feed", _external=True, **args),
+        html_url=url_for("feedback.public_list", _external=True, **args),
+        author="政民互动平台 问政",
+        entries=entries,
+    )
+    return atom_response(feed)
+
+
+@api.get("")
+def orders():
+    """The public list as JSON: same filters as the page, ``page`` / ``per_page``, Link headers, ETag."""
+    filters = listing.parse_filter(request.args)
+    page_number, per_page = page_args(request.args)
+    page = listing.search_orders(filters, page_number, per_page)
+    now = clock.now()
+    return json_page(page, [listing.summary(o, now) for o in page.items])
