@@ -93,7 +93,9 @@ def _overdue_condition(now: datetime):
     """An assignment not sent back that passed its deadline: marked by the tick, or still open after it."""
     return sa.and_(
         Assignment.state != AssignmentState.RETURNED,
-        sa.or_(Assignment.overdue_at.is_not(None), sa.and_(Assignment.state.in_(OPEN_ASSIGNMENT), Assignment.due_at < now)),
+        sa.or_(
+            Assignment.overdue_at.is_not(None), sa.and_(Assignment.state.in_(OPEN_ASSIGNMENT), Assignment.due_at < now)
+        ),
     )
 
 
@@ -101,7 +103,9 @@ def _term_condition(term: str):
     """A candidate for the term in the raw text; the masked text decides (``_matches``)."""
     reply = (
         sa.select(Assignment.id)
-        .where(Assignment.order_id == WorkOrder.id, sa.func.lower(Assignment.reply_html).contains(term, autoescape=True))
+        .where(
+            Assignment.order_id == WorkOrder.id, sa.func.lower(Assignment.reply_html).contains(term, autoescape=True)
+        )
         .exists()
     )
     columns = (WorkOrder.title, WorkOrder.description, WorkOrder.place, WorkOrder.tracking_no, WorkOrder.category)
@@ -133,7 +137,9 @@ def _filtered(f: OrderFilter, now: datetime):
     if f.enterprise:
         query = query.where(WorkOrder.requester_id.in_(sa.select(User.id).where(User.enterprise_id.is_not(None))))
     if f.overdue:
-        query = query.where(sa.select(Assignment.id).where(Assignment.order_id == WorkOrder.id, _overdue_condition(now)).exists())
+        query = query.where(
+            sa.select(Assignment.id).where(Assignment.order_id == WorkOrder.id, _overdue_condition(now)).exists()
+        )
     for term in f.terms:
         query = query.where(_term_condition(term))
     return query
@@ -145,7 +151,10 @@ _TAG = re.compile(r"<[^>]+>")
 def public_text(title: str, description: str, place: str, tracking_no: str, category: str, replies: list[str]) -> str:
     """What the public reads of an order, masked, lower-cased: the text a search may match."""
     reply_text = " ".join(html.unescape(_TAG.sub(" ", r or "")) for r in replies)
-    return mask_personal(" \n".join((title, description, place, reply_text))).lower() + f" {tracking_no} {category}".lower()
+    return (
+        mask_personal(" \n".join((title, description, place, reply_text))).lower()
+        + f" {tracking_no} {category}".lower()
+    )
 
 
 def _matches(f: OrderFilter, ordered_ids: list[int]) -> list[int]:
@@ -215,7 +224,9 @@ def search_orders(f: OrderFilter, page: int, per_page: int) -> Page:
     else:
         base = _filtered(f, now)
         total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
-        page_ids = list(db.session.scalars(base.order_by(*SORTS[f.sort][1]).limit(per_page).offset((page - 1) * per_page)))
+        page_ids = list(
+            db.session.scalars(base.order_by(*SORTS[f.sort][1]).limit(per_page).offset((page - 1) * per_page))
+        )
     return Page(items=_load(page_ids), total=total, page=page, per_page=per_page)
 
 

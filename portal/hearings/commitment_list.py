@@ -147,5 +147,7 @@ def filter_departments() -> list[Department]:
 def filter_hearings() -> list[Hearing]:
     with_commitments = sa.select(Commitment.hearing_id)
     return list(
-        db.session.scalars(sa.select(Hearing).where(Hearing.id.in_(with_commitments)).order_by(Hearing.starts_at.desc()))
+        db.session.scalars(
+            sa.select(Hearing).where(Hearing.id.in_(with_commitments)).order_by(Hearing.starts_at.desc())
+        )
     )

@@ -7,7 +7,14 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Wired here, not at import time, so that importing the package's models or services loads no views.
-    from portal.plans import admin, api, demo, permissions, views, views_lists  # noqa: F401  (demo, rules, routes register themselves)
+    from portal.plans import (  # noqa: F401  (demo, rules, routes register themselves)
+        admin,
+        api,
+        demo,
+        permissions,
+        views,
+        views_lists,
+    )
     from portal.plans.cli import plans_cli
 
     app.register_blueprint(views.bp)
