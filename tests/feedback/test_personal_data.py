@@ -62,8 +62,6 @@ def test_ordinary_numbers_are_left_alone(text):
     assert not has_personal(text)
 
 
-
-
 @pytest.fixture
 def flagged(city):
     order = city.file(title=TITLE, description=BODY, place=PLACE)

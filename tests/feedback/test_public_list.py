@@ -23,12 +23,34 @@ def orders(city, factory):
     """Five public orders of different kinds, departments, dates and states, one private, one by an enterprise."""
     entrepreneur = factory.user(Role.ENTREPRENEUR, display_name="李海燕", phone="13700001111")
     with clock.at(datetime(2026, 1, 5, 2, 0, tzinfo=UTC)):
-        late = city.dispatched(city.dept_b, title="西关菜市场占道经营", category="市场监管", description="早市摊位占满车道，每天早上堵车严重。", place="西关")
-    closed = city.closed(city.dept_a, title="升平巷车库无照烧烤", description="夜间烧烤油烟扰民，请城管处理。", place="凤城街道升平巷")
+        late = city.dispatched(
+            city.dept_b,
+            title="西关菜市场占道经营",
+            category="市场监管",
+            description="早市摊位占满车道，每天早上堵车严重。",
+            place="西关",
+        )
+    closed = city.closed(
+        city.dept_a, title="升平巷车库无照烧烤", description="夜间烧烤油烟扰民，请城管处理。", place="凤城街道升平巷"
+    )
     flagged = city.file(title=TITLE, description=BODY, place=PLACE)
-    suggestion = city.file(kind="suggestion", title="建议增设公交站点", category="交通出行", description="新小区入住后出行不便，建议增设公交站点。", place="新城")
-    enterprise = city.file(entrepreneur, title="企业开办审批材料重复提交", category="营商环境", description="同一份营业执照要在三个窗口重复提交。", place="")
-    private = city.file(title="私人纠纷不公开", is_public=False, description="这是一件不公开的诉求，不应出现在公开列表中。", place="")
+    suggestion = city.file(
+        kind="suggestion",
+        title="建议增设公交站点",
+        category="交通出行",
+        description="新小区入住后出行不便，建议增设公交站点。",
+        place="新城",
+    )
+    enterprise = city.file(
+        entrepreneur,
+        title="企业开办审批材料重复提交",
+        category="营商环境",
+        description="同一份营业执照要在三个窗口重复提交。",
+        place="",
+    )
+    private = city.file(
+        title="私人纠纷不公开", is_public=False, description="这是一件不公开的诉求，不应出现在公开列表中。", place=""
+    )
     return {
         "late": late,
         "closed": closed,
@@ -125,7 +147,11 @@ def test_the_json_list_pages_with_link_headers(client, orders):
     assert "page=2" in links.split('rel="next"')[0].rsplit("<", 1)[1]
     third = client.get("/api/v1/feedback?per_page=2&sort=oldest&page=3").get_json()
     assert len(third["results"]) == 1
-    seen = {r["tracking_no"] for p in (1, 2, 3) for r in client.get(f"/api/v1/feedback?per_page=2&page={p}").get_json()["results"]}
+    seen = {
+        r["tracking_no"]
+        for p in (1, 2, 3)
+        for r in client.get(f"/api/v1/feedback?per_page=2&page={p}").get_json()["results"]
+    }
     assert len(seen) == 5
     assert body["results"][0]["created_at"].endswith("+00:00")
 
@@ -156,7 +182,7 @@ def test_bad_arguments_get_a_chinese_400(client, orders):
 
 
 def test_csv_opens_in_a_spreadsheet_and_runs_no_formula(client, city, orders):
-    city.file(title="=HYPERLINK(\"http://evil\")", description="+cmd|' /C calc'!A0 公式注入测试内容")
+    city.file(title='=HYPERLINK("http://evil")', description="+cmd|' /C calc'!A0 公式注入测试内容")
     response = client.get("/feedback/public/orders.csv")
     assert response.mimetype == "text/csv" and "filename*=UTF-8''" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)

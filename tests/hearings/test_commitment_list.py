@@ -76,7 +76,9 @@ def test_json_pages_with_links_and_an_etag(client, commitments):
 
 
 def test_csv_and_atom_of_the_filtered_list(client, commitments):
-    rows = list(csv.reader(io.StringIO(client.get("/hearings/commitments.csv").get_data(as_text=True).lstrip("\ufeff"))))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/hearings/commitments.csv").get_data(as_text=True).lstrip("\ufeff")))
+    )
     assert rows[0][:3] == ["编号", "承诺事项", "责任部门"] and len(rows) == 4
     assert "'=审批结果同步公开" in [r[1] for r in rows]
     dept = commitments["data"].id

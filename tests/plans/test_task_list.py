@@ -79,7 +79,9 @@ def test_the_feed_has_the_latest_progress_reports(client, scenario, tasks):
     services.report_progress(
         scenario.lead_official,
         scenario.task.id,
-        services.ProgressReport(progress="30", note="首批场景完成测试", status="", report_date=None, milestones_done=set()),
+        services.ProgressReport(
+            progress="30", note="首批场景完成测试", status="", report_date=None, milestones_done=set()
+        ),
     )
     root = ET.fromstring(client.get(f"/plans/tasks.atom?plan={scenario.plan.id}").get_data())
     entries = root.findall(f"{ATOM}entry")
