@@ -16,7 +16,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
@@ -95,11 +95,55 @@ def text_arg(args: Mapping[str, str], name: str, label: str, max_length: int = 1
     return value
 
 
+def parse_period(value: str, name: str = "period") -> tuple[date, date, str]:
+    """A calendar period as in ``/api/v1/data/kpi``: ``2026`` (year), ``2026-Q4`` (quarter), ``2026-11`` (month).
+
+    Returns its first day, last day and a Chinese label.
+    """
+    value = value.strip().upper()
+    if m := re.fullmatch(r"(\d{4})", value):
+        year = int(m[1])
+        return date(year, 1, 1), date(year, 12, 31), f"{year}年"
+    if m := re.fullmatch(r"(\d{4})-Q([1-4])", value):
+        year, quarter = int(m[1]), int(m[2])
+        first = date(year, 3 * quarter - 2, 1)
+        return first, _month_end(year, 3 * quarter), f"{year}年第{'一二三四'[quarter - 1]}季度"
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", value):
+        year, month = int(m[1]), int(m[2])
+        if 1 <= month <= 12:
+            return date(year, month, 1), _month_end(year, month), f"{year}年{month}月"
+    raise Invalid("时间段格式应为 2026、2026-Q4 或 2026-11", field=name)
+
+
+def _month_end(year: int, month: int) -> date:
+    return (date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)) - timedelta(days=1)
+
+
+def recent_periods(today: date) -> list[tuple[str, str]]:
+    """(value, label) of this and last year, quarter and month: the choices of a list's 时间段 select."""
+    quarter = (today.month - 1) // 3 + 1
+    last_quarter = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+    last_month = (today.year, today.month - 1) if today.month > 1 else (today.year - 1, 12)
+    values = [
+        f"{today.year}-{today.month:02d}",
+        f"{last_month[0]}-{last_month[1]:02d}",
+        f"{today.year}-Q{quarter}",
+        f"{last_quarter[0]}-Q{last_quarter[1]}",
+        f"{today.year}",
+        f"{today.year - 1}",
+    ]
+    return [(v, parse_period(v)[2]) for v in values]
+
+
 def date_range(args: Mapping[str, str]) -> tuple[date | None, date | None]:
-    """``from`` and ``to`` (both inclusive), the second not before the first."""
+    """``period`` and / or ``from`` and ``to`` (inclusive): the days in all that are given."""
     start, end = date_arg(args, "from", "开始日期"), date_arg(args, "to", "结束日期")
     if start and end and end < start:
         raise Invalid("结束日期不能早于开始日期", field="to")
+    period = (args.get("period") or "").strip()
+    if period:
+        first, last, _ = parse_period(period)
+        start, end = max(start or first, first), min(end or last, last)
     return start, end
 
 

@@ -51,8 +51,9 @@ class OrderFilter:
     kind: str | None = None
     category: str | None = None
     state: str | None = None
-    date_from: date | None = None
+    date_from: date | None = None  # from ``period`` and / or ``from`` / ``to``
     date_to: date | None = None
+    period: str = ""
     enterprise: bool = False  # 涉企: filed by an entrepreneur's account (orders carry no enterprise of their own)
     overdue: bool = False
     sort: str = "newest"
@@ -79,6 +80,7 @@ def parse_filter(args: Mapping[str, str]) -> OrderFilter:
         state=choice_arg(args, "state", [s.value for s in OrderState], "办理状态"),
         date_from=start,
         date_to=end,
+        period=(args.get("period") or "").strip(),
         enterprise=flag_arg(args, "enterprise", "涉企"),
         overdue=flag_arg(args, "overdue", "逾期"),
         sort=choice_arg(args, "sort", SORTS, "排序方式") or "newest",

@@ -18,9 +18,10 @@ from portal.opendata import (
     json_page,
     list_args,
     page_args,
+    recent_periods,
 )
 from portal.privacy import mask_personal
-from portal.times import utcnow
+from portal.times import to_local, utcnow
 
 
 @bp.route("/public/")
@@ -38,6 +39,7 @@ def public_list():
         kinds=list(OrderKind),
         categories=CATEGORIES,
         states=list(OrderState),
+        periods=recent_periods(to_local(clock.now()).date()),
         sorts=[(key, label) for key, (label, _) in listing.SORTS.items()],
         args=list_args(page=None),
         is_overdue=listing.is_overdue,

@@ -12,6 +12,7 @@ import pytest
 
 from portal.accounts.models import Role
 from portal.feedback import clock, lifecycle
+from portal.times import to_local, utcnow
 from tests.support.forms import open_form
 from tests.support.personal_data import BODY, PLACE, TITLE, leaks, readable
 
@@ -85,10 +86,27 @@ def test_a_person_filters_the_list_with_the_form(client, city, orders):
 
     form = open_form(client, "/feedback/public/", form="#order-filters")
     form.select("诉求分类", "市场监管")
-    form.fill("提交日期 从", "2026-01-01")
+    form.fill("或自定义：从", "2026-01-01")
     form.fill("至", "2026-01-31")
     page = form.submit().get_data(as_text=True)
     assert "西关菜市场占道经营" in page and "共 1 件公开诉求" in page
+
+
+def test_the_period_narrows_by_filing_date(client, orders):
+    assert _numbers(client.get("/api/v1/feedback?period=2026-01")) == [orders["late"].tracking_no]
+    assert _numbers(client.get("/api/v1/feedback?period=2026-Q1&from=2026-01-06")) == []
+    assert len(_numbers(client.get("/api/v1/feedback?period=2026"))) == 5
+    bad = client.get("/api/v1/feedback?period=2026-13")
+    assert bad.status_code == 400 and bad.get_json()["error"]["field"] == "period"
+    today = to_local(utcnow()).date()
+    form = open_form(client, "/feedback/public/", form="#order-filters")
+    form.select("提交时间段", f"{today.year}年{today.month}月")  # the select offers recent months, quarters, years
+    page = form.submit().get_data(as_text=True)
+    assert "共 4 件公开诉求" in page and "西关菜市场占道经营" not in page
+
+
+def _numbers(response) -> list[str]:
+    return [r["tracking_no"] for r in response.get_json()["results"]]
 
 
 def test_enterprise_and_overdue_checkboxes_narrow_the_list(client, orders):
