@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -118,6 +119,10 @@ class UserRole(db.Model):
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
+    # The login session this instance was loaded for (not a column): ``get_id`` puts it beside the user id
+    # in the session cookie and the remember-me cookie, so that ending the session ends both.
+    session_key = None
+
     id: Mapped[int] = mapped_column(primary_key=True)
     # Login name, stored lower-cased so that lookups are case-insensitive on every database.
     username: Mapped[str] = mapped_column(sa.String(40), unique=True)
@@ -136,6 +141,9 @@ class User(UserMixin, db.Model):
     department: Mapped[Department | None] = relationship(back_populates="members")
     enterprise: Mapped[Enterprise | None] = relationship(back_populates="members")
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_key}" if self.session_key else str(self.id)
 
     @property
     def is_active(self) -> bool:  # flask-login: inactive users cannot log in
@@ -160,3 +168,20 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class LoginSession(db.Model):
+    """One signed-in browser: the session cookie and the remember-me cookie carry its key, the table keeps only
+    the key's SHA-256. Deleting the row signs that browser out, wherever the cookies were copied to."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    remember: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @staticmethod
+    def digest(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
+from portal.accounts import sessions
 from portal.accounts.models import Department, DepartmentKind, DepartmentPosition, Enterprise, Role, User
 from portal.accounts.permissions import require
 from portal.accounts.uscc import normalize_uscc, uscc_problem
+from portal.actors import SYSTEM
 from portal.errors import Conflict, Invalid, get_or_raise
 from portal.extensions import db
 from portal.times import utcnow
@@ -24,6 +27,10 @@ from portal.times import utcnow
 USERNAME_RE = re.compile(r"^[^\W_][\w.-]{1,39}$")
 PHONE_RE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8})$")
 PASSWORD_MIN, PASSWORD_MAX = 8, 128
+# zxcvbn's score: 0 and 1 are passwords found in its lists of common passwords, words and names, keyboard walks,
+# repeats and sequences (fewer than a million guesses); 2 resists a throttled online attack.
+PASSWORD_MIN_SCORE = 2
+WEAK_PASSWORD = "密码太常见或太简单（如 password、12345678、aaaaaaaa、qwertyui，或含有用户名），请换一个更难猜的密码"
 SELF_SERVICE_ROLES = frozenset({Role.CITIZEN, Role.ENTREPRENEUR})
 
 
@@ -48,6 +55,7 @@ def validate_display_name(name: str) -> str:
 
 
 def validate_password(password: str, field: str = "password") -> str:
+    """Length and not digits only: what every password must meet, including those set by the CLI and demo."""
     password = password or ""
     if len(password) < PASSWORD_MIN:
         raise Invalid(f"密码至少需要{PASSWORD_MIN}位", field=field)
@@ -55,6 +63,19 @@ def validate_password(password: str, field: str = "password") -> str:
         raise Invalid(f"密码不能超过{PASSWORD_MAX}位", field=field)
     if password.isdigit():
         raise Invalid("密码不能全部是数字", field=field)
+    return password
+
+
+def validate_new_password(password: str, *context: str, field: str = "password") -> str:
+    """A password a person chooses in a form: also not common or trivial, nor made of ``context`` (the user name,
+    the display name). zxcvbn looks at the first 72 characters; a longer password is not guessable by its lists."""
+    validate_password(password, field)
+    hints = [word for word in context if word]
+    if zxcvbn(password[:72], user_inputs=hints)["score"] < PASSWORD_MIN_SCORE:
+        raise Invalid(WEAK_PASSWORD, field=field)
+    lowered = password.lower()
+    if any(len(word) >= 4 and word.lower() in lowered for word in hints):
+        raise Invalid(WEAK_PASSWORD, field=field)
     return password
 
 
@@ -144,10 +165,11 @@ def register(data: Registration) -> User:
     if data.role not in SELF_SERVICE_ROLES:
         raise Invalid("只能注册市民或企业家账号", field="role")
     username = validate_username(data.username)
+    display_name = validate_display_name(data.display_name)
     user = User(
         username=username,
-        display_name=validate_display_name(data.display_name),
-        password_hash=_hash(validate_password(data.password)),
+        display_name=display_name,
+        password_hash=_hash(validate_new_password(data.password, username, display_name)),
         phone=validate_phone(data.phone),
     )
     _ensure_username_free(username)
@@ -160,16 +182,24 @@ def register(data: Registration) -> User:
     return user
 
 
-# A hash to verify against when the user does not exist, so that both paths take the same time.
-_DUMMY_HASH: dict[str, str] = {}
+# Per hash method, a hash to verify against when the user does not exist, made once: a log-in then costs one
+# verification of the same method and cost whether or not the account exists.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash("not-a-password", method=method)
+    return _DUMMY_HASHES[method]
 
 
 def authenticate(username: str, password: str) -> User | None:
-    """The user for these credentials, or None; same work whether or not the user exists."""
+    """The user for these credentials, or None; same work whether or not the user exists: exactly one password
+    verification (the dummy hash is made before the lookup, by whichever attempt comes first)."""
+    dummy = _dummy_hash()
     user = find_user(username)
     if user is None or not user.active:
-        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
-        dummy = _DUMMY_HASH.setdefault(method, generate_password_hash("not-a-password", method=method))
         check_password_hash(dummy, password or "")
         return None
     if not check_password_hash(user.password_hash, password or ""):
@@ -179,14 +209,25 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
-def change_password(actor: User, current: str, new: str) -> None:
+def change_password(actor: User, current: str, new: str) -> bool:
+    """Change one's own password. Every other session of the account ends, and this one gets a new key (so
+    copies of its old cookies die too); returns whether it had remember-me, for ``login_user``."""
     require(actor, "account.change_password", actor)
     if not check_password_hash(actor.password_hash, current or ""):
         raise Invalid("当前密码不正确", field="current_password")
-    validate_password(new, field="new_password")
+    validate_new_password(new, actor.username, actor.display_name, field="new_password")
     if current == new:
         raise Invalid("新密码不能与当前密码相同", field="new_password")
     actor.password_hash = _hash(new)
+    remember = sessions.renew(actor)
+    db.session.commit()
+    return remember
+
+
+def sign_out_everywhere(actor: User) -> None:
+    """退出所有设备: end every session of the account, the current one included."""
+    require(actor, "account.change_password", actor)
+    sessions.end_all(actor)
     db.session.commit()
 
 
@@ -234,7 +275,12 @@ def create_user(actor: User | None, data: UserData) -> User:
     """Create any kind of account. ``actor`` None means a trusted caller (CLI, demo loader)."""
     require(actor, "users.manage")
     username = validate_username(data.username)
-    user = User(username=username, password_hash=_hash(validate_password(data.password or "")))
+    password = data.password or ""
+    if actor is SYSTEM or actor is None:  # the CLI and demo data: their own passwords (the demo's is demo1234)
+        validate_password(password)
+    else:  # a person in the admin form
+        validate_new_password(password, username, data.display_name)
+    user = User(username=username, password_hash=_hash(password))
     _ensure_username_free(username)
     with db.session.no_autoflush:
         _apply(user, data)
@@ -249,9 +295,12 @@ def update_user(actor: User, user: User, data: UserData) -> User:
         raise Invalid("不能取消自己的管理员角色", field="roles")
     if user.id == actor.id and not data.active:
         raise Invalid("不能停用自己的账号", field="active")
+    was_active = user.active
     _apply(user, data)
     if data.password:
-        user.password_hash = _hash(validate_password(data.password))
+        user.password_hash = _hash(validate_new_password(data.password, user.username, user.display_name))
+    if data.password or (was_active and not user.active):
+        sessions.end_all(user)  # a new password, or a deactivated account: every browser signs in again
     db.session.commit()
     return user
 

@@ -37,7 +37,7 @@ def account_key() -> str:
 
 
 def current_account_key() -> str:
-    return f"user:{current_user.get_id()}" if current_user.is_authenticated else get_remote_address()
+    return f"user:{current_user.id}" if current_user.is_authenticated else get_remote_address()
 
 
 def address_key() -> str:

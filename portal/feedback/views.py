@@ -22,6 +22,7 @@ from portal.feedback.forms import OrderForm
 from portal.feedback.page import render_order
 from portal.forms import attach_error, render_form
 from portal.pages import home_panel
+from portal.redirects import safe_next
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
 
@@ -246,10 +247,7 @@ def notices():
 def read_notices():
     notice_id = request.form.get("id", type=int)
     services.mark_notices_read(current_user, notice_id)
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(url_for(".notices"))
+    return redirect(safe_next(request.form.get("next"), url_for(".notices")))
 
 
 @bp.route("/attachments/<int:attachment_id>/<path:filename>")

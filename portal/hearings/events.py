@@ -16,6 +16,7 @@ from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace
 
+from portal.accounts import sockets
 from portal.accounts.models import User
 from portal.accounts.permissions import can
 from portal.errors import DomainError, Invalid, Unavailable, ack_error, is_unavailable
@@ -40,6 +41,7 @@ def _remember_user() -> None:
     _ = (user.roles, user.department, user.enterprise)
     db.session.expunge(user)
     _socket_users[request.sid] = user
+    sockets.track(live.NAMESPACE, request.sid, user)
 
 
 def _user(sid: str) -> User | None:
@@ -48,9 +50,10 @@ def _user(sid: str) -> User | None:
 
 def _account_now(sid: str) -> User | None:
     """The socket's account as the database has it now, for privileged events: a role taken away (or an
-    account deactivated) after the socket connected no longer counts. None when there is no account."""
+    account deactivated, its session ended) after the socket connected no longer counts. None when there is no
+    account."""
     remembered = _socket_users.get(sid)
-    if remembered is None:
+    if remembered is None or not sockets.session_alive(live.NAMESPACE, sid):
         return None
     user = db.session.get(User, remembered.id)
     return user if user is not None and user.active else None
@@ -125,6 +128,7 @@ class HearingsNamespace(Namespace):
     def on_disconnect(self, sid, reason=None):
         live.presence.leave_all(sid)
         _socket_users.pop(sid, None)
+        sockets.forget(live.NAMESPACE, sid)
 
     @_handler
     def on_join(self, sid, data):

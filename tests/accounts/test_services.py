@@ -101,13 +101,13 @@ def test_official_needs_a_department(db, users):
     with pytest.raises(Invalid) as err:
         services.create_user(
             users["admin"],
-            services.UserData(username="nodept", display_name="无部门", roles={Role.OFFICIAL}, password="password123"),
+            services.UserData(username="nodept", display_name="无部门", roles={Role.OFFICIAL}, password="Qd-hearing-2026"),
         )
     assert err.value.field == "department_id"
 
 
 def test_only_admins_manage_users_and_departments(db, users):
-    data = services.UserData(username="x1", display_name="某人", roles={Role.CITIZEN}, password="password123")
+    data = services.UserData(username="x1", display_name="某人", roles={Role.CITIZEN}, password="Qd-hearing-2026")
     for role in ("citizen", "official", "dispatcher", "host", "moderator"):
         with pytest.raises(Forbidden):
             services.create_user(users[role], data)
