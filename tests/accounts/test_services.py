@@ -101,7 +101,9 @@ def test_official_needs_a_department(db, users):
     with pytest.raises(Invalid) as err:
         services.create_user(
             users["admin"],
-            services.UserData(username="nodept", display_name="无部门", roles={Role.OFFICIAL}, password="Qd-hearing-2026"),
+            services.UserData(
+                username="nodept", display_name="无部门", roles={Role.OFFICIAL}, password="Qd-hearing-2026"
+            ),
         )
     assert err.value.field == "department_id"
 

@@ -63,7 +63,9 @@ def test_register_bad_input_gets_a_clear_message(client, ctx, overrides, status,
 def test_register_duplicate_username_is_409_and_keeps_first_account(client, ctx):
     client.post("/register", data=form())
     other = client.application.test_client()
-    response = other.post("/register", data=form(display_name="冒名者", password="another-pass-2", confirm="another-pass-2"))
+    response = other.post(
+        "/register", data=form(display_name="冒名者", password="another-pass-2", confirm="another-pass-2")
+    )
     assert response.status_code == 409
     assert "已被使用" in response.get_data(as_text=True)
     assert services.authenticate("huming", "secret-pass").display_name == "胡明"
