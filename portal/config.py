@@ -90,6 +90,7 @@ def load_config(instance_path: str | os.PathLike[str]) -> dict[str, object]:
         # Log-in throttling (portal/accounts/throttle.py): failed log-ins per account name, and failed log-ins and
         # sign-ups per client address. The address limit is sized for a hearing hall of 500 people behind one NAT.
         "LOGIN_RATE_LIMIT_ACCOUNT": os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per minute;50 per hour"),
+        "LOGIN_RATE_LIMIT_ACCOUNT_ALL": os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT_ALL", "30 per minute;150 per hour"),
         "LOGIN_RATE_LIMIT_ADDRESS": os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "500 per minute;3000 per hour"),
         "RUN_BACKGROUND_JOBS": _env_flag("RUN_BACKGROUND_JOBS", default=True),
         "TIMEZONE": "Asia/Shanghai",

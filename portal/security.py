@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
+from flask_login import current_user
 
 CSP = "; ".join(
     [
@@ -32,4 +33,9 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if request.endpoint != "static" and current_user.is_authenticated:
+            # What a signed-in person sees may hold personal data (their account, their work orders, a desk, the
+            # admin lists, notices): no cache, shared or the browser's own, keeps a copy. Anonymous public pages
+            # keep their headers; the static files stay cacheable for everyone.
+            response.headers["Cache-Control"] = "private, no-store"
         return response

@@ -57,7 +57,7 @@ class RegisterForm(FlaskForm):
     )
     password = PasswordField(
         "密码",
-        description="至少8位，不能全部是数字",
+        description="至少8位；不能全部是数字，不能是常见密码，也不能包含用户名",
         validators=[DataRequired(REQUIRED), Length(max=128, message="密码不能超过128位")],
     )
     confirm = PasswordField(
@@ -69,7 +69,7 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("当前密码", validators=[DataRequired(REQUIRED), Length(max=128)])
     new_password = PasswordField(
         "新密码",
-        description="至少8位，不能全部是数字",
+        description="至少8位；不能全部是数字，不能是常见密码，也不能包含用户名",
         validators=[DataRequired(REQUIRED), Length(max=128, message="密码不能超过128位")],
     )
     confirm = PasswordField(

@@ -8,7 +8,14 @@ from flask_login import current_user, login_required, login_user, logout_user
 from portal.accounts import services, sessions
 from portal.accounts.forms import ChangePasswordForm, LoginForm, RegisterForm
 from portal.accounts.models import Role
-from portal.accounts.throttle import login_per_account, login_per_address, password_limit, register_limit
+from portal.accounts.throttle import (
+    login_per_account,
+    login_per_account_all,
+    login_per_address,
+    password_limit,
+    register_limit,
+    remember_device,
+)
 from portal.errors import DomainError
 from portal.forms import attach_error, render_form
 from portal.redirects import safe_next
@@ -22,6 +29,7 @@ def _next() -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_per_account
+@login_per_account_all
 @login_per_address
 def login():
     """Log in; one message for every failure so that accounts cannot be probed."""
@@ -34,7 +42,7 @@ def login():
             sessions.start(user, remember=form.remember.data)
             login_user(user, remember=form.remember.data)
             flash(f"欢迎回来，{user.display_name}", "success")
-            return redirect(_next())
+            return remember_device(redirect(_next()), user.username)
         form.form_errors.append("用户名或密码错误")
         return render_form("accounts/login.html", form, status=401)
     return render_form("accounts/login.html", form)
@@ -68,7 +76,7 @@ def register():
             sessions.start(user)
             login_user(user)
             flash("注册成功，欢迎使用", "success")
-            return redirect(url_for("pages.home"))
+            return remember_device(redirect(url_for("pages.home")), user.username)
     return render_form("accounts/register.html", form, status=status)
 
 
