@@ -129,5 +129,5 @@ def sign_out_everywhere():
     """退出所有设备: end every session of the account, this one included."""
     services.sign_out_everywhere(current_user._get_current_object())
     logout_user()
-    flash("已退出所有设备上的登录，请重新登录", "info")
-    return redirect(url_for("accounts.login"))
+    flash("已退出所有设备上的登录（包括本设备），需要时请重新登录", "info")
+    return redirect(url_for("pages.home"))

@@ -94,7 +94,9 @@ class Entry:
     post: Rule | None = None
     args: dict[str, Any] = field(default_factory=dict)  # URL argument → world object name or literal value
     data: dict[str, Any] = field(default_factory=dict)  # the form a POST sends besides its CSRF token
-    fresh: bool = False  # probe each role with a client of its own (logging out ends the session)
+    # probe each role with a client of its own, and sign the role's shared client in again afterwards (logging out
+    # ends the session; signing out everywhere ends every session of the account)
+    fresh: bool = False
     deletes: bool = False  # the first role let through deletes the object: the next ones let through may get 404
 
     def rule(self, method: str) -> Rule | None:
@@ -116,6 +118,7 @@ MATRIX: dict[str, Entry] = {
     "accounts.logout":                      E(post=SIGNED_IN.but(anonymous="302"), fresh=True),
     "accounts.account":                     E(get=SIGNED_IN),
     "accounts.change_password":             E(get=SIGNED_IN, post=SIGNED_IN),
+    "accounts.sign_out_everywhere":         E(post=SIGNED_IN, fresh=True),
     "admin.index":                          E(get=ROLE("admin").but(admin="302")),
     "admin.users":                          E(get=ROLE("admin")),
     "admin.new_user":                       E(get=ROLE("admin"), post=ROLE("admin")),
@@ -383,6 +386,8 @@ def run(app) -> Iterator[Run]:
             else:
                 response = client.open(probe.url, method=probe.method, data=probe.data | {"csrf_token": client.csrf})
             results.append((probe, outcome(response)))
+            if probe.fresh and probe.role != "anonymous":
+                clients[probe.role] = signed_in(app, world.users.get(probe.role))
         yield Run(world, results, problems, time.perf_counter() - started)
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
