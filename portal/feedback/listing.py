@@ -243,10 +243,6 @@ def search_orders(f: OrderFilter, page: int, per_page: int) -> Page:
     return Page(items=_load(page_ids), total=total, page=page, per_page=per_page)
 
 
-def export_orders(f: OrderFilter, limit: int) -> list[WorkOrder]:
-    return _load(matching_ids(f, limit))
-
-
 def is_overdue(order: WorkOrder, now: datetime | None = None) -> bool:
     now = now or clock.now()
     return any(
@@ -296,60 +292,6 @@ def summary(order: WorkOrder, now: datetime | None = None) -> dict:
         "url": url_for("feedback.order", tracking_no=order.tracking_no, _external=True),
         "api_url": url_for("feedback_api.order", tracking_no=order.tracking_no, _external=True),
     }
-
-
-CSV_HEADER = (
-    "编号",
-    "类型",
-    "分类",
-    "标题",
-    "诉求内容",
-    "地点",
-    "区（市）",
-    "镇街",
-    "诉求人",
-    "涉企",
-    "办理状态",
-    "承办部门",
-    "是否逾期",
-    "满意度",
-    "提交时间",
-    "办结时间",
-    "链接",
-)
-
-
-def csv_rows(orders: list[WorkOrder]) -> list[list[object]]:
-    now = clock.now()
-    fmt = "%Y-%m-%d %H:%M"
-    # One url_for, not one per row (thousands of rows): the order page is this prefix and the number.
-    prefix = url_for("feedback.order", tracking_no="GD00000000-000000", _external=True).removesuffix(
-        "GD00000000-000000"
-    )
-    rows = []
-    for order in orders:
-        rows.append(
-            [
-                order.tracking_no,
-                order.kind.label,
-                order.category,
-                mask_personal(order.title),
-                mask_personal(order.description),
-                mask_personal(order.place),
-                order.district.short_name if order.district else "",
-                order.street.short_name if order.street else "",
-                requester_label(order),
-                "是" if is_enterprise(order) else "否",
-                order.state.label,
-                "、".join(f"{a.department.name}（{a.role.label}）" for a in departments(order)),
-                "是" if is_overdue(order, now) else "否",
-                order.satisfaction.label if order.satisfaction else "",
-                order.created_at.astimezone(LOCAL_TZ).strftime(fmt),
-                order.closed_at.astimezone(LOCAL_TZ).strftime(fmt) if order.closed_at else "",
-                prefix + order.tracking_no,
-            ]
-        )
-    return rows
 
 
 FEED_ACTIONS = (EventAction.REPLY, EventAction.CLOSE)

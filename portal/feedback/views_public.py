@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from portal.feedback import clock, listing
+from portal.feedback import clock, listing, listing_csv
 from portal.feedback.api import api
 from portal.feedback.enums import CATEGORIES, OrderKind, OrderState
 from portal.feedback.views import bp
@@ -53,9 +53,8 @@ def public_list():
 def public_list_csv():
     """The filtered list as CSV (up to 5,000 rows, masked as on the page)."""
     filters = listing.parse_filter(request.args)
-    orders = listing.export_orders(filters, CSV_MAX_ROWS)
     stamp = utcnow().strftime("%Y%m%d")
-    return csv_response(listing.CSV_HEADER, listing.csv_rows(orders), f"公开诉求-{stamp}.csv")
+    return csv_response(listing_csv.HEADER, listing_csv.rows(filters, CSV_MAX_ROWS), f"公开诉求-{stamp}.csv")
 
 
 @bp.route("/public/feed.atom")
