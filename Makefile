@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 
 FAST_MARKERS := not live and not browser and not postgres and not redis and not slow
 
-.PHONY: run test test-fast setup migrate demo lint format clean
+.PHONY: run test test-fast setup migrate demo lint format clean soak
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,12 @@ test: setup
 # SQLite only, one worker per CPU.
 test-fast: setup
 	@env -u TEST_DATABASE_URL -u REDIS_URL $(PY) -m pytest -m "$(FAST_MARKERS)" -n auto $(PYTEST_ARGS)
+
+# Reliability under faults (bench/soak): two web processes, own Redis and PostgreSQL, killed and restarted.
+SOAK_CLIENTS ?= 200
+SOAK_SECONDS ?= 60
+soak: setup
+	@$(PY) -m bench.soak --clients $(SOAK_CLIENTS) --seconds $(SOAK_SECONDS)
 
 lint: setup
 	@$(VENV)/bin/ruff check .

@@ -9,7 +9,8 @@ from flask_migrate import Migrate
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import Enum, MetaData
+from sqlalchemy import Enum, MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints let Alembic alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -47,3 +48,30 @@ def str_enum(enum_cls: type, length: int = 20) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+# A PostgreSQL that restarted (or crashed) under a process: psycopg reports some lost connections only by message
+# ("consuming input failed: server closed the connection unexpectedly") without marking the connection broken, so
+# SQLAlchemy took them for ordinary errors, kept them, and the rollback that followed failed again and leaked them
+# from the pool until it ran dry (bench/soak). Told as disconnects, the connection and the pool's older ones are
+# discarded and the next checkout connects afresh.
+_DISCONNECT_SQLSTATES = ("08", "57P01", "57P02", "57P03")  # connection exception, shutdown, crash, starting up
+_DISCONNECT_MESSAGES = (
+    "server closed the connection",
+    "consuming input failed",
+    "sending query failed",
+    "connection is closed",
+    "connection is lost",
+    "terminating connection",
+    "SSL connection has been closed",
+)
+
+
+@event.listens_for(Engine, "handle_error")
+def _recognise_disconnects(context) -> None:
+    if context.is_disconnect or context.original_exception is None:
+        return
+    error = context.original_exception
+    sqlstate = getattr(error, "sqlstate", None) or ""
+    if sqlstate.startswith(_DISCONNECT_SQLSTATES) or any(m in str(error) for m in _DISCONNECT_MESSAGES):
+        context.is_disconnect = True

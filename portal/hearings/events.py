@@ -82,6 +82,15 @@ def _handler(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]
     return wrapper
 
 
+def _release_session() -> None:
+    """Give the event's connection back before its ack is sent: a connection the database dropped meanwhile
+    fails its rollback, and that failure, raised from the context's teardown, would swallow the ack."""
+    try:
+        db.session.remove()
+    except Exception as error:
+        log.warning("releasing a socket event's database session failed: %s", error)
+
+
 def _int(data: dict[str, Any], key: str) -> int:
     try:
         return int(data.get(key))
@@ -109,7 +118,10 @@ class HearingsNamespace(Namespace):
         if app is None:  # the socket is already gone
             return handler(*args) if event == "disconnect" else None
         with app.app_context():
-            return handler(*args)
+            try:
+                return handler(*args)
+            finally:
+                _release_session()
 
     def _enter(self, sid: str, room: str) -> None:
         self.socketio.server.enter_room(sid, room, namespace=self.namespace)
@@ -123,7 +135,14 @@ class HearingsNamespace(Namespace):
         if origin and urlsplit(origin).netloc != request.host:
             raise ConnectionRefusedError("来源不被允许")
         live.ensure_flusher(current_app._get_current_object())
-        _remember_user()
+        try:
+            _remember_user()
+        except Exception as error:
+            if not is_unavailable(error):
+                raise
+            db.session.rollback()
+            log.warning("socket connect: database unavailable: %s", error)
+            raise ConnectionRefusedError("服务暂时不可用，请稍后重试") from None
 
     def on_disconnect(self, sid, reason=None):
         live.presence.leave_all(sid)

@@ -159,7 +159,7 @@ def _flush_loop(app: Flask) -> None:
             try:
                 flush_votes()
                 flush_presence()
-                if presence.redis is not None and time.monotonic() - last_refresh > PRESENCE_TTL / 3:
+                if presence.redis is not None and (presence.lost or time.monotonic() - last_refresh > PRESENCE_TTL / 3):
                     presence.refresh()
                     last_refresh = time.monotonic()
             except Exception as error:
@@ -182,6 +182,7 @@ class Presence:
         self.local: dict[int, set[str]] = defaultdict(set)
         self.redis = None
         self.prefix = "portal"
+        self.lost = False  # a Redis command failed: refresh at the next tick
 
     def configure(self, app: Flask) -> None:
         url = app.config.get("REDIS_URL")
@@ -192,16 +193,27 @@ class Presence:
     def _key(self, hearing_id: int) -> str:
         return f"{self.prefix}:{hearing_id}"
 
+    def _redis_call(self, command: str, *args: Any) -> Any:
+        """One Redis command, or None while Redis is out of reach: presence is a convenience, so the live queue
+        keeps working without it (each process counts its own sockets) and refreshes Redis once it is back."""
+        try:
+            return getattr(self.redis, command)(*args)
+        except redis.RedisError as error:
+            if not self.lost:
+                log.warning("presence: Redis unavailable (%s); counting this process's sockets only", error)
+            self.lost = True
+            return None
+
     def join(self, hearing_id: int, sid: str) -> None:
         self.local[hearing_id].add(sid)
         if self.redis is not None:
-            self.redis.zadd(self._key(hearing_id), {sid: time.time()})
+            self._redis_call("zadd", self._key(hearing_id), {sid: time.time()})
         _dirty_presence.add(hearing_id)
 
     def leave(self, hearing_id: int, sid: str) -> None:
         self.local[hearing_id].discard(sid)
         if self.redis is not None:
-            self.redis.zrem(self._key(hearing_id), sid)
+            self._redis_call("zrem", self._key(hearing_id), sid)
         _dirty_presence.add(hearing_id)
 
     def leave_all(self, sid: str) -> None:
@@ -213,15 +225,19 @@ class Presence:
         if self.redis is None:
             return len(self.local.get(hearing_id, ()))
         key = self._key(hearing_id)
-        self.redis.zremrangebyscore(key, 0, time.time() - PRESENCE_TTL)
-        return int(self.redis.zcard(key))
+        self._redis_call("zremrangebyscore", key, 0, time.time() - PRESENCE_TTL)
+        count = self._redis_call("zcard", key)
+        return len(self.local.get(hearing_id, ())) if count is None else int(count)
 
     def refresh(self) -> None:
         """Keep this process's sockets alive in Redis; sockets of a crashed worker expire."""
-        now = time.time()
+        now, lost = time.time(), self.lost
+        self.lost = False
         for hearing_id, sids in self.local.items():
             if sids:
-                self.redis.zadd(self._key(hearing_id), dict.fromkeys(sids, now))
+                self._redis_call("zadd", self._key(hearing_id), dict.fromkeys(sids, now))
+        if lost and not self.lost:
+            log.info("presence: Redis is back; this process's sockets are counted there again")
 
 
 presence = Presence()
