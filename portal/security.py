@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
-from flask_login import current_user
+from flask import Flask, Response, current_app, g, request, session
 
 CSP = "; ".join(
     [
@@ -23,6 +22,15 @@ CSP = "; ".join(
 )
 
 
+def _signed_in() -> bool:
+    """Whether the response goes to a signed-in person, without loading the user again (the after-request hook
+    must not need the database: it also runs on the 503 page of a database outage)."""
+    user = g.get("_login_user")  # flask-login's user of this request, when the request asked for it
+    if user is not None:
+        return bool(user.is_authenticated)
+    return "_user_id" in session or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+
+
 def init_security(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response: Response) -> Response:
@@ -33,7 +41,7 @@ def init_security(app: Flask) -> None:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if request.endpoint != "static" and current_user.is_authenticated:
+        if request.endpoint != "static" and _signed_in():
             # What a signed-in person sees may hold personal data (their account, their work orders, a desk, the
             # admin lists, notices): no cache, shared or the browser's own, keeps a copy. Anonymous public pages
             # keep their headers; the static files stay cacheable for everyone.

@@ -48,3 +48,14 @@ def test_anonymous_public_pages_and_static_files_keep_their_headers(client, logi
     signed_in = login(users["citizen"])
     static = signed_in.get("/static/css/portal.css")
     assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
+
+
+def test_a_signed_in_person_gets_the_503_page_when_the_database_is_down(other_app, login, users, tmp_path):
+    """The no-store rule must not load the user again (that would turn the outage page into a 500)."""
+    cookie = login(users["citizen"]).get_cookie("session", domain="portal.test").value
+    down = other_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/missing/portal.sqlite3")
+    client = down.test_client()
+    client.set_cookie("session", cookie, domain="portal.test")
+    response = client.get("/account")
+    assert response.status_code == 503
+    assert "no-store" in response.headers["Cache-Control"]
