@@ -177,6 +177,8 @@ def test_the_json_list_pages_with_link_headers(client, orders):
 def test_the_page_has_pages_too(client, orders):
     page = client.get("/feedback/public/?per_page=2").get_data(as_text=True)
     assert "第 1 / 3 页" in page and 'rel="next"' in page
+    past = client.get("/feedback/public/?per_page=2&page=9").get_data(as_text=True)
+    assert "第 9 页没有内容" in past and "回到第 1 页" in past
 
 
 def test_an_unchanged_list_answers_304(client, orders):
