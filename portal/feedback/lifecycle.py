@@ -11,10 +11,11 @@ from datetime import date
 from typing import Any
 
 import bleach
+import sqlalchemy as sa
 
 from portal.accounts.models import Department, User
 from portal.accounts.permissions import can
-from portal.errors import Invalid
+from portal.errors import Conflict, Invalid
 from portal.extensions import db
 from portal.feedback import attachments as files
 from portal.feedback import clock, history, settings
@@ -30,7 +31,7 @@ from portal.feedback.models import Assignment, ExtensionRequest, WorkOrder
 from portal.feedback.services import PHONE_RE
 from portal.feedback.workflow import derive_order_state
 from portal.statemachine import Machine, Transition, row
-from portal.times import to_local
+from portal.times import to_local, utcnow
 
 ALLOWED_TAGS = ["p", "br", "strong", "em", "ul", "ol", "li", "a"]
 ALLOWED_ATTRIBUTES = {"a": ["href"]}
@@ -54,10 +55,38 @@ def _refresh_order_state(order: WorkOrder) -> None:
     order.state = new_state
 
 
+def lock_order(order: WorkOrder, *watched: Assignment | ExtensionRequest) -> None:
+    """Take the order for this transaction before any step on it or its assignments, then read it again.
+
+    Two people acting on one order at once (two dispatchers, two officials signing or replying, a double-clicked
+    rating) each read the order before either wrote it; both passed the table's checks and both steps were applied.
+    The order's row is written first (PostgreSQL locks the row, SQLite the database, until commit), so the second
+    waits for the first to commit; everything read before is then read again, and when the order's state, or the
+    state of the assignment or request acted on, is not what the person saw, the step is refused (409) with what
+    happened meanwhile. A step that still applies (增派 after another 增派) goes on against the fresh state.
+    """
+    seen = [(obj, obj.state) for obj in (order, *watched)]
+    db.session.execute(
+        sa.update(WorkOrder)
+        .where(WorkOrder.id == order.id)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()  # read after the lock: what the other step committed
+    for obj, state in seen:
+        if obj.state != state:
+            what = "诉求" if obj is order else ("延期申请" if isinstance(obj, ExtensionRequest) else "办理事项")
+            raise Conflict(
+                f"该{what}刚刚已由他人处理，状态已由「{state.label}」变为「{obj.state.label}」。"
+                "请刷新页面查看最新情况后再操作。"
+            )
+
+
 def dispatch_order(
     actor: User, order: WorkOrder, department_ids: list[int], lead_id: int | None, instructions: str = ""
 ) -> list[Assignment]:
     """派单 (or 增派/改派 while open): one assignment per department, one of them the lead."""
+    lock_order(order)
     action = "dispatch" if ORDERS.allows("dispatch", order.state) else "reassign"
     created = ORDERS.fire(
         actor, order, action, department_ids=department_ids, lead_id=lead_id, instructions=instructions
@@ -475,6 +504,7 @@ EXTENSIONS = Machine(
 
 def act(actor: User, assignment: Assignment, action: str, **params: Any) -> Any:
     """One row of ``ASSIGNMENTS`` on an assignment, committed: the work pages pass the action's name."""
+    lock_order(assignment.order, assignment)
     result = ASSIGNMENTS.fire(actor, assignment, action, **params)
     db.session.commit()
     return result
@@ -505,11 +535,13 @@ def reply_assignment(actor: User, assignment: Assignment, html: str, uploads: li
 
 
 def decide_extension(actor: User, request: ExtensionRequest, approve: bool, note: str = "") -> None:
+    lock_order(request.assignment.order, request)
     EXTENSIONS.fire(actor, request, "approve_extension" if approve else "refuse_extension", note=note)
     db.session.commit()
 
 
 def close_order(actor: User, order: WorkOrder, note: str = "") -> None:
+    lock_order(order)
     ORDERS.fire(actor, order, "close", note=note)
     db.session.commit()
 

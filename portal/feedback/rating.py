@@ -10,7 +10,7 @@ from portal.errors import Invalid
 from portal.extensions import db
 from portal.feedback import clock, history, settings
 from portal.feedback.enums import AssignmentRole, AssignmentState, Escalation, EventAction, OrderKind, Satisfaction
-from portal.feedback.lifecycle import ORDERS
+from portal.feedback.lifecycle import ORDERS, lock_order
 from portal.feedback.models import Assignment, Rating, WorkOrder
 from portal.feedback.workflow import REOPEN_ESCALATES_FROM_ROUND, REOPEN_TO
 
@@ -28,6 +28,7 @@ def is_rated(order: WorkOrder) -> bool:
 
 def rate_order(actor: User, order: WorkOrder, values: dict[int | None, tuple[str, str]]) -> list[Rating]:
     """评价 after 办结; 不满意 reopens (发回重办) to the same departments, a second time escalated (督办)."""
+    lock_order(order)  # a double submit: the second finds the order rated (or reopened)
     ORDERS.check(actor, order, "rate")  # closed, the requester, not yet rated this round
     ratings = []
     for target in rating_targets(order):
