@@ -66,5 +66,6 @@ roles_rule("departments.manage", Role.ADMIN)
 
 
 @rule("account.change_password")
+@rule("account.end_sessions")
 def _change_own_password(user: User, target: User | None) -> bool:
     return target is None or target.id == user.id

@@ -226,7 +226,7 @@ def change_password(actor: User, current: str, new: str) -> bool:
 
 def sign_out_everywhere(actor: User) -> None:
     """退出所有设备: end every session of the account, the current one included."""
-    require(actor, "account.change_password", actor)
+    require(actor, "account.end_sessions", actor)
     sessions.end_all(actor)
     db.session.commit()
 
@@ -272,11 +272,11 @@ def _apply(user: User, data: UserData) -> None:
 
 
 def create_user(actor: User | None, data: UserData) -> User:
-    """Create any kind of account. ``actor`` None means a trusted caller (CLI, demo loader)."""
+    """Create any kind of account: an administrator, or ``SYSTEM`` (the CLI, the demo loader)."""
     require(actor, "users.manage")
     username = validate_username(data.username)
     password = data.password or ""
-    if actor is SYSTEM or actor is None:  # the CLI and demo data: their own passwords (the demo's is demo1234)
+    if actor is SYSTEM:  # the CLI and demo data set their own passwords (the demo's is demo1234)
         validate_password(password)
     else:  # a person in the admin form
         validate_new_password(password, username, data.display_name)
