@@ -125,8 +125,11 @@ def register_error_handlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from portal.backup import backup_command, restore_command
     from portal.demo import demo_cli
     from portal.statemachine import docs_cli
 
     app.cli.add_command(demo_cli)
     app.cli.add_command(docs_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
