@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app portal
 STAMP := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 HOST ?= 127.0.0.1
 PORT ?= 5000
 PYTEST_ARGS ?=
@@ -13,24 +14,35 @@ FAST_MARKERS := not live and not browser and not postgres and not redis and not 
 
 .PHONY: run test test-fast setup migrate demo lint format clean soak
 
-$(STAMP): requirements.txt requirements-dev.txt
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@echo "Installing pinned requirements into $(VENV) ..."
-	@$(PY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt 2>&1 | grep -v "^WARNING: Location" || true
-	@$(PY) -c "import flask, flask_socketio, sqlalchemy, whoosh, jieba, geventwebsocket" 
+# `make run` installs the runtime requirements only; `make test` and `make lint` add the developers' tools.
+# pip's own cache (~/.cache/pip) makes a second clone's install quick; --no-compile leaves byte-compiling to the
+# first import of each module (most are never imported by the portal).
+PIP_INSTALL = $(PY) -m pip install --disable-pip-version-check --no-compile -q
+QUIET_PIP = 2>&1 | { grep -v -e "^WARNING: Location" -e "^\[notice\]" || true; }
+
+$(RUN_STAMP): requirements.txt
+	@if [ $(STAMP) -nt requirements.txt ]; then touch -r $(STAMP) $(RUN_STAMP); else \
+	  { test -x $(PY) || $(PYTHON) -m venv $(VENV); } && \
+	  echo "Installing the portal's pinned requirements into $(VENV) (first time only) ..." && \
+	  set -o pipefail && $(PIP_INSTALL) -r requirements.txt $(QUIET_PIP) && touch $(RUN_STAMP); fi
+
+$(STAMP): $(RUN_STAMP) requirements-dev.txt
+	@echo "Installing the test and lint tools into $(VENV) ..."
+	@set -o pipefail; $(PIP_INSTALL) -r requirements-dev.txt $(QUIET_PIP)
 	@touch $(STAMP)
 
 setup: $(STAMP)
 
-migrate: setup
+migrate: $(RUN_STAMP)
 	@$(FLASK) db upgrade heads
 
 demo: migrate
 	@$(FLASK) demo load --once
 
-run: demo
-	@echo "Serving on http://$(HOST):$(PORT) (gevent + gevent-websocket); Ctrl-C to stop."
-	@$(PY) -m portal.serve --host $(HOST) --port $(PORT)
+# One process: migrate, load the demo data once (the search index is built in the background while the site
+# already answers), serve. It prints where to open the site, the demo password and how to stop.
+run: $(RUN_STAMP)
+	@$(PY) -m portal.serve --prepare --host $(HOST) --port $(PORT)
 
 test: setup
 	@$(PY) -m pytest $(PYTEST_ARGS)

@@ -10,7 +10,11 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-fileConfig(config.config_file_name, disable_existing_loggers=False)  # keep the app's loggers (tests migrate in-process)
+# ``python -m portal.serve --prepare`` (make run) migrates in its own process and keeps its own, quiet logging.
+if not current_app.config.get("MIGRATE_KEEP_APP_LOGGING"):
+    fileConfig(
+        config.config_file_name, disable_existing_loggers=False
+    )  # keep the app's loggers (tests migrate in-process)
 logger = logging.getLogger("alembic.env")
 
 

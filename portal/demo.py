@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import click
+import sqlalchemy as sa
 import yaml
 from flask import current_app
 from flask.cli import AppGroup
 
 from portal.config import ROOT
+from portal.extensions import db
 from portal.times import LOCAL_TZ, to_local
 
 Loader = Callable[[], str]
@@ -105,25 +108,79 @@ def _marker() -> Path:
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Folder of demo data files (default: DEMO_DATA_DIR, else demo/).",
 )
-def load_command(once: bool, directory: Path | None) -> None:
+@click.option(
+    "--index-later",
+    is_flag=True,
+    help="Leave the search index to the serving process's background indexer (outbox rows wait for it).",
+)
+def load_command(once: bool, directory: Path | None, index_later: bool) -> None:
     """Create (or complete) the demo departments, accounts and content."""
     previous = current_app.config.get("DEMO_DATA_DIR")
     if directory is not None:
         current_app.config["DEMO_DATA_DIR"] = str(directory.resolve())
     try:
-        _load(once)
+        _load(once, index_later)
     finally:
         current_app.config["DEMO_DATA_DIR"] = previous
 
 
-def _load(once: bool) -> None:
+def _marker_text() -> str:
     # The marker lists the loaders that ran and the data folder, so a checkout that adds a capability (or another
     # folder of data) loads its demo data too.
-    loaders = "\n".join(sorted(name for _, name, _ in _LOADERS)) + f"\ndata: {data_dir()}\n"
-    if once and _marker().exists() and _marker().read_text() == loaders:
-        click.echo("demo data already loaded (run `flask --app portal demo load` to load it again)")
+    return "\n".join(sorted(name for _, name, _ in _LOADERS)) + f"\ndata: {data_dir()}\n"
+
+
+def loaded() -> bool:
+    """Whether ``--once`` would skip: these loaders already ran on this database with this data folder."""
+    return _marker().exists() and _marker().read_text() == _marker_text()
+
+
+def index_now() -> bool:
+    """Whether loaders write the search index themselves (else the outbox rows wait for the serving process's
+    background indexer: ``make run`` answers before the index is built)."""
+    return not current_app.config.get("DEMO_INDEX_LATER")
+
+
+@contextmanager
+def _quick_writes() -> Iterator[None]:
+    """On a SQLite file, no fsync per commit while the demo loads (``PRAGMA synchronous=OFF``): the loaders
+    commit hundreds of times, and on a busy disk each fsync costs tens of milliseconds. Demo data can be loaded
+    again if the machine crashes meanwhile. Other databases are left as they are."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        yield
         return
-    for line in load_all():
-        click.echo(line)
+
+    def no_sync(dbapi_connection, _record) -> None:
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
+
+    db.session.remove()
+    engine.dispose()
+    sa.event.listen(engine, "connect", no_sync)
+    try:
+        yield
+    finally:
+        sa.event.remove(engine, "connect", no_sync)
+        db.session.remove()
+        engine.dispose()  # later connections sync again
+
+
+def load_once(*, once: bool = True, index_later: bool = False, echo: Callable[[str], object] = click.echo) -> None:
+    """Run the loaders (skipped when ``once`` and :func:`loaded`), echoing their one-line summaries."""
+    if once and loaded():
+        echo("demo data already loaded (run `flask --app portal demo load` to load it again)")
+        return
+    previous = current_app.config.get("DEMO_INDEX_LATER")
+    current_app.config["DEMO_INDEX_LATER"] = index_later
+    try:
+        with _quick_writes():
+            for line in load_all():
+                echo(line)
+    finally:
+        current_app.config["DEMO_INDEX_LATER"] = previous
     if once:
-        _marker().write_text(loaders)
+        _marker().write_text(_marker_text())
+
+
+def _load(once: bool, index_later: bool = False) -> None:
+    load_once(once=once, index_later=index_later)

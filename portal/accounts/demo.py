@@ -67,9 +67,13 @@ def load_accounts(data: dict[str, Any] | None = None) -> str:
         )
         created_depts += 1
     created_users = 0
+    hashes: dict[str, str] = {}  # one hash per distinct password: the accounts share one, and scrypt is slow
     for row in data.get("users") or []:
         if services.find_user(row["username"]) is not None:
             continue
-        services.create_user(SYSTEM, _user_data(row, str(data.get("password", ""))))
+        user_data = _user_data(row, str(data.get("password", "")))
+        if user_data.password not in hashes:
+            hashes[user_data.password] = services.hash_password(user_data.password)
+        services.create_user(SYSTEM, user_data, password_hash=hashes[user_data.password])
         created_users += 1
     return f"accounts: {created_depts} departments and {created_users} users created"

@@ -135,14 +135,18 @@ class _Generator:
         plans.sort(key=lambda p: p[0]["created_at"])
         for row, _, _ in plans:
             row["dispatched_at"] = row["created_at"] + timedelta(minutes=self.rng.randint(5, 90))
+        # Core inserts (the tables, not the ORM classes): the ORM's bulk path splices each batch's RETURNING rows
+        # onto all the earlier ones, quadratic in the number of rows (~10 s of the demo's load).
+        orders = WorkOrder.__table__
         ids = db.session.scalars(
-            sa.insert(WorkOrder).returning(WorkOrder.id, sort_by_parameter_order=True), [p[0] for p in plans]
+            orders.insert().returning(orders.c.id, sort_by_parameter_order=True), [p[0] for p in plans]
         ).all()
         self.assignments, self.events, self.ratings, self.order_updates = [], [], [], []
         for order_id, (row, departments, kind) in zip(ids, plans, strict=True):
             self._lifecycle(order_id, row, departments, kind)
+        assignments = Assignment.__table__
         assignment_ids = db.session.scalars(
-            sa.insert(Assignment).returning(Assignment.id, sort_by_parameter_order=True),
+            assignments.insert().returning(assignments.c.id, sort_by_parameter_order=True),
             [a for a, _ in self.assignments],
         ).all()
         for assignment_id, (_, refs) in zip(assignment_ids, self.assignments, strict=True):

@@ -4,7 +4,6 @@ natural key (``source_key``)."""
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ from flask import current_app
 
 from portal import demo as demo_data
 from portal.actors import SYSTEM
-from portal.config import ROOT
 from portal.demo import demo_loader
 from portal.extensions import db
 from portal.policies import services
@@ -23,21 +21,15 @@ from portal.policies.models import LinkKind, Policy, PolicyStatus
 from portal.policies.review import generate
 from portal.search import indexer
 
-log = logging.getLogger(__name__)
-
 BUNDLED_CORPUS = Path(__file__).resolve().parent / "demo_corpus"
 ACTION = {"expired": "expire", "repealed": "repeal"}
 
 
 def corpus_dir(configured: str | None = None) -> Path:
-    """The articles' folder: as the data says (relative to the data folder), else ../shared/corpus beside the
-    repository when present, else the copy bundled in the package."""
+    """The articles' folder: as the data says (relative to the data folder), else the copy bundled in the package
+    (the normal case: nothing outside the repository is looked at)."""
     if configured:
         return demo_data.data_dir() / configured
-    shared = ROOT.parent / "shared" / "corpus"
-    if (shared / "manifest.json").is_file():
-        return shared
-    log.warning("%s not found; importing the bundled copy of the corpus", shared)
     return BUNDLED_CORPUS
 
 
@@ -171,10 +163,11 @@ def load_policies(data: dict[str, Any] | None = None) -> str:
             if "interpretations" in data and "review" in data
             else 0
         )
-    indexed = indexer.drain(app)
+    indexed = indexer.drain(app) if demo_data.index_now() else None
     counts = services.status_counts()
     summary = "、".join(f"{status.label} {counts.get(status, 0)}" for status in PolicyStatus if counts.get(status))
     return (
         f"policies: 文章 {articles}；文件新建 {documents} 件；规范性文件清理新建 {review} 件；"
-        f"解读新建 {interpretations} 件；共 {sum(counts.values())} 件（{summary}）；索引更新 {indexed} 件"
+        f"解读新建 {interpretations} 件；共 {sum(counts.values())} 件（{summary}）；"
+        + (f"索引更新 {indexed} 件" if indexed is not None else "索引稍后在后台建立")
     )

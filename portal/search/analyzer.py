@@ -24,6 +24,7 @@ character sequences; documents and queries are segmented the same way, so recall
 
 from __future__ import annotations
 
+import logging
 import math
 import operator
 import re
@@ -34,6 +35,11 @@ from functools import lru_cache
 import jieba
 from opencc import OpenCC
 from whoosh.analysis import Token, Tokenizer
+
+# jieba logs its dictionary loading at DEBUG through a handler of its own *and* the root logger's (each line twice,
+# whatever the application's level): keep only its warnings, through the application's logging.
+jieba.setLogLevel(logging.WARNING)
+jieba.default_logger.removeHandler(jieba.log_console)
 
 # Terms of the portal's domain that jieba's general dictionary splits; added so they stay whole terms.
 DOMAIN_WORDS: tuple[str, ...] = (

@@ -44,6 +44,7 @@ def test_the_demo_loader_is_idempotent_and_dates_and_reasons_every_change(app, d
     assert search_ids(q="鄉呼縣應")  # the articles were imported and indexed at the end of the load
 
 
-def test_the_bundled_corpus_is_used_when_the_shared_one_is_absent(monkeypatch, tmp_path):
-    monkeypatch.setattr(demo, "ROOT", tmp_path / "repo")
-    assert demo.corpus_dir() == demo.BUNDLED_CORPUS
+def test_the_bundled_corpus_is_the_default_whatever_lies_beside_the_repository(app):
+    with app.app_context():
+        assert demo.corpus_dir() == demo.BUNDLED_CORPUS
+        assert demo.corpus_dir("elsewhere") == demo_data.data_dir() / "elsewhere"
