@@ -101,17 +101,41 @@ def _overdue_condition(now: datetime):
     )
 
 
+def _contains(column, term: str):
+    return sa.func.lower(column).contains(term, autoescape=True)
+
+
+def _reply_contains(term: str):
+    # IN over one uncorrelated scan of the replies, not EXISTS per order: PostgreSQL ran the correlated form
+    # once per order under NOT and COUNT (3.6 s instead of 0.1 s on 20,000 orders).
+    return WorkOrder.id.in_(sa.select(Assignment.order_id).where(_contains(Assignment.reply_html, term)))
+
+
 def _term_condition(term: str):
-    """A candidate for the term in the raw text; the masked text decides (``_matches``)."""
-    reply = (
-        sa.select(Assignment.id)
-        .where(
-            Assignment.order_id == WorkOrder.id, sa.func.lower(Assignment.reply_html).contains(term, autoescape=True)
-        )
-        .exists()
-    )
+    """A candidate for the term in the stored text; where that may differ from the public text, ``_matches``
+    decides (``_plain_match`` says where it cannot)."""
     columns = (WorkOrder.title, WorkOrder.description, WorkOrder.place, WorkOrder.tracking_no, WorkOrder.category)
-    return sa.or_(*(sa.func.lower(c).contains(term, autoescape=True) for c in columns), reply)
+    return sa.or_(*(_contains(c, term) for c in columns), _reply_contains(term))
+
+
+_ASCII_LETTER = re.compile(r"[a-z]")
+
+
+def _plain_match(term: str):
+    """The term is in text the public reads exactly as stored: the tracking number, the category, the text of an
+    order that holds no personal details (privacy.has_personal at filing), and — for a term without Latin
+    letters, which no markup holds — a reply."""
+    plain = [
+        _contains(WorkOrder.tracking_no, term),
+        _contains(WorkOrder.category, term),
+        sa.and_(
+            WorkOrder.personal_data.is_(False),
+            sa.or_(*(_contains(c, term) for c in (WorkOrder.title, WorkOrder.description, WorkOrder.place))),
+        ),
+    ]
+    if not _ASCII_LETTER.search(term):
+        plain.append(_reply_contains(term))
+    return sa.or_(*plain)
 
 
 def _filtered(f: OrderFilter, now: datetime):
@@ -151,12 +175,10 @@ _TAG = re.compile(r"<[^>]+>")
 
 
 def public_text(title: str, description: str, place: str, tracking_no: str, category: str, replies: list[str]) -> str:
-    """What the public reads of an order, masked, lower-cased: the text a search may match."""
+    """What the public reads of an order, lower-cased: its text masked, replies as published (without markup)."""
     reply_text = " ".join(html.unescape(_TAG.sub(" ", r or "")) for r in replies)
-    return (
-        mask_personal(" \n".join((title, description, place, reply_text))).lower()
-        + f" {tracking_no} {category}".lower()
-    )
+    masked = mask_personal(" \n".join((title, description, place)))
+    return f"{masked} \n{reply_text} \n{tracking_no} {category}".lower()
 
 
 def _matches(f: OrderFilter, ordered_ids: list[int]) -> list[int]:
@@ -189,16 +211,24 @@ def _matches(f: OrderFilter, ordered_ids: list[int]) -> list[int]:
     return [i for i in ordered_ids if all(term in haystacks[i] for term in f.terms)]
 
 
+def _searched(f: OrderFilter, now: datetime):
+    """The filtered orders whose public text holds every term, as one query (counted and paged in SQL).
+
+    Most candidates match in text the public reads as stored (``_plain_match``); only the others — orders with
+    personal details, Latin-letter terms found in a reply's markup — are read and checked in Python.
+    """
+    query = _filtered(f, now)
+    if not f.terms:
+        return query
+    plain = sa.and_(*(_plain_match(term) for term in f.terms))
+    confirmed = _matches(f, list(db.session.scalars(query.where(sa.not_(plain)))))
+    return query.where(sa.or_(plain, WorkOrder.id.in_(confirmed)) if confirmed else plain)
+
+
 def matching_ids(f: OrderFilter, limit: int | None = None) -> list[int]:
-    """Ids of every matching order in the list's order (for the text search, CSV and the feed)."""
-    now = clock.now()
-    query = _filtered(f, now).order_by(*SORTS[f.sort][1])
-    if not f.terms and limit is not None:
-        query = query.limit(limit)
-    ids = list(db.session.scalars(query))
-    if f.terms:
-        ids = _matches(f, ids)
-    return ids if limit is None else ids[:limit]
+    """Ids of the matching orders in the list's order (the CSV's rows)."""
+    query = _searched(f, clock.now()).order_by(*SORTS[f.sort][1])
+    return list(db.session.scalars(query if limit is None else query.limit(limit)))
 
 
 def _load(ids: list[int]) -> list[WorkOrder]:
@@ -230,16 +260,9 @@ def _load(ids: list[int]) -> list[WorkOrder]:
 
 def search_orders(f: OrderFilter, page: int, per_page: int) -> Page:
     """One page of the public list."""
-    now = clock.now()
-    if f.terms:
-        ids = matching_ids(f)
-        total, page_ids = len(ids), ids[(page - 1) * per_page : page * per_page]
-    else:
-        base = _filtered(f, now)
-        total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
-        page_ids = list(
-            db.session.scalars(base.order_by(*SORTS[f.sort][1]).limit(per_page).offset((page - 1) * per_page))
-        )
+    query = _searched(f, clock.now())
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
+    page_ids = list(db.session.scalars(query.order_by(*SORTS[f.sort][1]).limit(per_page).offset((page - 1) * per_page)))
     return Page(items=_load(page_ids), total=total, page=page, per_page=per_page)
 
 
@@ -306,11 +329,7 @@ def feed_events(f: OrderFilter, limit: int) -> list[OrderEvent]:
         .order_by(OrderEvent.created_at.desc(), OrderEvent.id.desc())
         .limit(limit)
     )
-    if f.terms:
-        query = query.where(OrderEvent.order_id.in_(matching_ids(f)))
-    else:
-        query = query.where(OrderEvent.order_id.in_(_filtered(f, clock.now()).scalar_subquery()))
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(query.where(OrderEvent.order_id.in_(_searched(f, clock.now()).scalar_subquery()))))
 
 
 def filter_departments() -> list[Department]:

@@ -155,6 +155,15 @@ def test_searching_for_a_hidden_detail_finds_nothing(client, orders):
     assert [r["tracking_no"] for r in found["results"]] == [orders["flagged"].tracking_no]
 
 
+def test_replies_are_searched_as_published_without_their_markup(client, city, orders):
+    order = city.dispatched(city.dept_a, title="路灯不亮", description="小区门口路灯坏了一个月。", place="东关")
+    assignment = city.assignment(order, city.dept_a)
+    lifecycle.sign_assignment(city.official_a, assignment, "", "")
+    lifecycle.reply_assignment(city.official_a, assignment, "<p><strong>已更换灯泡</strong>，恢复照明。</p>")
+    assert _numbers(client.get("/api/v1/feedback", query_string={"q": "更换灯泡"})) == [order.tracking_no]
+    assert _numbers(client.get("/api/v1/feedback", query_string={"q": "strong"})) == []
+
+
 def test_the_json_list_pages_with_link_headers(client, orders):
     first = client.get("/api/v1/feedback?per_page=2&sort=oldest")
     body = first.get_json()
