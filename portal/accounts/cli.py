@@ -1,14 +1,15 @@
-"""``flask users create`` for scripts."""
+"""``flask users create`` for scripts; ``flask users sign-out`` for an account that may be in the wrong hands."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
-from portal.accounts import services
+from portal.accounts import services, sessions
 from portal.accounts.models import DepartmentPosition, Role
 from portal.actors import SYSTEM
 from portal.errors import DomainError
+from portal.extensions import db
 
 users_cli = AppGroup("users", help="User accounts.")
 
@@ -56,3 +57,16 @@ def create_user(roles, name, username, password, department, position, phone, en
     except DomainError as error:
         raise click.ClickException(error.message) from error
     click.echo(f"created user {user.username} (id {user.id}) with roles {', '.join(sorted(roles))}")
+
+
+@users_cli.command("sign-out")
+@click.argument("username")
+def sign_out(username: str) -> None:
+    """End every session of USERNAME (its browsers, remember-me cookies and live sockets)."""
+    user = services.find_user(username)
+    if user is None:
+        raise click.ClickException(f"no user named {username!r}")
+    ended = sessions.count(user)
+    sessions.end_all(user)
+    db.session.commit()
+    click.echo(f"signed {user.username} out of {ended} session(s)")

@@ -99,3 +99,13 @@ def test_demo_load_once_runs_again_only_when_loaders_change(runner, db, monkeypa
     assert "b: ok" in third.output
     assert calls == ["a", "a", "b"]
     demo._marker().unlink(missing_ok=True)
+
+
+def test_users_sign_out_ends_every_session_of_the_account(runner, login, users):
+    client = login(users["citizen"])
+    assert client.get("/account").status_code == 200
+    result = runner.invoke(args=["users", "sign-out", "Citizen"])
+    assert result.exit_code == 0 and "1 session" in result.output, result.output
+    assert client.get("/account").status_code == 302
+    missing = runner.invoke(args=["users", "sign-out", "nobody"])
+    assert missing.exit_code != 0 and "no user named" in missing.output

@@ -176,3 +176,23 @@ def test_other_processes_drop_sockets_of_ended_sessions_on_their_next_check(app,
     assert live.is_connected(namespace="/notices")
     assert sockets.sweep() == 1
     assert not live.is_connected(namespace="/notices")
+
+
+def test_a_moderators_socket_cannot_moderate_once_its_session_has_ended_even_before_the_check(
+    app, users, hearing, factory, db
+):
+    """Privileged events read the session again: no window until the periodic check drops the socket."""
+    from portal.accounts.models import LoginSession
+    from portal.hearings.models import QuestionState
+    from tests.hearings.conftest import HearingFactory
+
+    question = HearingFactory(factory).question(hearing, QuestionState.PENDING)
+    client = app.test_client()
+    _log_in(client, "moderator")
+    live = _socket(app, "/hearings", client)
+    assert live.emit("join", {"hearing_id": hearing.id}, namespace="/hearings", callback=True)["ok"]
+    db.session.execute(LoginSession.__table__.delete())  # ended in another process: no sweep here yet
+    db.session.commit()
+    ack = live.emit("moderate", {"question_id": question.id, "action": "approve"}, namespace="/hearings", callback=True)
+    assert not ack["ok"] and ack["error"]["code"] == "unauthorized", ack
+    live.disconnect(namespace="/hearings")
