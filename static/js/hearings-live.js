@@ -53,6 +53,7 @@
     socket.emit("join", { hearing_id: hearingId }, (snapshot) => {
       applySnapshot(snapshot);
       state.joined = true;
+      root.dataset.joined = "true"; // for tests and styles: the queue shown is the server's
       const early = state.buffered;
       state.buffered = [];
       early.forEach(([name, data]) => handle(name, data));
@@ -158,6 +159,9 @@
   const handlers = {
     question(data) {
       const q = data.question;
+      const before = state.questions.get(q.id);
+      if (q.visible && !before) say("新问题：" + q.text);
+      else if (q.visible && before.state !== q.state && q.state === "answered") say("已答复：" + q.text);
       if (q.visible) state.questions.set(q.id, q);
       else state.questions.delete(q.id);
       ["now", "next"].forEach((k) => { if (state[k] && state[k].id === q.id) state[k] = q.visible ? q : null; });
@@ -166,11 +170,13 @@
     votes(data) {
       Object.entries(data.counts).forEach(([id, n]) => {
         const q = state.questions.get(Number(id));
+        if (q && q.votes !== n) voteChanges.set(q.id, q.text);
         if (q) q.votes = n;
         ["now", "next"].forEach((k) => { if (state[k] && state[k].id === Number(id)) state[k].votes = n; });
       });
     },
     now(data) {
+      if (data.now && (!state.now || state.now.id !== data.now.id)) say("正在回答：" + data.now.text);
       state.now = data.now;
       state.next = data.next;
     },
@@ -186,13 +192,39 @@
     },
     moderation(data) {
       if (data.hearing_id !== hearingId) return;
+      if (data.question.state === "pending" && !state.pending.has(data.question.id)) say("待审核的新问题：" + data.question.text);
       if (data.question.state === "pending") state.pending.set(data.question.id, data.question);
       else state.pending.delete(data.question.id);
     },
     mine(data) {
-      if (data.hearing_id === hearingId) state.mine.set(data.question.id, data.question);
+      if (data.hearing_id !== hearingId) return;
+      const before = state.mine.get(data.question.id);
+      if (before && before.state !== data.question.state) say("您的问题" + data.question.state_label + "：" + data.question.text);
+      state.mine.set(data.question.id, data.question);
     },
   };
+
+  // --- announcements: what changed, said once in the page's polite live region (static/js/announce.js) ---
+  // Vote counts change many times a second in a busy hearing: they are said at most every VOTE_SAY_MS,
+  // for the few questions whose count changed since.
+  const VOTE_SAY_MS = 3000;
+  const voteChanges = new Map(); // question id → text
+  let voteTimer = null;
+  function say(text) {
+    if (mode !== "projector" && window.PortalAnnounce) window.PortalAnnounce(text);
+  }
+  function sayVotes() {
+    voteTimer = null;
+    const parts = Array.from(voteChanges.keys()).slice(0, 3).map((id) => {
+      const q = state.questions.get(id);
+      return q ? "“" + shorten(q.text) + "”" + q.votes + " 票" : "";
+    }).filter(Boolean);
+    voteChanges.clear();
+    if (parts.length) say("票数更新：" + parts.join("，"));
+  }
+  function shorten(text) {
+    return text.length > 20 ? text.slice(0, 20) + "…" : text;
+  }
 
   function handle(name, data) {
     if (!state.joined) {
@@ -201,6 +233,7 @@
     }
     if (SEQUENCED.has(name)) receive(name, data);
     else handlers[name](data);
+    if (voteChanges.size && !voteTimer) voteTimer = setTimeout(sayVotes, VOTE_SAY_MS);
     scheduleRender();
   }
   Object.keys(handlers).forEach((name) => socket.on(name, (data) => handle(name, data)));

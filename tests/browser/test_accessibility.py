@@ -1,0 +1,180 @@
+"""axe-core on every main page, at 1280 and 360 px, as anonymous and as each role that uses the page:
+no serious or critical violation.
+
+axe-core is vendored from npm (static/vendor/axe-core, pinned in its VERSION file); the test adds it to the page
+it checks, no page loads it by itself. One page per role is reused for all its paths and both widths, and axe
+runs once per page × width × role.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.hearings.live_support import live_db
+from tests.support.browser import log_in
+
+pytestmark = pytest.mark.browser
+
+AXE = "/static/vendor/axe-core/axe.min.js"
+WIDTHS = (1280, 360)
+# Only what fails WCAG for someone today: moderate and minor findings (best practices) are not counted.
+RUN_AXE = """async () => {
+  const result = await axe.run(document, {resultTypes: ['violations']});
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({id: v.id, impact: v.impact, help: v.help,
+                  nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' — ' + (n.failureSummary || ''))}));
+}"""
+
+
+def demo_ids(live_server) -> dict[str, object]:
+    """The demo city's rows the pages below need (tracking numbers carry the day they were filed)."""
+    queries = {
+        "live_hearing": "SELECT id FROM hearings WHERE state = 'live' ORDER BY id",
+        "closed_hearing": "SELECT id FROM hearings WHERE state = 'closed' ORDER BY id",
+        "scheduled_hearing": "SELECT id FROM hearings WHERE state = 'scheduled' ORDER BY id",
+        "commitment": "SELECT id FROM hearing_commitments ORDER BY id",
+        "public_order": "SELECT tracking_no FROM work_orders WHERE is_public AND state = 'closed' ORDER BY id",
+        "citizen_closed": "SELECT o.tracking_no FROM work_orders o JOIN users u ON u.id = o.requester_id"
+        " WHERE u.username = 'citizen' AND o.state = 'closed' ORDER BY o.id DESC",
+        "citizen_open": "SELECT o.tracking_no FROM work_orders o JOIN users u ON u.id = o.requester_id"
+        " WHERE u.username = 'citizen' AND o.state IN ('dispatched', 'in_progress') ORDER BY o.id",
+        "official_open": "SELECT o.tracking_no FROM work_orders o JOIN assignments a ON a.order_id = o.id"
+        " JOIN users u ON u.department_id = a.department_id"
+        " WHERE u.username = 'official' AND a.state = 'in_progress' ORDER BY o.id",
+        "submitted": "SELECT tracking_no FROM work_orders WHERE state = 'submitted' ORDER BY id",
+        "returned": "SELECT tracking_no FROM work_orders WHERE state = 'returned' ORDER BY id",
+        "policy": "SELECT id FROM policies WHERE status = 'in_force' ORDER BY id",
+        "plan": "SELECT id FROM plans ORDER BY id",
+        "shenpi_task": "SELECT td.task_id FROM plan_task_departments td JOIN users u ON u.department_id ="
+        " td.department_id WHERE u.username = 'shenpi' ORDER BY td.task_id",
+        "battle": "SELECT id FROM plan_battles ORDER BY id",
+        "goal": "SELECT id FROM plan_goals ORDER BY id",
+        "citizen_user": "SELECT id FROM users WHERE username = 'citizen'",
+        "department": "SELECT id FROM departments ORDER BY id",
+    }
+    with live_db(live_server) as db:
+        ids = {name: db.session.scalar(sa.text(sql)) for name, sql in queries.items()}
+        ids["projector_token"] = db.session.scalar(
+            sa.text("SELECT projector_token FROM hearings WHERE id = :id"), {"id": ids["live_hearing"]}
+        )
+    missing = [name for name, value in ids.items() if value is None]
+    assert not missing, f"the demo data has no {missing}"
+    return ids
+
+
+def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
+    """Every main page, as the roles that use it (None: anonymous)."""
+    live, plan = i["live_hearing"], i["plan"]
+    return {
+        None: [
+            "/",
+            "/hearings/",
+            f"/hearings/{live}",
+            f"/hearings/{i['closed_hearing']}",
+            f"/hearings/{i['closed_hearing']}/transcript",
+            f"/hearings/{live}/projector/{i['projector_token']}",
+            "/feedback/",
+            f"/feedback/{i['public_order']}",
+            "/plans/",
+            f"/plans/{plan}",
+            f"/plans/{plan}/tasks",
+            f"/plans/tasks/{i['shenpi_task']}",
+            f"/plans/{plan}/versions",
+            f"/plans/{plan}/compare",
+            "/policies/",
+            "/policies/?q=吹哨报到",
+            f"/policies/{i['policy']}",
+            f"/policies/{i['policy']}/versions/1",
+            "/data/",
+            "/departments/",
+            "/login",
+            "/register",
+        ],
+        "citizen": [
+            "/",
+            f"/hearings/{live}",
+            "/feedback/new",
+            "/feedback/mine",
+            f"/feedback/{i['citizen_closed']}",
+            f"/feedback/{i['citizen_open']}",
+            "/feedback/notices",
+            f"/hearings/commitments/{i['commitment']}",
+            "/account",
+            "/account/password",
+        ],
+        "entrepreneur": ["/feedback/new", "/account"],
+        "unit": ["/feedback/new"],
+        "official": ["/feedback/workbench", f"/feedback/{i['official_open']}", "/feedback/responsibilities/"],
+        "dispatcher": [
+            "/feedback/desk",
+            f"/feedback/{i['submitted']}",
+            f"/feedback/{i['returned']}",
+            "/feedback/phone",
+            "/data/",
+            "/data/supervision",
+        ],
+        "host": [
+            f"/hearings/{live}/host",
+            f"/hearings/{live}/close",
+            "/hearings/manage/",
+            "/hearings/manage/new",
+            f"/hearings/manage/{i['scheduled_hearing']}/edit",
+        ],
+        "moderator": [f"/hearings/{live}/moderate"],
+        "shenpi": [f"/plans/tasks/{i['shenpi_task']}"],
+        "editor": ["/policies/manage/", "/policies/manage/new", f"/policies/manage/{i['policy']}/edit"],
+        "admin": [
+            "/admin/users",
+            "/admin/users/new",
+            f"/admin/users/{i['citizen_user']}",
+            "/admin/departments",
+            "/admin/departments/new",
+            f"/admin/departments/{i['department']}",
+            "/plans/admin/",
+            f"/plans/admin/{plan}",
+            f"/plans/admin/{plan}/tasks/new",
+            f"/plans/admin/tasks/{i['shenpi_task']}",
+            f"/plans/admin/battles/{i['battle']}",
+            f"/plans/admin/goals/{i['goal']}",
+        ],
+    }
+
+
+@pytest.fixture(scope="module")
+def pages(live_server) -> dict[str | None, list[str]]:
+    return main_pages(demo_ids(live_server))
+
+
+ROLES = [None, "citizen", "entrepreneur", "unit", "official", "dispatcher", "host", "moderator", "shenpi"]
+ROLES += ["editor", "admin"]
+
+
+def test_every_role_of_the_page_list_is_checked(pages):
+    assert list(pages) == ROLES
+
+
+def check(page, path: str) -> list[str]:
+    response = page.goto(path)
+    assert response is not None and response.status == 200, f"{path}: {response and response.status}"
+    if page.locator("#live-root").count():  # a live page: check it as it looks once the queue has arrived
+        page.locator("#live-root[data-joined]").wait_for()
+    page.add_script_tag(url=AXE)
+    found = []
+    for v in page.evaluate(RUN_AXE):
+        found.append(f"{v['impact']} {v['id']} ({v['help']}): " + " | ".join(v["nodes"]))
+    return found
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role or "anonymous")
+def test_no_serious_or_critical_axe_violations(new_page, pages, role):
+    page = new_page()
+    if role:
+        log_in(page, role)
+    problems = []
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in pages[role]:
+            problems += [f"{path} at {width} px: {found}" for found in check(page, path)]
+    assert not problems, "\n".join(problems)
