@@ -231,12 +231,12 @@ def browser():
 
 @pytest.fixture
 def new_page(browser, live_server):
-    """new_page(width=1280) → a page whose console errors and CSP violations fail the test."""
+    """new_page(width=1280, locale="zh-CN") → a page whose console errors and CSP violations fail the test."""
     contexts, pages = [], []
 
-    def make(width: int = 1280, height: int = 900):
+    def make(width: int = 1280, height: int = 900, locale: str = "zh-CN"):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, locale="zh-CN", base_url=live_server.url
+            viewport={"width": width, "height": height}, locale=locale, base_url=live_server.url
         )
         context.set_default_timeout(10_000)
         page = context.new_page()
