@@ -43,7 +43,7 @@ def ids(live_server):
 
 def pages_with_pickers(i) -> dict[str | None, list[str]]:
     return {
-        None: ["/data/", "/policies/"],
+        None: ["/data/", "/policies/", "/feedback/public/"],
         "citizen": ["/feedback/new"],
         "official": [f"/feedback/{i['official_open']}"],
         "dispatcher": ["/data/supervision", "/feedback/phone"],
