@@ -1,7 +1,7 @@
 """accounts: server-side login sessions, so that log-out, a password change and "sign out everywhere" end them
 
-Revision ID: 0320_login_sessions
-Revises: 0310_policy_version_dates
+Revision ID: 0002_login_sessions
+Revises: 0001_accounts
 Create Date: 2026-12-01 21:50:00
 
 """
@@ -11,8 +11,8 @@ from alembic import op
 
 import portal.times
 
-revision = "0320_login_sessions"
-down_revision = "0310_policy_version_dates"
+revision = "0002_login_sessions"
+down_revision = "0001_accounts"
 branch_labels = None
 depends_on = None
 
