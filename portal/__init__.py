@@ -64,6 +64,8 @@ def bind_process_extensions(app: Flask) -> None:
     One app per process in production; tests that build a second app call this again for the first.
     """
     from portal import extensions as ext
+    from portal import sockets
+    from portal.security import SOCKET_HEADERS
 
     ext.limiter.init_app(app)
     # Socket.IO keeps options from an earlier init_app: forget the previous app's message queue
@@ -80,7 +82,9 @@ def bind_process_extensions(app: Flask) -> None:
         async_mode=async_mode,
         message_queue=app.config["REDIS_URL"],
         channel=app.config.get("SOCKETIO_CHANNEL", "portal-socketio"),
-        cors_allowed_origins=app.config.get("SOCKETIO_CORS_ORIGINS", []),
+        # No CORS: pages are same-origin. The Origin check of every namespace is portal.sockets.origin_check.
+        cors_allowed_origins=[],
+        max_http_buffer_size=sockets.MAX_MESSAGE_BYTES,
         manage_session=False,
         ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 25),
         ping_timeout=app.config.get("SOCKETIO_PING_TIMEOUT", 20),
@@ -94,6 +98,7 @@ def bind_process_extensions(app: Flask) -> None:
         for namespace, handler in previous.namespace_handlers.items():
             if namespace not in ext.socketio.server.namespace_handlers:
                 ext.socketio.server.register_namespace(handler)
+    sockets.install(app, ext.socketio.server, SOCKET_HEADERS)
 
 
 def _async_mode() -> str:

@@ -31,6 +31,17 @@ def _signed_in() -> bool:
     return "_user_id" in session or current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
+# Engine.IO's long-polling responses (text, never a document) bypass Flask's after_request: the Socket.IO
+# middleware (portal.sockets) adds these. A policy that allows nothing suits a response no page embeds.
+SOCKET_HEADERS = [
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Cache-Control", "no-store"),
+]
+
+
 def init_security(app: Flask) -> None:
     @app.after_request
     def set_security_headers(response: Response) -> Response:

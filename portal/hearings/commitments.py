@@ -17,6 +17,7 @@ from portal.hearings.models import (
     CommitmentStatus,
     CommitmentUpdate,
     Hearing,
+    HearingState,
     Question,
     QuestionState,
 )
@@ -33,6 +34,8 @@ def flag_commitment(
 ) -> Commitment:
     """The host flags an answer as a commitment of a department with a due date (SYSTEM: the demo loader)."""
     require(actor, "hearings.host", hearing)
+    if hearing.state == HearingState.ARCHIVED:  # the archived record takes nothing more
+        raise Conflict("答辩已归档，不能再登记承诺事项")
     text = (text or "").strip()
     if len(text) < 4:
         raise Invalid("请写明承诺的具体内容", field="text")

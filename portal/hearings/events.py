@@ -10,7 +10,6 @@ import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import current_app, request
 from flask_login import current_user
@@ -23,6 +22,7 @@ from portal.errors import DomainError, Invalid, Unavailable, ack_error, is_unava
 from portal.extensions import db
 from portal.hearings import live, payloads, questions, services
 from portal.rooms import user_room
+from portal.sockets import Choice, Field, Flag, Id, Text, Token, parse
 
 log = logging.getLogger(__name__)
 
@@ -59,27 +59,31 @@ def _account_now(sid: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-def _handler(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
-    """Turn domain errors into ``{ok: false, error}`` acks; never leak a traceback to a client."""
+def _handler(**schema: Field) -> Callable[..., Callable[..., dict[str, Any]]]:
+    """Check the payload against ``schema`` (portal.sockets) and call the handler with the checked values; turn
+    domain errors into ``{ok: false, error}`` acks; never leak a traceback to a client. The schema stays on the
+    handler (``.schema``): the tests send hostile values to every field it names."""
 
-    @wraps(fn)
-    def wrapper(self, sid, data=None):
-        try:
-            if not isinstance(data, dict):
-                raise Invalid("请求格式有误")
-            return fn(self, sid, data)
-        except DomainError as error:
-            db.session.rollback()
-            return ack_error(error)
-        except Exception as error:
-            db.session.rollback()
-            if is_unavailable(error):  # the database or Redis is restarting: the client retries the same request
-                log.warning("socket handler %s: database or Redis unavailable: %s", fn.__name__, error)
-                return ack_error(Unavailable())
-            log.exception("socket handler %s failed", fn.__name__)
-            return {"ok": False, "error": {"code": "server_error", "message": "系统繁忙，请稍后重试"}}
+    def decorate(fn: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+        @wraps(fn)
+        def wrapper(self, sid, data=None):
+            try:
+                return fn(self, sid, parse(data, schema))
+            except DomainError as error:
+                db.session.rollback()
+                return ack_error(error)
+            except Exception as error:
+                db.session.rollback()
+                if is_unavailable(error):  # the database or Redis is restarting: the client retries the request
+                    log.warning("socket handler %s: database or Redis unavailable: %s", fn.__name__, error)
+                    return ack_error(Unavailable())
+                log.exception("socket handler %s failed", fn.__name__)
+                return {"ok": False, "error": {"code": "server_error", "message": "系统繁忙，请稍后重试"}}
 
-    return wrapper
+        wrapper.schema = schema
+        return wrapper
+
+    return decorate
 
 
 def _release_session() -> None:
@@ -91,11 +95,8 @@ def _release_session() -> None:
         log.warning("releasing a socket event's database session failed: %s", error)
 
 
-def _int(data: dict[str, Any], key: str) -> int:
-    try:
-        return int(data.get(key))
-    except (TypeError, ValueError):
-        raise Invalid(f"缺少 {key}", field=key) from None
+HEARING = {"hearing_id": Id()}
+MODERATION_ACTIONS = frozenset({*(t.action for t in questions.QUESTIONS), "answered_next"})
 
 
 class HearingsNamespace(Namespace):
@@ -108,7 +109,7 @@ class HearingsNamespace(Namespace):
     """
 
     def trigger_event(self, event, *args):
-        if event == "connect":  # the HTTP request decides: origin, session cookie, account
+        if event == "connect":  # the HTTP request decides: session cookie, account (origin: portal.sockets)
             return super().trigger_event(event, *args)
         handler = getattr(self, f"on_{event}", None)
         if handler is None:
@@ -130,10 +131,7 @@ class HearingsNamespace(Namespace):
         self.socketio.server.leave_room(sid, room, namespace=self.namespace)
 
     def on_connect(self, auth=None):
-        """Refuse cross-origin browsers (CSRF for sockets); watching needs no account."""
-        origin = request.headers.get("Origin")
-        if origin and urlsplit(origin).netloc != request.host:
-            raise ConnectionRefusedError("来源不被允许")
+        """Watching needs no account (other origins were refused before: portal.sockets.origin_check)."""
         live.ensure_flusher(current_app._get_current_object())
         try:
             _remember_user()
@@ -149,9 +147,9 @@ class HearingsNamespace(Namespace):
         _socket_users.pop(sid, None)
         sockets.forget(live.NAMESPACE, sid)
 
-    @_handler
+    @_handler(**HEARING)
     def on_join(self, sid, data):
-        hearing = services.get_hearing(_int(data, "hearing_id"))
+        hearing = services.get_hearing(data["hearing_id"])
         user = _user(sid)
         self._enter(sid, live.public_room(hearing.id))
         if user is not None:
@@ -161,24 +159,22 @@ class HearingsNamespace(Namespace):
         live.presence.join(hearing.id, sid)
         return services.snapshot(hearing, user)
 
-    @_handler
+    @_handler(**HEARING)
     def on_leave(self, sid, data):
-        hearing_id = _int(data, "hearing_id")
+        hearing_id = data["hearing_id"]
         self._leave(sid, live.public_room(hearing_id))
         self._leave(sid, live.moderators_room(hearing_id))
         live.presence.leave(hearing_id, sid)
         return {"ok": True}
 
-    @_handler
+    @_handler(**HEARING)
     def on_sync(self, sid, data):
-        return services.snapshot(services.get_hearing(_int(data, "hearing_id")), _user(sid))
+        return services.snapshot(services.get_hearing(data["hearing_id"]), _user(sid))
 
-    @_handler
+    @_handler(hearing_id=Id(), text=Text(), client_id=Token(), anonymous=Flag())
     def on_ask(self, sid, data):
-        hearing = services.get_hearing(_int(data, "hearing_id"))
-        result = questions.ask(
-            _user(sid), hearing, str(data.get("text") or ""), data.get("client_id"), bool(data.get("anonymous"))
-        )
+        hearing = services.get_hearing(data["hearing_id"])
+        result = questions.ask(_user(sid), hearing, data["text"], data["client_id"], data["anonymous"])
         return {
             "ok": True,
             "created": result.created,
@@ -187,23 +183,35 @@ class HearingsNamespace(Namespace):
             "reason": result.mine.get("held_reason", ""),
         }
 
-    @_handler
+    @_handler(question_id=Id(), client_id=Token())
     def on_vote(self, sid, data):
-        question_id = questions.queue_vote(_user(sid), data.get("question_id"), data.get("client_id"))
+        question_id = questions.queue_vote(_user(sid), data["question_id"], data["client_id"])
         return {"ok": True, "question_id": question_id, "voted": True}
 
-    @_handler
+    @_handler(question_id=Id(), client_id=Token())
     def on_unvote(self, sid, data):
-        question_id = questions.queue_vote(_user(sid), data.get("question_id"), data.get("client_id"), add=False)
+        question_id = questions.queue_vote(_user(sid), data["question_id"], data["client_id"], add=False)
         return {"ok": True, "question_id": question_id, "voted": False}
 
-    @_handler
+    @_handler(
+        action=Choice(MODERATION_ACTIONS),
+        question_id=Id(required=False),
+        hearing_id=Id(required=False),
+        into=Id(required=False),
+        reason=Text(1000),
+        text=Text(),
+        summary=Text(2000),
+    )
     def on_moderate(self, sid, data):
-        action = str(data.get("action") or "")
+        action = data["action"]
         if action == "answered_next":
-            hearing = services.get_hearing(_int(data, "hearing_id"))
-            q = questions.answered_next(_account_now(sid), hearing, str(data.get("summary") or ""))
+            if data["hearing_id"] is None:
+                raise Invalid("缺少 hearing_id", field="hearing_id")
+            hearing = services.get_hearing(data["hearing_id"])
+            q = questions.answered_next(_account_now(sid), hearing, data["summary"])
             return {"ok": True, "now": q.id if q else None}
-        params = {k: data.get(k) for k in ("reason", "text", "into", "summary")}
-        q = questions.moderate(_account_now(sid), data.get("question_id"), action, **params)
+        if data["question_id"] is None:
+            raise Invalid("缺少 question_id", field="question_id")
+        params = {k: data[k] for k in ("reason", "text", "into", "summary")}
+        q = questions.moderate(_account_now(sid), data["question_id"], action, **params)
         return {"ok": True, "question": payloads.moderation(q)}

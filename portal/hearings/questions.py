@@ -31,6 +31,7 @@ from portal.hearings.models import (
 )
 from portal.history import record
 from portal.rooms import user_room
+from portal.sockets import MAX_ID
 from portal.statemachine import Machine, Transition, row
 from portal.times import utcnow
 
@@ -114,9 +115,10 @@ def _broadcast_slots(hearing: Hearing) -> None:
 
 def get_question(question_id: Any) -> Question:
     try:
-        question = db.session.get(Question, int(question_id))
+        qid = int(question_id)
     except (TypeError, ValueError):
-        question = None
+        qid = 0
+    question = db.session.get(Question, qid) if 1 <= qid <= MAX_ID else None
     if question is None:
         raise NotFound("问题不存在")
     return question
@@ -193,6 +195,8 @@ def _question_row(question_id: Any):
         qid = int(question_id)
     except (TypeError, ValueError):
         raise NotFound("问题不存在") from None
+    if not 1 <= qid <= MAX_ID:
+        raise NotFound("问题不存在")
     row = db.session.execute(
         sa.select(Question.id, Question.hearing_id, Question.state, Hearing.state)
         .join(Hearing, Hearing.id == Question.hearing_id)
@@ -239,7 +243,11 @@ def unvote(actor: User | None, question_id: Any, client_id: Any) -> int:
     """Withdraw one's vote; withdrawing a vote one does not have (a retry) changes nothing."""
     require(actor, "hearings.vote")
     _client_id(client_id)
-    qid, hearing_id, _, _ = _question_row(question_id)
+    qid, hearing_id, _, hearing_state = _question_row(question_id)
+    if hearing_state not in ACCEPTING:
+        if db.session.scalar(sa.select(Vote.id).where(Vote.question_id == qid, Vote.user_id == actor.id)):
+            raise Conflict("答辩已结束，投票不能再更改")
+        return qid
     deleted = db.session.execute(sa.delete(Vote).where(Vote.question_id == qid, Vote.user_id == actor.id)).rowcount
     if deleted:
         db.session.execute(sa.update(Question).where(Question.id == qid).values(votes=Question.votes - deleted))
@@ -259,6 +267,8 @@ def queue_vote(actor: User | None, question_id: Any, client_id: Any, add: bool =
         qid = int(question_id)
     except (TypeError, ValueError):
         raise NotFound("问题不存在") from None
+    if not 1 <= qid <= MAX_ID:  # no such row, and a number the database could not even compare
+        raise NotFound("问题不存在")
     if add:
         _rate_limit("vote", actor)
     return batcher.submit(current_app._get_current_object(), VoteRequest(actor.id, qid, client_id, add))
@@ -286,6 +296,9 @@ def apply_votes(requests: list) -> None:
         key = (r.question_id, r.user_id)
         if r.add and key not in existing and (state not in VOTABLE or hearing_state not in ACCEPTING):
             r.error = Conflict("该问题当前不能投票")
+            continue
+        if not r.add and key in existing and hearing_state not in ACCEPTING:  # the counts are the record now
+            r.error = Conflict("答辩已结束，投票不能再更改")
             continue
         r.result = r.question_id
         final[key] = r
@@ -376,8 +389,30 @@ def _hidden(actor: User | None, q: Question, t: Transition, **params: Any) -> di
     return {"note": text.plain_text(params.get("reason") or "")[:300]}
 
 
+CLOSED_RECORD = {
+    HearingState.CLOSED: "答辩已结束，提问记录不能再审核或修改",
+    HearingState.ARCHIVED: "答辩已归档，记录不能再作任何修改",
+}
+
+
+def hearing_open(hearing: Hearing) -> str | None:
+    """Why the questions of this hearing take no moderation any more (closed: the record; archived: nothing)."""
+    return CLOSED_RECORD.get(hearing.state)
+
+
+def _record_open(q: Question) -> str | None:
+    return hearing_open(_hearing(q))
+
+
+def question_menu(actor: User | None, hearing: Hearing) -> dict[str, list[str]]:
+    """The question actions a console offers: none once the hearing is closed or archived."""
+    return {} if hearing_open(hearing) else QUESTIONS.menu(actor, hearing)
+
+
 def _may_answer_now(q: Question) -> str | None:
     hearing = _hearing(q)
+    if (closed := hearing_open(hearing)) is not None:
+        return closed
     if hearing.state != HearingState.LIVE:
         return "答辩尚未开始，不能开始回答"
     if hearing.now_question_id and hearing.now_question_id != q.id:
@@ -416,19 +451,29 @@ MODERATE, HOST = "hearings.moderate", "hearings.host"
 
 # pending → approved → answering → answered; pending → rejected; approved → merged (into another);
 # approved|answered → hidden; an edit keeps the state and the original text in history; "next" puts an
-# approved question in the host's Next slot.
+# approved question in the host's Next slot. Once the hearing is closed its questions are the record: no
+# action applies (the guards), and an archived hearing takes nothing at all.
 QUESTIONS = Machine(
     "hearings.question",
     "Hearing questions (答辩提问)",
     (
-        row("approve", "通过", Q.PENDING, Q.APPROVED, MODERATE, effect=_published),
-        row("reject", "不予公开", Q.PENDING, Q.REJECTED, MODERATE, effect=_rejected, needs_reason=True),
-        row("edit", "修改错字", {Q.PENDING, Q.APPROVED}, None, MODERATE, effect=_edited),
-        row("merge", "合并为重复", Q.APPROVED, Q.MERGED, MODERATE, effect=_merged),
-        row("hide", "隐藏", {Q.APPROVED, Q.ANSWERED}, Q.HIDDEN, MODERATE, effect=_hidden),
-        row("next", "排到下一个", Q.APPROVED, None, HOST, effect=_queued_next),
+        row("approve", "通过", Q.PENDING, Q.APPROVED, MODERATE, effect=_published, guard=_record_open),
+        row(
+            "reject",
+            "不予公开",
+            Q.PENDING,
+            Q.REJECTED,
+            MODERATE,
+            effect=_rejected,
+            needs_reason=True,
+            guard=_record_open,
+        ),
+        row("edit", "修改错字", {Q.PENDING, Q.APPROVED}, None, MODERATE, effect=_edited, guard=_record_open),
+        row("merge", "合并为重复", Q.APPROVED, Q.MERGED, MODERATE, effect=_merged, guard=_record_open),
+        row("hide", "隐藏", {Q.APPROVED, Q.ANSWERED}, Q.HIDDEN, MODERATE, effect=_hidden, guard=_record_open),
+        row("next", "排到下一个", Q.APPROVED, None, HOST, effect=_queued_next, guard=_record_open),
         row("answering", "开始回答", Q.APPROVED, Q.ANSWERING, HOST, effect=_answering, guard=_may_answer_now),
-        row("answered", "标记已回答", Q.ANSWERING, Q.ANSWERED, HOST, effect=_answered),
+        row("answered", "标记已回答", Q.ANSWERING, Q.ANSWERED, HOST, effect=_answered, guard=_record_open),
     ),
     can=can,
     subject=_hearing,
@@ -437,7 +482,8 @@ QUESTIONS = Machine(
     unknown="未知的审核操作",
     record=_recorded,
     who_labels={MODERATE: "moderators, hosts", HOST: "hosts"},
-    notes="every action writes a question event; the Now / Next slots follow answering, answered, hide and next.",
+    notes="every action writes a question event; the Now / Next slots follow answering, answered, hide and next; "
+    "no action once the hearing is closed or archived.",
 )
 SLOT_ACTIONS = frozenset({"next", "answering", "answered", "hide"})
 

@@ -91,7 +91,7 @@ def moderate(hearing_id: int):
     require(current_user, "hearings.moderate", hearing)
     return render_template(
         "hearings/moderate.html",
-        question_actions=questions.QUESTIONS.menu(current_user, hearing),
+        question_actions=questions.question_menu(current_user, hearing),
         **_page_context(hearing),
     )
 
@@ -137,7 +137,7 @@ def host(hearing_id: int):
             "hearings/host.html",
             form=form,
             hearing_actions=actions,
-            question_actions=questions.QUESTIONS.menu(current_user, hearing),
+            question_actions=questions.question_menu(current_user, hearing),
             history=services.hearing_history(hearing),
             hearing_action_labels={t.action: t.label for t in services.HEARINGS},
             **context,

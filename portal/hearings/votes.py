@@ -54,23 +54,45 @@ class VoteBatcher:
             batch, self.pending = self.pending, []
             if not batch:
                 continue
-            with app.app_context():
-                try:
-                    apply_votes(batch)
-                except Exception as error:
-                    if is_unavailable(error):
-                        log.warning("writing %d votes: database unavailable: %s", len(batch), error)
-                        failure = Unavailable("服务暂时不可用，投票未成功，请稍后重试")
-                    else:
-                        log.exception("writing %d votes failed", len(batch))
-                        failure = DomainError("系统繁忙，投票未成功，请重试")
-                    db.session.rollback()
-                    for request in batch:
-                        request.error = request.error or failure
-                finally:
-                    db.session.remove()
+            write_batch(app, batch)
             for request in batch:
                 request.done.set()
+
+
+def write_batch(app: Flask, batch: list[VoteRequest]) -> None:
+    """Write the batch in one transaction; when that fails, write each vote on its own, so that one bad vote
+    (a database error only it causes) fails only itself and every other vote of the batch still counts. While
+    the database is unavailable every vote gets the retryable error at once."""
+    with app.app_context():
+        try:
+            apply_votes(batch)
+            return
+        except Exception as error:
+            db.session.rollback()
+            if is_unavailable(error):
+                log.warning("writing %d votes: database unavailable: %s", len(batch), error)
+                failure = Unavailable("服务暂时不可用，投票未成功，请稍后重试")
+                for request in batch:
+                    request.error = request.error or failure
+                return
+            log.warning("writing %d votes together failed (%s); writing them one by one", len(batch), error)
+        finally:
+            db.session.remove()
+        for request in batch:
+            request.result, request.error = None, None
+            try:
+                apply_votes([request])
+            except Exception as error:
+                db.session.rollback()
+                if is_unavailable(error):
+                    request.error = Unavailable("服务暂时不可用，投票未成功，请稍后重试")
+                else:
+                    log.exception(
+                        "writing the vote of user %s on question %s failed", request.user_id, request.question_id
+                    )
+                    request.error = DomainError("系统繁忙，投票未成功，请重试")
+            finally:
+                db.session.remove()
 
 
 batcher = VoteBatcher()
