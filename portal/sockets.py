@@ -16,6 +16,7 @@ Foundation module: imports no capability package.
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from collections.abc import Callable, Iterable
@@ -215,15 +216,20 @@ class _SizeGuard:
 
     def wait(self):
         data = self._ws.wait()
-        if data is not None and len(data) > self._limit:
+        if data is not None and len(data) * 4 > self._limit and _size(data) > self._limit:
             head = data[:64] if isinstance(data, str) else data[:64].decode("utf-8", "replace")
-            log.warning("refused a socket message of %d bytes (limit %d)", len(data), self._limit)
+            log.warning("refused a socket message of %d bytes (limit %d)", _size(data), self._limit)
             _send_ack(self._eio_socket, head, TOO_LARGE)
             return eio_packet.Packet(eio_packet.NOOP).encode()
         return data
 
     def __getattr__(self, name: str):
         return getattr(self._ws, name)
+
+
+def _size(data: str | bytes) -> int:
+    """Bytes on the wire (UTF-8), as long polling's Content-Length counts them."""
+    return len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) else len(data)
 
 
 def _guard_websocket_size(eio_server, limit: int) -> None:
@@ -296,8 +302,10 @@ class SocketMiddleware:
     def __call__(self, environ, start_response):
         if not environ.get("PATH_INFO", "").startswith(SOCKET_PATH + "/"):
             return self.app(environ, start_response)
-        if environ.get("REQUEST_METHOD") == "POST" and (refused := self._too_large(environ, start_response)):
-            return refused
+        if environ.get("REQUEST_METHOD") == "POST":
+            refused = self._too_large(environ, start_response) or self._not_utf8(environ, start_response)
+            if refused:
+                return refused
 
         def with_headers(status, headers, exc_info=None):
             if not status.startswith("101"):
@@ -332,6 +340,22 @@ class SocketMiddleware:
             headers.append(("Connection", "close"))
         start_response("200 OK", headers)
         return [b"ok"]
+
+    def _not_utf8(self, environ, start_response):
+        """Engine.IO decodes a long-polling body as UTF-8 and logs a traceback when that fails: refuse it first."""
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        environ["wsgi.input"] = io.BytesIO(body)
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            log.warning("refused a long-polling socket message that is not UTF-8 (%d bytes)", len(body))
+            start_response("400 BAD REQUEST", [("Content-Type", "text/plain; charset=UTF-8"), *self.headers])
+            return ["消息不是有效的 UTF-8 文本".encode()]
+        return None
 
 
 def _query_value(query: str, key: str) -> str | None:
