@@ -16,11 +16,13 @@ monkey.patch_all()
 import argparse  # noqa: E402
 import logging  # noqa: E402
 import os  # noqa: E402
+import signal  # noqa: E402
 import socket  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+import gevent  # noqa: E402
 from flask import Flask  # noqa: E402
 
 from portal import create_app  # noqa: E402
@@ -96,26 +98,29 @@ def main() -> None:
         logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
     if port_taken(args.host, args.port):
         sys.exit(f"Port {args.port} on {args.host} is in use; choose another one, e.g. PORT={args.port + 1} make run")
+    indexing: subprocess.Popen | None = None
+
+    def stop(*_signal) -> None:
+        """Ctrl-C: say so and leave at once (a KeyboardInterrupt under gevent prints the hub's report of it, and
+        interpreter shutdown prints noise about finalised greenlets). Demo data cut short loads again next time."""
+        if indexing is not None and indexing.poll() is None:
+            indexing.terminate()
+        print("Stopped.", flush=True)
+        os._exit(0)
+
     if args.prepare:
+        signal.signal(signal.SIGINT, stop)  # while migrating and loading (no greenlet switches there)
         if not _demo_loaded(app):
             print("First start: creating the database and the demo city (about half a minute) ...", flush=True)
         indexing = prepare(app)
-    else:
-        indexing = None
     if app.config["RUN_BACKGROUND_JOBS"]:
         socketio.start_background_task(start_jobs_after, app, indexing)
     schedule_full_collections(app.config["GC_FULL_INTERVAL"], socketio.start_background_task, socketio.sleep)
     log.info("serving on http://%s:%s", args.host, args.port)
     if args.prepare:
         print(welcome(app, args.host, args.port), flush=True)
-    try:
-        socketio.run(app, host=args.host, port=args.port, log_output=args.access_log, allow_unsafe_werkzeug=False)
-    except KeyboardInterrupt:
-        if indexing is not None and indexing.poll() is None:
-            indexing.terminate()
-        print("Stopped.", flush=True)
-        # Leave at once: under gevent, interpreter shutdown prints noise about finalised greenlets.
-        os._exit(0)
+    gevent.signal_handler(signal.SIGINT, stop)  # while serving: run by the hub
+    socketio.run(app, host=args.host, port=args.port, log_output=args.access_log, allow_unsafe_werkzeug=False)
 
 
 def welcome(app: Flask, host: str, port: int) -> str:

@@ -19,7 +19,7 @@ import yaml
 from tests.support import live
 
 ROOT = Path(__file__).resolve().parents[1]
-NOISE = ("warning", "debug", "traceback", "building prefix dict", "not found", "exception")
+NOISE = ("warning", "debug", "traceback", "building prefix dict", "not found", "exception", "keyboardinterrupt", "info")
 
 
 def get(url: str) -> tuple[int, str]:
