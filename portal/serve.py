@@ -97,7 +97,9 @@ def main() -> None:
     if not args.access_log:  # gevent-websocket logs every HTTP request at INFO whatever socketio.run is told
         logging.getLogger("geventwebsocket.handler").setLevel(logging.WARNING)
     if port_taken(args.host, args.port):
-        sys.exit(f"Port {args.port} on {args.host} is in use; choose another one, e.g. PORT={args.port + 1} make run")
+        print(f"Port {args.port} on {args.host} is in use; choose another one, e.g. PORT={args.port + 1} make run")
+        sys.stdout.flush()
+        os._exit(1)  # not sys.exit: interpreter shutdown under gevent prints noise about finalised greenlets
     indexing: subprocess.Popen | None = None
 
     def stop(*_signal) -> None:

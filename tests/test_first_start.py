@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -100,3 +101,23 @@ def test_make_run_prints_the_address_the_password_and_how_to_stop_and_nothing_el
     assert noisy == [], printed
     assert process.returncode == 0, printed
     assert printed.rstrip().endswith("Stopped."), printed
+
+
+def test_a_taken_port_is_named_with_the_way_out(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}"}
+        result = subprocess.run(
+            [sys.executable, "-m", "portal.serve", "--prepare", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 1
+    assert result.stdout == f"Port {port} on 127.0.0.1 is in use; choose another one, e.g. PORT={port + 1} make run\n"
+    assert result.stderr == ""
+    assert not (tmp_path / "portal.sqlite3").exists()  # nothing was prepared
