@@ -48,6 +48,10 @@ def test_citizen_asks_in_the_live_hearing_and_files_a_complaint(new_page):
     page.get_by_role("link", name="我的诉求").first.click()
     expect(page.get_by_text(title)).to_be_visible()
 
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_role("link", name="登录")).to_be_visible()
+    expect(page.get_by_test_id("user-name")).to_have_count(0)
+
 
 def test_entrepreneur_sees_the_enterprise_and_votes(new_page):
     page = new_page()
