@@ -4,6 +4,7 @@ accounts and one policy document) so that the test stays quick; the full demo ta
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import socket
@@ -14,9 +15,11 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
+import jieba
 import pytest
 import yaml
 
+from portal.search import analyzer
 from tests.support import live
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,3 +124,10 @@ def test_a_taken_port_is_named_with_the_way_out(tmp_path):
     assert result.stdout == f"Port {port} on 127.0.0.1 is in use; choose another one, e.g. PORT={port + 1} make run\n"
     assert result.stderr == ""
     assert not (tmp_path / "portal.sqlite3").exists()  # nothing was prepared
+
+
+def test_the_segmenter_keeps_its_dictionary_messages_to_itself():
+    """jieba logs "Building prefix dict ..." at DEBUG through a stderr handler of its own as well as the root's."""
+    assert analyzer.jieba is jieba
+    assert jieba.log_console not in jieba.default_logger.handlers
+    assert jieba.default_logger.getEffectiveLevel() == logging.WARNING
