@@ -113,7 +113,7 @@ def main() -> None:
     if args.prepare:
         signal.signal(signal.SIGINT, stop)  # while migrating and loading (no greenlet switches there)
         if not _demo_loaded(app):
-            print("First start: creating the database and the demo city (about half a minute) ...", flush=True)
+            print("First start: creating the database and the demo city (a minute or so) ...", flush=True)
         indexing = prepare(app)
     if app.config["RUN_BACKGROUND_JOBS"]:
         socketio.start_background_task(start_jobs_after, app, indexing)
