@@ -92,6 +92,7 @@ def moderate(hearing_id: int):
     return render_template(
         "hearings/moderate.html",
         question_actions=questions.question_menu(current_user, hearing),
+        record_closed=questions.hearing_open(hearing),
         **_page_context(hearing),
     )
 
@@ -138,6 +139,7 @@ def host(hearing_id: int):
             form=form,
             hearing_actions=actions,
             question_actions=questions.question_menu(current_user, hearing),
+            record_closed=questions.hearing_open(hearing),
             history=services.hearing_history(hearing),
             hearing_action_labels={t.action: t.label for t in services.HEARINGS},
             **context,
