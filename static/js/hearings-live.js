@@ -171,6 +171,7 @@
       Object.entries(data.counts).forEach(([id, n]) => {
         const q = state.questions.get(Number(id));
         if (q && q.votes !== n) voteChanges.set(q.id, q.text);
+        if (voteChanges.size && !voteTimer) voteTimer = setTimeout(sayVotes, VOTE_SAY_MS);
         if (q) q.votes = n;
         ["now", "next"].forEach((k) => { if (state[k] && state[k].id === Number(id)) state[k].votes = n; });
       });
@@ -233,7 +234,6 @@
     }
     if (SEQUENCED.has(name)) receive(name, data);
     else handlers[name](data);
-    if (voteChanges.size && !voteTimer) voteTimer = setTimeout(sayVotes, VOTE_SAY_MS);
     scheduleRender();
   }
   Object.keys(handlers).forEach((name) => socket.on(name, (data) => handle(name, data)));
