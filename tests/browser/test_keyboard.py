@@ -90,6 +90,16 @@ def test_asking_and_voting_with_the_keyboard_and_hearing_what_others_do(live_ser
     expect(mine.locator('[data-slot="votes"]')).to_have_text("1")
     expect(announcer(page)).to_contain_text(re.compile(r"票数更新：.*周末能否开放预约窗口.*1 票"), timeout=8_000)
     asker.disconnect()
+    close_hearing(live_server, hearing_id)
+
+
+def close_hearing(live_server, hearing_id: int) -> None:
+    """The demo city has one live hearing, which later tests (the README walkthrough) open by its button."""
+    from portal.hearings.models import Hearing, HearingState
+
+    with live_db(live_server) as db:
+        db.session.get(Hearing, hearing_id).state = HearingState.CLOSED
+        db.session.commit()
 
 
 def test_filing_feedback_with_the_keyboard_alone(new_page):
