@@ -44,8 +44,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from portal import extensions as ext
+    from portal import inputs, outputs
     from portal.security import init_security
 
+    inputs.init_app(app)  # before any route: ``<int:...>`` is the bounded converter
+    outputs.init_app(app)
     ext.db.init_app(app)
     ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)
     ext.login_manager.init_app(app)

@@ -22,11 +22,11 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from flask import Request, before_render_template
-from werkzeug.datastructures import ImmutableMultiDict
+from flask import before_render_template
 from werkzeug.exceptions import HTTPException
 
 from portal.actors import SYSTEM
+from portal.inputs import InputDict, PortalRequest
 from tests.conftest import make_test_config
 from tests.support.forms import Control, Form, forms_in, open_form
 
@@ -86,8 +86,8 @@ class _Reads:
         return keys or set()
 
 
-class RecordingMultiDict(ImmutableMultiDict):
-    """request.form/args/files that note every key the handler asks for."""
+class RecordingMultiDict(InputDict):
+    """request.form/args/files that note every key the handler asks for (and convert as the portal's do)."""
 
     def _note(self, key) -> None:
         _Reads.note(key)
@@ -133,7 +133,7 @@ class RecordingMultiDict(ImmutableMultiDict):
         return super().to_dict(flat)
 
 
-class RecordingRequest(Request):
+class RecordingRequest(PortalRequest):
     parameter_storage_class = RecordingMultiDict
 
 

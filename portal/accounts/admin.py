@@ -11,6 +11,7 @@ from portal.accounts.models import DepartmentKind, DepartmentPosition, Role
 from portal.accounts.permissions import require
 from portal.errors import DomainError
 from portal.forms import attach_error, render_form
+from portal.inputs import int_arg
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -70,7 +71,7 @@ def users():
     page = services.list_users(
         query=request.args.get("q", ""),
         role=Role(role) if role in Role._value2member_map_ else None,
-        page=request.args.get("page", 1, type=int),
+        page=int_arg("page", 1),
     )
     return render_form("admin/users.html", UserForm(), page=page, roles=list(Role))
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from portal.dashboard import charts, kpi, services
 from portal.dashboard.kpi_periods import current
+from portal.outputs import csv_response
 from portal.times import to_local
 
 bp = Blueprint("dashboard", __name__, url_prefix="/data")
@@ -26,14 +24,7 @@ def _sort_args() -> tuple[str, bool]:
 
 
 def _csv_response(rows: list[list[object]], filename: str) -> Response:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # BOM: spreadsheet programs then read the Chinese headers correctly
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return Response(
-        buffer.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename={filename}"},
-    )
+    return csv_response(rows, f"attachment; filename={filename}")
 
 
 @bp.get("/")

@@ -108,6 +108,9 @@ def _awaiting_decision():
     )
 
 
+TABS = ("new", "returned", "extensions", "unsigned", "overdue", "personal")
+
+
 def desk_data(tab: str) -> list:
     if tab == "personal":
         return list(

@@ -21,6 +21,7 @@ from portal.feedback.enums import OrderKind, OrderState, Satisfaction
 from portal.feedback.forms import OrderForm
 from portal.feedback.page import render_order
 from portal.forms import attach_error, render_form
+from portal.inputs import int_arg
 from portal.pages import home_panel
 from portal.redirects import safe_next
 
@@ -38,9 +39,7 @@ def index():
         if order is not None and services.can_view(current_user, order):
             return redirect(url_for(".order", tracking_no=order.tracking_no))
         flash(f"未找到编号为 {q.upper()} 的公开诉求，请核对编号。", "warning")
-    page = services.public_orders(
-        request.args.get("page", 1, type=int), kind=request.args.get("kind"), state=request.args.get("state")
-    )
+    page = services.public_orders(int_arg("page", 1), kind=request.args.get("kind"), state=request.args.get("state"))
     return render_template(
         "feedback/index.html",
         page=page,
@@ -231,14 +230,14 @@ def rate(tracking_no: str):
 @login_required
 def mine():
     """The orders I filed (and my unit's calls)."""
-    page = services.my_orders(current_user, request.args.get("page", 1, type=int))
+    page = services.my_orders(current_user, int_arg("page", 1))
     return render_template("feedback/mine.html", page=page, satisfaction=Satisfaction)
 
 
 @bp.route("/notices")
 @login_required
 def notices():
-    page = services.notices_for(current_user, request.args.get("page", 1, type=int))
+    page = services.notices_for(current_user, int_arg("page", 1))
     return render_template("feedback/notices.html", page=page)
 
 

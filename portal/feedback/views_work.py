@@ -14,6 +14,7 @@ from portal.feedback import clock, desk, lifecycle, responsibility, services
 from portal.feedback.enums import CATEGORIES, AssignmentState
 from portal.feedback.page import render_order, reply_templates_for
 from portal.feedback.views import bp
+from portal.inputs import choice_arg
 
 
 def _back(order, message: str, category: str = "success"):
@@ -197,7 +198,7 @@ def decide_extension(request_id: int):
 def desk_page():
     """The dispatcher's desk: new orders, returned ones, extension requests, overdue assignments."""
     require(current_user, "feedback.dispatch")
-    tab = request.args.get("tab") or "new"
+    tab = choice_arg("tab", desk.TABS, "new", label="派单台栏目")
     data = desk.desk_data(tab)
     suggestions = {o.id: responsibility.suggest_departments(o, 3) for o in data} if tab in ("new", "returned") else {}
     return render_template(

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts import services as accounts
@@ -17,6 +15,7 @@ from portal.hearings import payloads, questions, services
 from portal.hearings.commitments import get_commitment
 from portal.hearings.forms import AskForm, CommitmentForm, CommitmentUpdateForm
 from portal.hearings.models import HearingState, QuestionState
+from portal.outputs import csv_response
 from portal.pages import home_panel
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
@@ -222,21 +221,14 @@ def transcript_csv(hearing_id: int):
     hearing = services.get_hearing(hearing_id)
     if not services.transcript_available(hearing):
         abort(404)
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer = csv.writer(out)
-    writer.writerow([label for _, label in CSV_COLUMNS])
+    table = [[label for _, label in CSV_COLUMNS]]
     for row in services.transcript(hearing):
         row = dict(row)
         row["commitments"] = "；".join(
             f"{c['department']}：{c['text']}（{c['due_date']}前，{c['status']}）" for c in row["commitments"]
         )
-        writer.writerow(["" if row[key] is None else row[key] for key, _ in CSV_COLUMNS])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=hearing-{hearing.id}-transcript.csv"},
-    )
+        table.append([row[key] for key, _ in CSV_COLUMNS])
+    return csv_response(table, f"attachment; filename=hearing-{hearing.id}-transcript.csv")
 
 
 @bp.route("/<int:hearing_id>/transcript.json")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -14,6 +12,7 @@ from portal.accounts.models import Department, User
 from portal.accounts.permissions import require
 from portal.errors import Invalid, NotFound, get_or_raise
 from portal.extensions import db
+from portal.outputs import csv_text
 from portal.plans import permissions  # noqa: F401  (registers the rules asked below)
 from portal.plans.models import Battle, Goal, Plan, PlanState, Task, TaskDepartment, TaskStatus, TaskUpdate
 from portal.plans.progress import Progress, is_overdue, local_today, roll_up
@@ -189,12 +188,9 @@ LEDGER_COLUMNS = (
 def ledger_csv(plan_id: int, filters: LedgerFilter, today: date | None = None) -> str:
     """任务台账 as CSV with a BOM, contact phones masked as on the public pages."""
     today = today or local_today()
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(LEDGER_COLUMNS)
+    table: list[list[object]] = [list(LEDGER_COLUMNS)]
     for task in ledger(plan_id, filters, today):
-        writer.writerow(
+        table.append(
             [
                 task.id,
                 task.goal.battle.title,
@@ -214,7 +210,7 @@ def ledger_csv(plan_id: int, filters: LedgerFilter, today: date | None = None) -
                 to_local(task.updated_at).strftime("%Y-%m-%d %H:%M"),
             ]
         )
-    return out.getvalue()
+    return csv_text(table)
 
 
 def ledger_departments(plan_id: int) -> list[Department]:

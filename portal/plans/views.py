@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal.errors import DomainError, NotFound
 from portal.forms import attach_error
+from portal.inputs import bounded_int
 from portal.pages import home_panel
 from portal.plans import editing, services
 from portal.plans.forms import ProgressForm
@@ -48,9 +49,10 @@ def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    try:
+        return bounded_int(value)
+    except ValueError:
         abort(400)
-    return int(value)
 
 
 def _ledger_filters() -> services.LedgerFilter:
@@ -158,9 +160,11 @@ def _version_side(plan, value: str | None):
     """A compared side: a published version's number, or "current" for the working copy."""
     if value == "current":
         return f"当前工作稿（{plan.version_label}）", "工作稿", snapshot(plan)
-    if not value or not value.isdigit():
-        raise NotFound("请选择要比较的版本")
-    version = editing.version_by_number(plan.id, int(value))
+    try:
+        number = bounded_int(value or "")
+    except ValueError:
+        raise NotFound("请选择要比较的版本") from None
+    version = editing.version_by_number(plan.id, number)
     return f"{version.label} 版（{version.published_at.year} 年发布）", f"{version.label} 版", version.snapshot
 
 

@@ -77,7 +77,7 @@ def get_policy(policy_id: int):
             ],
             "versions": [
                 {"number": v.number, "summary": v.summary, "created_at": v.created_at.isoformat()}
-                for v in policy.versions
+                for v in services.visible_versions(current_user, policy)
             ],
             "citation": services.citation(policy, url_for("policies.detail", policy_id=policy.id, _external=True)),
         }

@@ -364,13 +364,28 @@ def status_counts() -> dict[PolicyStatus, int]:
     return {status: count for status, count in rows}
 
 
-def get_version(policy: Policy, number: int) -> PolicyVersion:
-    version = db.session.scalar(
-        sa.select(PolicyVersion).where(PolicyVersion.policy_id == policy.id, PolicyVersion.number == number)
-    )
+def visible_versions(viewer: User | None, policy: Policy) -> list[PolicyVersion]:
+    """The versions ``viewer`` may read: editors every one, everybody else those recorded after publication.
+
+    A draft's versions hold text that was never published (a line struck out before the document went out):
+    the public history starts at the published version.
+    """
+    if can(viewer, MANAGE):
+        return list(policy.versions)
+    return [v for v in policy.versions if v.status is not PolicyStatus.DRAFT]
+
+
+def get_version(viewer: User | None, policy: Policy, number: int) -> PolicyVersion:
+    version = next((v for v in visible_versions(viewer, policy) if v.number == number), None)
     if version is None:
         raise NotFound("该版本不存在")
     return version
+
+
+def previous_version(viewer: User | None, policy: Policy, version: PolicyVersion) -> PolicyVersion | None:
+    """The version ``viewer`` may read that came just before ``version`` (None for the first one)."""
+    earlier = [v for v in visible_versions(viewer, policy) if v.number < version.number]
+    return earlier[-1] if earlier else None
 
 
 def interpretation_targets(exclude_id: int | None = None) -> list[Policy]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import replace
 from datetime import UTC, datetime, time
 
@@ -11,6 +9,7 @@ from flask import Blueprint, Response, render_template, request, send_file, url_
 from flask_login import current_user
 from markupsafe import escape
 
+from portal.outputs import csv_response
 from portal.policies import search, services
 from portal.policies.attachments import get_attachment
 from portal.policies.models import DOC_TYPES, STATUS_LABELS, PolicyStatus
@@ -84,15 +83,10 @@ def export_csv():
         if page >= chunk.pages:
             break
         page += 1
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(
-        ["编号", "标题", "文号", "发文机关", "文种", "成文日期", "发布日期", "效力状态", "状态日期", "链接"]
-    )
+    table = [["编号", "标题", "文号", "发文机关", "文种", "成文日期", "发布日期", "效力状态", "状态日期", "链接"]]
     for result in rows[:CSV_MAX]:
         p = result.policy
-        writer.writerow(
+        table.append(
             [
                 p.id,
                 p.title,
@@ -107,11 +101,7 @@ def export_csv():
             ]
         )
     stamp = utcnow().strftime("%Y%m%d")
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=policies-{stamp}.csv"},
-    )
+    return csv_response(table, f"attachment; filename=policies-{stamp}.csv")
 
 
 @bp.route("/<int:policy_id>")
@@ -125,6 +115,7 @@ def detail(policy_id: int):
         paragraphs=paragraphs(policy.body_text) if policy.body_format.value == "text" else None,
         permalink=permalink,
         citation=services.citation(policy, permalink),
+        versions=services.visible_versions(current_user, policy),
         interpretations=[p for p in policy.interpretations if p.is_public],
         actions=services.STATUS.available(current_user, policy),
     )
@@ -134,11 +125,12 @@ def detail(policy_id: int):
 def version(policy_id: int, number: int):
     """One version and what changed against the one before (or ``?against=N``)."""
     policy = services.get_policy(current_user, policy_id)
-    current = services.get_version(policy, number)
+    current = services.get_version(current_user, policy, number)
     against = request.args.get("against", type=int)
-    previous = services.get_version(policy, against) if against else None
-    if previous is None and number > 1:
-        previous = services.get_version(policy, number - 1)
+    if against:
+        previous = services.get_version(current_user, policy, against)
+    else:
+        previous = services.previous_version(current_user, policy, current)
     changes = []
     if previous is not None:
         for name, label in services.VERSIONED_FIELDS.items():

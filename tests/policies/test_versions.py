@@ -66,10 +66,36 @@ def test_version_page_shows_field_changes_and_body_diff(make_policy, editor, cli
     assert "勘误" in html
 
 
-def test_document_page_lists_the_version_history(make_policy, client):
+def test_document_page_lists_the_version_history(make_policy, client, users, login):
     policy = make_policy()
-    html = client.get(f"/policies/{policy.id}").get_data(as_text=True)
+    html = login(users["editor"]).get(f"/policies/{policy.id}").get_data(as_text=True)
     assert "第 2 版" in html and "第 1 版" in html and "创建草稿" in html
+    public = client.get(f"/policies/{policy.id}").get_data(as_text=True)
+    assert "第 2 版" in public and "第 1 版" not in public and "创建草稿" not in public
+
+
+def test_text_struck_from_a_draft_never_shows_in_the_public_history(make_policy, client, users, login):
+    editor = users["editor"]
+    secret = "第二条　拟对未按期办结的单位通报并扣减绩效分。"
+    policy = make_policy(publish=False, body=f"第一条　各级各部门应当限时办结。\n{secret}")
+    services.update_policy(editor, policy.id, _data(policy, body="第一条　各级各部门应当限时办结。"), "删去第二条")
+    services.transition(editor, policy.id, "publish")
+    assert [v.number for v in policy.versions] == [1, 2, 3]  # draft, edited draft, published
+
+    for number in (1, 2):
+        assert client.get(f"/policies/{policy.id}/versions/{number}").status_code == 404
+    first_public = client.get(f"/policies/{policy.id}/versions/3")
+    assert first_public.status_code == 200
+    assert client.get(f"/policies/{policy.id}/versions/3?against=1").status_code == 404
+    api = client.get(f"/api/v1/policies/{policy.id}").json
+    assert [v["number"] for v in api["versions"]] == [3]
+    for response in (first_public, client.get(f"/policies/{policy.id}"), client.get(f"/api/v1/policies/{policy.id}")):
+        text = response.get_data(as_text=True)
+        assert "扣减绩效分" not in text and "删去第二条" not in text
+
+    editor_client = login(users["editor"])
+    draft_diff = editor_client.get(f"/policies/{policy.id}/versions/2").get_data(as_text=True)
+    assert "扣减绩效分" in draft_diff  # editors still read the whole history
 
 
 def test_unknown_version_is_404(make_policy, client):
