@@ -233,6 +233,18 @@ def register_error_handlers(app: Flask) -> None:
             return _too_many_requests()
         return error_response(status)
 
+    @app.errorhandler(sa_exc.DataError)
+    @app.errorhandler(OverflowError)
+    def handle_out_of_range(error: Exception):
+        """The database refused a value (a number past its integer range, text too long for its column).
+
+        The edge (portal.inputs) bounds what it knows; this is the net under it: 400, not 500, and a warning
+        that names the route so that the field can be bounded where it is read.
+        """
+        db.session.rollback()
+        log.warning("value out of range on %s %s: %s", request.method, request.path, _one_line(error))
+        return error_response(400, "提交的数字或文字超出了允许的范围，请检查后重试。", "out_of_range")
+
     @app.errorhandler(Exception)
     def handle_unexpected(error: Exception):
         if is_unavailable(error):

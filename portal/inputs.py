@@ -17,12 +17,14 @@ from flask import Flask, Request, request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
+from wtforms import IntegerField
 
 from portal.errors import Invalid
 
 MAX_INT = 2**31 - 1  # PostgreSQL ``integer``: the smaller of the two databases' ranges
 MIN_INT = -(2**31)
-MAX_FIELD_CHARS = 200_000  # one field; a whole policy's text fits, a flood does not
+MAX_FIELD_CHARS = 200_000  # one form field; a whole policy's text fits, a flood does not
+MAX_QUERY_CHARS = 1_000  # one query parameter: search words, filters, ``next``
 
 # C0 controls except tab, LF and CR; DEL; lone UTF-16 surrogates (not encodable, not storable).
 FORBIDDEN_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -45,6 +47,25 @@ def bounded_int(value: object) -> int:
     if not MIN_INT <= number <= MAX_INT:
         raise ValueError(f"integer out of range: {text[:40]!r}")
     return number
+
+
+def to_id(value: object) -> int | None:
+    """A row id from a form or query value: a whole number 1 … 2**31 - 1, or None for anything else."""
+    try:
+        number = bounded_int(value)
+    except ValueError:
+        return None
+    return number if number > 0 else None
+
+
+class BoundedIntegerField(IntegerField):
+    """IntegerField within the databases' integer range (a larger number is a field error, not a 500)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not MIN_INT <= self.data <= MAX_INT:
+            self.data = None
+            raise ValueError("数字超出允许的范围")
 
 
 class InputDict(ImmutableMultiDict):
@@ -83,41 +104,41 @@ def choice_arg(name: str, choices: tuple[str, ...], default: str, *, label: str)
     return value
 
 
-def check_text(value: str, field: str | None = None) -> str:
+def check_text(value: str, field: str | None = None, limit: int = MAX_FIELD_CHARS) -> str:
     """Refuse control characters and floods in one text value; the value as is otherwise."""
     if FORBIDDEN_CHARS.search(value):
         raise Invalid("提交的内容含有无法识别的控制字符，请删除后重试", field=field)
-    if len(value) > MAX_FIELD_CHARS:
-        raise Invalid(f"提交的内容过长（每项最多 {MAX_FIELD_CHARS} 个字）", field=field)
+    if len(value) > limit:
+        raise Invalid(f"提交的内容过长（每项最多 {limit} 个字）", field=field)
     return value
 
 
-def _texts() -> Iterator[tuple[str | None, str]]:
-    """(field, text) of everything the request carries as text: path segments, query, form, file names.
+def _texts() -> Iterator[tuple[str | None, str, int]]:
+    """(field, text, length limit) of what the request carries as text: path segments, query, form, file names.
 
     Read through ``dict`` itself, not the request dicts' methods, so that nothing counts as read by a handler.
     """
     for name, value in (request.view_args or {}).items():
         if isinstance(value, str):
-            yield name, value
+            yield name, value, MAX_QUERY_CHARS
     try:
         form, files = request.form, request.files
     except RequestEntityTooLarge:
         form, files = None, None  # a body over the limit: the view answers it, after its own checks (log-in)
-    for values in (request.args, form or {}):
+    for values, limit in ((request.args, MAX_QUERY_CHARS), (form or {}, MAX_FIELD_CHARS)):
         for key, items in dict.items(values):
-            yield None, key
+            yield None, key, MAX_QUERY_CHARS
             for item in items:
-                yield key, item
+                yield key, item, limit
     for key, items in dict.items(files or {}):
         for item in items:
-            yield key, item.filename or ""
+            yield key, item.filename or "", MAX_QUERY_CHARS
 
 
 def refuse_bad_text() -> None:
     """before_request: every text of the request passes ``check_text`` or the request answers 400."""
-    for field, value in _texts():
-        check_text(value, field)
+    for field, value, limit in _texts():
+        check_text(value, field, limit)
 
 
 def init_app(app: Flask) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    IntegerField,
     PasswordField,
     RadioField,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, Opt
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.accounts.models import DepartmentKind, DepartmentPosition, Role
+from portal.inputs import BoundedIntegerField
 
 REQUIRED = "此项为必填项"
 
@@ -112,4 +112,4 @@ class DepartmentForm(FlaskForm):
     parent_id = SelectField("上级", coerce=_optional_int, validators=[Optional()])
     phone = StringField("公开电话", validators=[Optional(), Length(max=40, message="电话过长")])
     description = TextAreaField("职责简介", validators=[Optional(), Length(max=2000, message="简介过长")])
-    sort_order = IntegerField("排序", default=0, validators=[Optional()])
+    sort_order = BoundedIntegerField("排序", default=0, validators=[Optional()])

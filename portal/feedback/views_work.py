@@ -14,7 +14,7 @@ from portal.feedback import clock, desk, lifecycle, responsibility, services
 from portal.feedback.enums import CATEGORIES, AssignmentState
 from portal.feedback.page import render_order, reply_templates_for
 from portal.feedback.views import bp
-from portal.inputs import choice_arg
+from portal.inputs import choice_arg, to_id
 
 
 def _back(order, message: str, category: str = "success"):
@@ -135,8 +135,8 @@ def dispatch(tracking_no: str):
     order = services.get_order_for(current_user, tracking_no)
     form = request.form
     lead = form.get("lead", "").strip()
-    lead_id = int(lead) if lead.isdigit() else None
-    assisting = [int(v) for v in form.getlist("assisting") + form.getlist("assisting_more") if v.strip().isdigit()]
+    lead_id = to_id(lead)
+    assisting = [i for v in form.getlist("assisting") + form.getlist("assisting_more") if (i := to_id(v)) is not None]
     departments = ([lead_id] if lead_id is not None else []) + [d for d in assisting if d != lead_id]
     try:
         lifecycle.dispatch_order(current_user, order, departments, lead_id, form.get("instructions", ""))

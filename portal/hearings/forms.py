@@ -7,6 +7,7 @@ from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaF
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.hearings.models import CommitmentStatus
+from portal.inputs import bounded_int
 
 
 class CommitmentForm(FlaskForm):
@@ -15,7 +16,7 @@ class CommitmentForm(FlaskForm):
     # The choices (questions being or already answered) are set by the view; the service checks the id.
     question_id = SelectField("对应问题", choices=[], validate_choice=False)
     text = TextAreaField("承诺内容", validators=[DataRequired("请写明承诺的具体内容"), Length(max=500)])
-    department_id = SelectField("责任部门", coerce=int, validators=[DataRequired("请选择责任部门")])
+    department_id = SelectField("责任部门", coerce=bounded_int, validators=[DataRequired("请选择责任部门")])
     due_date = DateField("完成时限", validators=[DataRequired("请填写完成时限")])
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.errors import Invalid
 from portal.hearings import setup
 from portal.hearings.models import Hearing, HearingKind, RaiserKind
 from portal.hearings.services import HearingData
+from portal.inputs import BoundedIntegerField, to_id
 from portal.times import LOCAL_TZ, to_local
 
 _FORMAT = "%Y-%m-%dT%H:%M"
@@ -33,7 +34,7 @@ class LocalTimeField(DateTimeLocalField):
             raise ValueError("时间格式有误，请按“年-月-日 时:分”填写") from None
 
 
-class WholeNumberField(IntegerField):
+class WholeNumberField(BoundedIntegerField):
     def process_formdata(self, valuelist):
         try:
             super().process_formdata(valuelist)
@@ -43,7 +44,7 @@ class WholeNumberField(IntegerField):
 
 
 def _plan_id(value) -> int:
-    return int(value) if str(value or "").isdigit() else 0
+    return to_id(value) or 0
 
 
 def _checked(parse):

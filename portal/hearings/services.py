@@ -120,7 +120,7 @@ def get_hearing(hearing_id: int) -> Hearing:
 
 def hearing_by_token(hearing_id: int, token: str) -> Hearing:
     hearing = db.session.get(Hearing, hearing_id)
-    if hearing is None or not secrets.compare_digest(hearing.projector_token, token or ""):
+    if hearing is None or not secrets.compare_digest(hearing.projector_token.encode(), (token or "").encode()):
         raise NotFound("投屏地址无效")
     return hearing
 

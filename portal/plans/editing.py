@@ -13,6 +13,7 @@ from portal.accounts.models import Department, User
 from portal.accounts.permissions import can, require
 from portal.errors import Conflict, DomainError, Invalid, NotFound, get_or_raise
 from portal.extensions import db
+from portal.inputs import bounded_int, to_id
 from portal.plans.models import (
     Battle,
     Goal,
@@ -55,7 +56,8 @@ def _department(department_id: int | str | None, label: str, field_name: str, *,
         if required:
             raise Invalid(f"请选择{label}", field=field_name)
         return None
-    dept = db.session.get(Department, int(department_id))
+    dept_id = to_id(department_id)
+    dept = db.session.get(Department, dept_id) if dept_id is not None else None
     if dept is None:
         raise Invalid(f"{label}不存在", field=field_name)
     return dept
@@ -65,8 +67,8 @@ def _int(value: str | int | None, label: str, field_name: str, low: int, high: i
     if value in (None, ""):
         return default
     try:
-        number = int(value)
-    except (TypeError, ValueError):
+        number = bounded_int(value)
+    except ValueError:
         raise Invalid(f"{label}应为整数", field=field_name) from None
     if not low <= number <= high:
         raise Invalid(f"{label}应在 {low} 到 {high} 之间", field=field_name)
@@ -334,7 +336,8 @@ def milestones_text(task: Task) -> str:
 
 
 def _apply_task(task: Task, data: TaskData) -> None:
-    goal = get_goal(int(data.goal_id)) if data.goal_id not in (None, "") else None
+    goal_id = to_id(data.goal_id)
+    goal = get_goal(goal_id) if goal_id is not None else None
     if goal is None:
         raise Invalid("请选择所属攻坚目标", field="goal_id")
     if task.plan_id is not None and goal.battle.plan_id != task.plan_id:
@@ -355,7 +358,7 @@ def _apply_task(task: Task, data: TaskData) -> None:
     if task.start_date and task.due_date < task.start_date:
         raise Invalid("完成时限不能早于开始日期", field="due_date")
     task.weight = _int(data.weight, "权重", "weight", 0, 100, 1)
-    ids = {int(i) for i in data.participating_department_ids if str(i).strip()} - {lead.id}
+    ids = {to_id(i) or 0 for i in data.participating_department_ids if str(i).strip()} - {lead.id}
     for dept_id in ids:
         _department(dept_id, "参与部门", "participating_department_ids", required=True)
     task.department_rows = [r for r in task.department_rows if r.department_id in ids] + [

@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.inputs import bounded_int
 from portal.plans.models import TaskStatus
 
 
@@ -26,7 +27,7 @@ class ProgressForm(FlaskForm):
         validate_choice=False,
     )
     report_date = StringField("调度日期", description="进展所对应的日期，默认今天", render_kw={"type": "date"})
-    milestones = MultiCheckboxField("已完成的时间节点", coerce=int, validate_choice=False)
+    milestones = MultiCheckboxField("已完成的时间节点", coerce=bounded_int, validate_choice=False)
     note = TextAreaField("进展说明", description="本次推进的具体工作、存在问题和下步打算，最多 1000 字")
 
 

@@ -9,6 +9,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal.inputs import bounded_int
 from portal.policies.models import DOC_TYPES
 
 _TOPIC_SPLIT = re.compile(r"[,，、;；\s]+")
@@ -26,7 +27,9 @@ class PolicyForm(FlaskForm):
     written_on = DateField("成文日期", validators=[Optional()])
     published_on = DateField("发布日期", validators=[Optional()])
     topics = StringField("主题", validators=[Optional(), Length(max=400)], description="多个主题用逗号或顿号分隔")
-    interprets_id = SelectField("解读的文件", coerce=int, validate_choice=False, description="仅文种为“解读”时填写")
+    interprets_id = SelectField(
+        "解读的文件", coerce=bounded_int, validate_choice=False, description="仅文种为“解读”时填写"
+    )
     body_format = RadioField(
         "正文格式", choices=[("text", "纯文本"), ("html", "HTML（保存时自动清理不安全内容）")], default="text"
     )

@@ -9,6 +9,7 @@ from portal.accounts.permissions import require
 from portal.errors import DomainError, Invalid
 from portal.extensions import db
 from portal.forms import attach_error, render_form
+from portal.inputs import int_arg, to_id
 from portal.policies import attachments, services
 from portal.policies.forms import AttachmentForm, LinkForm, PolicyForm, StatusForm, split_topics
 from portal.policies.models import LinkKind, Policy, PolicyStatus
@@ -27,7 +28,7 @@ def index():
     """Every document, drafts included, newest change first."""
     status = request.args.get("status") or None
     q = request.args.get("q") or None
-    page = db.paginate(services.manage_query(status, q), per_page=30, error_out=False)
+    page = db.paginate(services.manage_query(status, q), page=int_arg("page", 1), per_page=30, error_out=False)
     return render_template(
         "policies/manage.html",
         page=page,
@@ -173,9 +174,10 @@ def delete_attachment(policy_id: int, attachment_id: int):
 def add_link(policy_id: int):
     raw = request.form.get("target", "")
     kind, _, target = raw.partition(":")
-    if not target.isdigit():
+    target_id = to_id(target)
+    if target_id is None:
         raise Invalid("请选择要关联的作战方案或公开答辩", field="target")
-    attachments.add_link(current_user, policy_id, kind, int(target))
+    attachments.add_link(current_user, policy_id, kind, target_id)
     flash("已添加关联。", "success")
     return redirect(url_for(".edit", policy_id=policy_id) + "#links")
 
