@@ -10,8 +10,6 @@ Foundation: imports no capability package.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +21,7 @@ from urllib.parse import quote
 from flask import Response, jsonify, render_template, request, url_for
 
 from portal.errors import Invalid
+from portal.outputs import csv_text, xml_safe
 
 DEFAULT_PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -244,28 +243,13 @@ def json_page(page: Page, results: list[dict[str, Any]], **extra: Any) -> Respon
 
 # ---- CSV -----------------------------------------------------------------------------------------------------
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> object:
-    """A cell a spreadsheet will not run: text starting like a formula gets a leading apostrophe."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]], filename: str) -> Response:
     """UTF-8 with BOM (spreadsheet programs then read Chinese correctly), CRLF rows, an ASCII and a UTF-8 name."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows([csv_cell(value) for value in row] for row in rows)
+    body = csv_text([header, *rows])  # the portal's one CSV writer: formula-like cells neutralised
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "export.csv"
     response = Response(
-        out.getvalue(),
+        body,
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={ascii_name}; filename*=UTF-8''{quote(filename)}"},
     )
@@ -274,12 +258,9 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence[object]], filena
 
 # ---- Atom ----------------------------------------------------------------------------------------------------
 
-# Characters XML 1.0 does not allow (control characters other than tab and newlines, lone surrogates, U+FFFE/F).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
 
 def xml_text(value: object) -> str:
-    return _NOT_XML.sub("", "" if value is None else str(value))
+    return xml_safe("" if value is None else str(value))
 
 
 @dataclass
