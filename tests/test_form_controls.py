@@ -52,8 +52,8 @@ OPTIONAL_READS = {
     # when the list suggests a department not yet on the order
     "feedback.dispatch": {"lead", "assisting"},
 }
-# Not submitted by the walk: logging out would end the role's session (the form sends only its csrf_token).
-NOT_SUBMITTED = {"accounts.logout"}
+# Not submitted by the walk: logging out (here or everywhere) would end the role's session (the forms send only their csrf_token).
+NOT_SUBMITTED = {"accounts.logout", "accounts.sign_out_everywhere"}
 
 
 # --------------------------------------------------------------------------------------------
@@ -432,6 +432,8 @@ def test_every_form_sends_what_its_handler_reads(site):
         where = f"{_who(role)} on {url}: {request['method']} {request['url'].split('?')[0]} ({endpoint})"
         if request["method"] == "POST":
             site.restore()
+            # The database put back forgets the sessions signed in since the snapshot: sign in again.
+            clients[role] = form.client = site.client(role)
         _Reads.start()
         try:
             response = form.submit()
