@@ -269,6 +269,11 @@ class SafePacket(sio_packet.Packet):
             raise Malformed(getattr(self, "namespace", None), getattr(self, "id", None)) from None
 
 
+# What python-socketio raises for a packet a client has no business sending (a well-formed one of a server-only
+# type or an unknown type, a binary packet outside a namespace).
+UNEXPECTED_PACKETS = frozenset({"Unknown packet type.", "Unexpected CONNECT_ERROR packet.", "Unexpected binary packet"})
+
+
 def _guard_malformed(sio_server) -> None:
     if getattr(sio_server, "_portal_malformed_guard", False):
         return
@@ -278,9 +283,11 @@ def _guard_malformed(sio_server) -> None:
     def guarded(eio_sid, data):
         try:
             return handle(eio_sid, data)
-        except Malformed as error:
-            log.warning("refused a malformed socket message (%d characters)", len(data))
-            if error.ack_id is not None:
+        except ValueError as error:
+            if not isinstance(error, Malformed) and str(error) not in UNEXPECTED_PACKETS:
+                raise
+            log.warning("refused a malformed socket message (%d characters): %s", len(data), error)
+            if isinstance(error, Malformed) and error.ack_id is not None:
                 ack = sio_packet.Packet(
                     sio_packet.ACK, data=[{"ok": False, "error": MALFORMED}], namespace=error.namespace or "/"
                 )

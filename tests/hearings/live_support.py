@@ -164,11 +164,13 @@ class Mirror:
         headers = {"User-Agent": USER_AGENT}
         if self.cookie:
             headers["Cookie"] = self.cookie
+        transports = transports or ["websocket"]
         if origin:
-            headers["Origin"] = origin
-        self.sio.connect(
-            self.base_url, headers=headers, namespaces=[NS], transports=transports or ["websocket"], wait_timeout=10
-        )
+            # websocket-client sends an Origin of its own (the server's): named there, not as a second header
+            self.sio.eio.websocket_extra_options = {"origin": origin}
+            if "polling" in transports:  # the handshake, whose Origin the connect is judged by
+                headers["Origin"] = origin
+        self.sio.connect(self.base_url, headers=headers, namespaces=[NS], transports=transports, wait_timeout=10)
         self.apply_snapshot(self.call("join", {"hearing_id": self.hearing_id}))
         return self
 

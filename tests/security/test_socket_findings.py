@@ -202,6 +202,8 @@ def test_deeply_nested_or_broken_json_is_refused_with_an_ack_and_no_traceback(li
             "not json at all",
         ):
             assert outcome(_raw_call(client, body)) == "invalid", body[:40]
+        for packet in ("9/hearings,", "4/hearings,{}", "7", "5/hearings,1["):  # unknown, server-only, stray binary
+            client.sio.eio.send(packet)
         assert outcome(client.call("join", {"hearing_id": hearing_id})) == "ok"
     finally:
         client.disconnect()
