@@ -539,6 +539,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     args = parser.parse_args(argv)
+    # Stopped from outside (CI's timeout, Ctrl-C): still stop the web processes, Redis and PostgreSQL.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     tmp = Path(tempfile.mkdtemp(prefix="portal-soak-"))
     pg, redis_server = Postgres(tmp), Redis(tmp)
@@ -585,7 +587,7 @@ def main(argv: list[str] | None = None) -> None:
 
         greenlets = [gevent.spawn(c.loop) for c in clients]
         prober = gevent.spawn(probe, run, webs, hearing_id)
-        while sum(1 for c in clients if c.joined) < len(clients) and clock.now() < 120:
+        while sum(1 for c in clients if c.joined) < len(clients) and clock.now() < ready_at + 120:
             time.sleep(0.2)
         started = clock.now()
         report["setup_s"] = round(ready_at, 1)
