@@ -38,7 +38,7 @@ from pathlib import Path
 import requests
 import socketio
 
-from bench.soak.services import Postgres, Redis, free_port, wait_for_port
+from bench.soak.services import Postgres, Redis, die_with_parent, free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 NS = "/hearings"
@@ -46,6 +46,12 @@ PASSWORD = "Soak-pass-7319!"
 USER_AGENT = "portal-soak"
 CALL_TIMEOUT = 10  # seconds an ack may take before the client counts it as lost and retries
 RETRYABLE = {"unavailable", "server_error", "timeout", "disconnected"}
+
+
+def backoff(failures: int) -> float:
+    """Seconds before the next attempt, as the Socket.IO client in the page waits: doubling from 0.5 s up to 5 s,
+    randomised by half so that a crowd that lost its server does not come back in step."""
+    return min(5.0, 0.5 * 2 ** (failures - 1)) * (0.5 + random.random())
 
 
 class Clock:
@@ -80,7 +86,9 @@ class Web:
         log.write(f"\n=== start {self.starts} at t={clock.now()}\n")
         log.flush()
         cmd = [sys.executable, "-m", "portal.serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        self.process = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
+        )
 
     def wait(self) -> None:
         if not wait_for_port(self.port, 60, self.process):
@@ -125,6 +133,7 @@ class Client:
     # protocol ------------------------------------------------------------------------------------------------
 
     def log_in(self) -> None:
+        failures = 0
         while True:
             try:
                 http = requests.Session()
@@ -142,7 +151,8 @@ class Client:
                     return
             except (requests.RequestException, AttributeError):
                 pass
-            time.sleep(0.5)
+            failures += 1
+            time.sleep(backoff(failures))
 
     def connect(self) -> bool:
         sio = socketio.Client(reconnection=False)
@@ -278,16 +288,20 @@ class Client:
         return True
 
     def loop(self) -> None:
-        self.log_in()
-        first = True
+        with self.run.arriving:  # people arrive a few at a time, not 200 log-ins in the same second
+            self.log_in()
+            while not self.connect():
+                time.sleep(backoff(1))
+        first, failures = True, 0
         while not self.run.stopping.is_set():
             if not self.joined or self.sio is None or not self.sio.connected:
                 if not self.connect():
-                    time.sleep(0.5 + random.random())
+                    failures += 1
+                    time.sleep(backoff(failures))
                     continue
                 if not first:
                     self.reconnects += 1  # joined again after losing the connection
-                first = False
+                first, failures = False, 0
             if self.pending is None and not self.run.quiet.is_set():
                 self.pending = self.next_action()
             if self.pending is not None:
@@ -313,6 +327,7 @@ class Run:
         self.think_seconds = args.think
         self.stopping = threading.Event()
         self.quiet = threading.Event()  # no new actions (pending ones are still retried)
+        self.arriving = threading.BoundedSemaphore(10)
         self.counter = 0
         self.acked_questions: dict[tuple[int, str], int] = {}  # (user id, client_id) → question id
         self.question_server: dict[int, str] = {}
@@ -539,8 +554,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="write the figures here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     args = parser.parse_args(argv)
-    # Stopped from outside (CI's timeout, Ctrl-C): still stop the web processes, Redis and PostgreSQL.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    # Stopped from outside (CI's timeout): still stop the web processes, Redis and PostgreSQL (the finally below).
+    import gevent
+
+    main_greenlet = gevent.getcurrent()
+    gevent.signal_handler(signal.SIGTERM, lambda: main_greenlet.throw(SystemExit(143)))
 
     tmp = Path(tempfile.mkdtemp(prefix="portal-soak-"))
     pg, redis_server = Postgres(tmp), Redis(tmp)
@@ -644,8 +662,7 @@ def main(argv: list[str] | None = None) -> None:
         state = database_state(pg.url, hearing_id)
         report.update(check(run, state, clients))
         # Those not converged by the protocol: do they after one sync (what a reload does)?
-        for c in clients:
-            c.sync()
+        gevent.joinall([gevent.spawn(c.sync) for c in clients if c.joined], timeout=60)
         state = database_state(pg.url, hearing_id)
         report["clients_converged_after_sync"] = check(run, state, clients)["clients_converged"]
         run.stopping.set()

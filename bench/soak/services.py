@@ -20,6 +20,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def die_with_parent() -> None:
+    """In a child (web process, Redis): be killed when the driver dies, however it dies (PR_SET_PDEATHSIG)."""
+    import ctypes
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+
+
 def wait_for_port(port: int, timeout: float = 60.0, process: subprocess.Popen | None = None) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -105,6 +112,7 @@ class Redis:
             ],
             stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,
+            preexec_fn=die_with_parent,
         )
         if not wait_for_port(self.port, 30, self.process):
             raise RuntimeError(f"redis-server did not start:\n{self.log.read_text()[-2000:]}")

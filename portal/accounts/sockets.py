@@ -17,6 +17,7 @@ from flask import Flask, current_app
 
 from portal.accounts.models import LoginSession, User
 from portal.aftercommit import after_commit
+from portal.errors import is_unavailable
 from portal.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -93,8 +94,11 @@ def _check_loop(app: Flask) -> None:
         with app.app_context():
             try:
                 sweep()
-            except Exception:
-                log.exception("checking the sessions of live sockets failed")
+            except Exception as error:
+                if is_unavailable(error):  # PostgreSQL restarting: the next check catches up
+                    log.warning("checking the sessions of live sockets: database unavailable: %s", error)
+                else:
+                    log.exception("checking the sessions of live sockets failed")
                 db.session.rollback()
             finally:
                 db.session.remove()
