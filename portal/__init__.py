@@ -50,6 +50,7 @@ def register_extensions(app: Flask) -> None:
     inputs.init_app(app)  # before any route: ``<int:...>`` is the bounded converter
     outputs.init_app(app)
     ext.db.init_app(app)
+    app.teardown_appcontext(ext.release_session)  # runs before Flask-SQLAlchemy's own (teardowns run in reverse)
     ext.migrate.init_app(app, ext.db, directory=str(ROOT / "migrations"), render_as_batch=True)
     ext.login_manager.init_app(app)
     ext.csrf.init_app(app)

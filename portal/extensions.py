@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -75,3 +77,12 @@ def _recognise_disconnects(context) -> None:
     sqlstate = getattr(error, "sqlstate", None) or ""
     if sqlstate.startswith(_DISCONNECT_SQLSTATES) or any(m in str(error) for m in _DISCONNECT_MESSAGES):
         context.is_disconnect = True
+
+
+def release_session(exception: BaseException | None = None) -> None:
+    """End the context's session where a failure cannot escape: the rollback of a connection PostgreSQL dropped
+    fails too, and raised from Flask-SQLAlchemy's teardown it broke the response (and the socket event's ack)."""
+    try:
+        db.session.remove()
+    except Exception as error:
+        logging.getLogger(__name__).warning("closing the database session failed: %s", error)

@@ -371,7 +371,8 @@ def probe(run: Run, webs: list[Web], hearing_id: int) -> None:
             started = time.monotonic()
             entry = {"web": web.name}
             try:
-                response = requests.get(f"{web.url}/hearings/{hearing_id}", timeout=10, headers={"User-Agent": "probe"})
+                # A hang: no answer in 25 s (a slow answer on a loaded machine is not one; the pool's wait is 30 s).
+                response = requests.get(f"{web.url}/hearings/{hearing_id}", timeout=25, headers={"User-Agent": "probe"})
                 entry["status"] = response.status_code
                 if response.status_code == 503:
                     entry["clear"] = (
@@ -514,9 +515,11 @@ def http_figures(run: Run, faults: list[dict]) -> dict:
         fault["first_ack_after_restart_s"] = round(acks[0] - fault["t_back"], 2) if acks else None
         fault["outage_503"] = sum(1 for e in unavailable if fault["t_start"] <= e["t"] < end)
         fault["outage_refused"] = sum(1 for e in after if e["status"] == "refused")
+        fault["outage_hangs"] = sum(1 for e in after if e["status"] == "hang")
         if fault["what"] == "redis":
             cross = [t for t in run.cross_events if t >= fault["t_back"]]
             fault["cross_process_events_after_restart_s"] = round(cross[0] - fault["t_back"], 2) if cross else None
+    figures["http_hangs_during_faults"] = sum(f["outage_hangs"] for f in faults)
     return figures
 
 
@@ -723,7 +726,8 @@ def print_report(r: dict) -> None:
     print(
         f"HTTP probes: {r.get('http_requests')} {r.get('http_statuses')}; 503 {r.get('http_503')} "
         f"(without the page or Retry-After: {r.get('http_503_unclear')}), other 5xx {r.get('http_500')}, "
-        f"hangs {r.get('http_hangs')}, slowest {r.get('http_slowest_s')} s"
+        f"hangs {r.get('http_hangs')} ({r.get('http_hangs_during_faults')} from a fault until the next), "
+        f"slowest {r.get('http_slowest_s')} s"
     )
     for f in r.get("faults", []):
         extra = ""
