@@ -22,7 +22,9 @@ def nav(page: Page, name: str) -> None:
 
 def live_hearing(page: Page) -> None:
     nav(page, "公开答辩")
-    page.get_by_role("link", name="进入直播提问").click()
+    # The demo has one live hearing; other browser tests on the same server may have opened more.
+    demo_hearing = page.locator(".hearing-card", has_text="审批提质增效攻坚战专题公开答辩")
+    demo_hearing.get_by_role("link", name="进入直播提问").click()
     expect(page.get_by_text("实时连接正常")).to_be_visible()
 
 
