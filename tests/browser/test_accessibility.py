@@ -52,7 +52,7 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             "/policies/",
             "/policies/?q=吹哨报到",
             f"/policies/{i['policy']}",
-            f"/policies/{i['policy']}/versions/1",
+            f"/policies/{i['policy']}/versions/{i['policy_version']}",
             "/data/",
             "/departments/",
             "/login",

@@ -20,7 +20,7 @@ PDF = b"%PDF-1.4\n" + "附件正文".encode() * 200
 
 
 @pytest.fixture
-def populated(app, factory, monkeypatch):
+def populated(app, factory, monkeypatch, tmp_path):
     """Users, work orders with attachments, a hearing with a question, published policies in the index."""
     from portal.feedback import attachments, services
     from portal.hearings import questions
@@ -31,6 +31,8 @@ def populated(app, factory, monkeypatch):
     from portal.times import utcnow
 
     monkeypatch.setitem(app.config, "SEARCH_INDEXER", "sync")
+    # Attachments of their own: the restore replaces the folder, and the session's app shares one with other tests.
+    monkeypatch.setitem(app.config, "UPLOAD_DIR", str(tmp_path / "uploads"))
     citizen = factory.user(Role.CITIZEN, display_name="胡明", phone="13912345678")
     for n in range(3):
         services.file_order(

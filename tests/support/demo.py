@@ -25,6 +25,9 @@ def demo_ids(live_server) -> dict[str, object]:
         "submitted": "SELECT tracking_no FROM work_orders WHERE state = 'submitted' ORDER BY id",
         "returned": "SELECT tracking_no FROM work_orders WHERE state = 'returned' ORDER BY id",
         "policy": "SELECT id FROM policies WHERE status = 'in_force' ORDER BY id",
+        # The public reads a document's versions from its publication on (a draft's are the editors').
+        "policy_version": "SELECT v.number FROM policy_versions v WHERE v.status <> 'draft' AND v.policy_id ="
+        " (SELECT id FROM policies WHERE status = 'in_force' ORDER BY id LIMIT 1) ORDER BY v.number",
         "plan": "SELECT id FROM plans ORDER BY id",
         "shenpi_task": "SELECT t.id FROM plan_tasks t JOIN users u ON u.department_id = t.lead_department_id"
         " WHERE u.username = 'shenpi' ORDER BY t.id",
