@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Department, User
 from portal.extensions import db
-from portal.feedback import clock
+from portal.feedback import clock, services
 from portal.feedback.enums import CATEGORIES, AssignmentState, EventAction, OrderKind, OrderState
 from portal.feedback.models import Assignment, OrderEvent, WorkOrder
 from portal.opendata import (
@@ -30,7 +30,7 @@ from portal.opendata import (
     iso,
     text_arg,
 )
-from portal.privacy import mask_name, mask_personal
+from portal.privacy import mask_personal
 from portal.times import LOCAL_TZ
 
 OPEN_ASSIGNMENT = (AssignmentState.DISPATCHED, AssignmentState.SIGNED, AssignmentState.IN_PROGRESS)
@@ -283,25 +283,9 @@ def departments(order: WorkOrder) -> list:
     return sorted(order.current_assignments, key=lambda a: (a.role.value != "lead", a.id))
 
 
-def requester_label(order: WorkOrder) -> str:
-    return order.filing_unit.name if order.filing_unit else mask_name(order.requester_name)
-
-
 def summary(order: WorkOrder, now: datetime | None = None) -> dict:
     """An order in the JSON list: the public facts of its page, masked, without the timeline."""
-    return {
-        "tracking_no": order.tracking_no,
-        "kind": order.kind.value,
-        "kind_label": order.kind.label,
-        "category": order.category,
-        "title": mask_personal(order.title),
-        "description": mask_personal(order.description),
-        "place": mask_personal(order.place),
-        "district": order.district.short_name if order.district else None,
-        "street": order.street.short_name if order.street else None,
-        "state": order.state.value,
-        "state_label": order.state.label,
-        "requester": requester_label(order),
+    return services.public_facts(order) | {
         "enterprise": is_enterprise(order),
         "overdue": is_overdue(order, now),
         "departments": [

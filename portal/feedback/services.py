@@ -238,8 +238,14 @@ def mark_notices_read(user: User, notice_id: int | None = None) -> int:
     return count
 
 
-def public_view(order: WorkOrder) -> dict:
-    """The public fields of an order (page and API): no contact, no requester's files, no private notes."""
+def requester_label(order: WorkOrder) -> str:
+    """Who filed an order, as the public reads it: a unit's name, a person's surname."""
+    return order.filing_unit.name if order.filing_unit else mask_name(order.requester_name)
+
+
+def public_facts(order: WorkOrder) -> dict:
+    """What anyone may read of an order, masked: its kind, text, place, state and who filed it (a unit's name, a
+    person's surname)."""
     return {
         "tracking_no": order.tracking_no,
         "kind": order.kind.value,
@@ -250,10 +256,16 @@ def public_view(order: WorkOrder) -> dict:
         "place": mask_personal(order.place),
         "district": order.district.short_name if order.district else None,
         "street": order.street.short_name if order.street else None,
-        "channel": order.channel.value,
         "state": order.state.value,
         "state_label": order.state.label,
-        "requester": order.filing_unit.name if order.filing_unit else mask_name(order.requester_name),
+        "requester": requester_label(order),
+    }
+
+
+def public_view(order: WorkOrder) -> dict:
+    """The public fields of an order (page and API): no contact, no requester's files, no private notes."""
+    return public_facts(order) | {
+        "channel": order.channel.value,
         "created_at": order.created_at.isoformat(),
         "closed_at": order.closed_at.isoformat() if order.closed_at else None,
         "satisfaction": order.satisfaction.value if order.satisfaction else None,

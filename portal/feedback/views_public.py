@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
-from portal.feedback import clock, listing, listing_csv
+from portal.feedback import clock, listing, listing_csv, services
 from portal.feedback.api import api
 from portal.feedback.enums import CATEGORIES, OrderKind, OrderState
 from portal.feedback.views import bp
@@ -44,7 +44,7 @@ def public_list():
         args=list_args(page=None),
         is_overdue=listing.is_overdue,
         is_enterprise=listing.is_enterprise,
-        requester_label=listing.requester_label,
+        requester_label=services.requester_label,
         departments_of=listing.departments,
     )
 

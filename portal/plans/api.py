@@ -5,31 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, url_for
 
 from portal.plans import services
-from portal.plans.models import Task
-from portal.plans.progress import is_overdue, local_today
-from portal.privacy import mask_phone
+from portal.plans.progress import local_today
+from portal.plans.task_list import task_json
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1/plans")
-
-
-def _task_json(task: Task, today) -> dict[str, object]:
-    return {
-        "id": task.id,
-        "title": task.title,
-        "lead_department": task.lead_department.name,
-        "participating_departments": [d.name for d in task.participating_departments],
-        "responsible_leader": task.responsible_leader,
-        "contact": {"name": task.contact_name, "phone": mask_phone(task.contact_phone)},
-        "start_date": task.start_date.isoformat() if task.start_date else None,
-        "due_date": task.due_date.isoformat() if task.due_date else None,
-        "status": task.status.value,
-        "status_label": task.status.label,
-        "progress": task.progress,
-        "weight": task.weight,
-        "overdue": is_overdue(task, today),
-        "milestones": [{"title": m.title, "due_date": m.due_date.isoformat(), "done": m.done} for m in task.milestones],
-        "url": url_for("plans.task", task_id=task.id, _external=True),
-    }
 
 
 @bp.get("")
@@ -80,7 +59,7 @@ def plan(plan_id: int):
                         "id": g.goal.id,
                         "title": g.goal.title,
                         "progress": g.progress.as_dict(),
-                        "tasks": [_task_json(t, view.today) for t in g.goal.tasks],
+                        "tasks": [task_json(t, view.today) for t in g.goal.tasks],
                     }
                     for g in b.goals
                 ],
@@ -95,7 +74,7 @@ def task(task_id: int):
     """One task with its milestones and its update history (调度记录), newest first."""
     task = services.get_task(task_id)
     today = local_today()
-    body = _task_json(task, today)
+    body = task_json(task, today)
     body["plan_id"] = task.plan_id
     body["battle"] = task.goal.battle.title
     body["goal"] = task.goal.title

@@ -134,18 +134,11 @@ def feed_updates(f: TaskFilter, limit: int, today: date) -> list[TaskUpdate]:
     )
 
 
-def summary(task: Task, today: date) -> dict:
-    """A task in the JSON list: the fields of ``GET /api/v1/plans/tasks/<id>`` without its history."""
+def task_json(task: Task, today: date) -> dict[str, object]:
+    """A task's public fields, as ``GET /api/v1/plans/tasks/<id>`` and a plan's JSON give them."""
     return {
         "id": task.id,
         "title": task.title,
-        "plan": {
-            "id": task.plan.id,
-            "title": task.plan.title,
-            "url": url_for("plans_api.plan", plan_id=task.plan_id, _external=True),
-        },
-        "battle": task.goal.battle.title,
-        "goal": task.goal.title,
         "lead_department": task.lead_department.name,
         "participating_departments": [d.name for d in task.participating_departments],
         "responsible_leader": task.responsible_leader,
@@ -158,8 +151,21 @@ def summary(task: Task, today: date) -> dict:
         "weight": task.weight,
         "overdue": is_overdue(task, today),
         "milestones": [{"title": m.title, "due_date": m.due_date.isoformat(), "done": m.done} for m in task.milestones],
-        "updated_at": iso(task.updated_at),
         "url": url_for("plans.task", task_id=task.id, _external=True),
+    }
+
+
+def summary(task: Task, today: date) -> dict:
+    """A task in the JSON list: the fields of ``GET /api/v1/plans/tasks/<id>`` without its history, with its plan."""
+    return task_json(task, today) | {
+        "plan": {
+            "id": task.plan.id,
+            "title": task.plan.title,
+            "url": url_for("plans_api.plan", plan_id=task.plan_id, _external=True),
+        },
+        "battle": task.goal.battle.title,
+        "goal": task.goal.title,
+        "updated_at": iso(task.updated_at),
         "api_url": url_for("plans_api.task", task_id=task.id, _external=True),
     }
 
