@@ -295,3 +295,20 @@ def atom_time(value: datetime) -> str:
 def atom_response(feed: Feed) -> Response:
     body = render_template("opendata/feed.atom", feed=feed, atom_time=atom_time, xml_text=xml_text)
     return conditional(Response(body, mimetype="application/atom+xml"))
+
+
+def list_feed(
+    entries: list[FeedEntry], *, title: str, items: str, news: str, author: str, feed_endpoint: str, page_endpoint: str
+) -> Response:
+    """The Atom feed of a filtered public list (「符合条件的<items>的最新 N 条<news>」), linking to itself and to the
+    list page with the same filters."""
+    args = list_args(page=None, per_page=None, sort=None)
+    feed = Feed(
+        title=title,
+        subtitle=f"符合条件的{items}的最新 {len(entries)} 条{news}",
+        self_url=url_for(feed_endpoint, _external=True, **args),
+        html_url=url_for(page_endpoint, _external=True, **args),
+        author=author,
+        entries=entries,
+    )
+    return atom_response(feed)

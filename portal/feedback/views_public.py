@@ -11,12 +11,11 @@ from portal.feedback.views import bp
 from portal.opendata import (
     CSV_MAX_ROWS,
     FEED_SIZE,
-    Feed,
     FeedEntry,
-    atom_response,
     csv_response,
     json_page,
     list_args,
+    list_feed,
     page_args,
     recent_periods,
 )
@@ -78,16 +77,15 @@ def public_list_feed():
                 category=(event.action.value, event.action.label),
             )
         )
-    args = list_args(page=None, per_page=None, sort=None)
-    feed = Feed(
+    return list_feed(
+        entries,
         title="公开诉求" + (f"：{filters.q}" if filters.q else "") + " · 最新答复与办结",
-        subtitle=f"符合条件的公开诉求的最新 {len(entries)} 条答复与办结",
-        self_url=url_for("feedback.public_list_feed", _external=True, **args),
-        html_url=url_for("feedback.public_list", _external=True, **args),
+        items="公开诉求",
+        news="答复与办结",
         author="政民互动平台 问政",
-        entries=entries,
+        feed_endpoint="feedback.public_list_feed",
+        page_endpoint="feedback.public_list",
     )
-    return atom_response(feed)
 
 
 @api.get("")

@@ -10,12 +10,11 @@ from portal.hearings.views import bp
 from portal.opendata import (
     CSV_MAX_ROWS,
     FEED_SIZE,
-    Feed,
     FeedEntry,
-    atom_response,
     csv_response,
     json_page,
     list_args,
+    list_feed,
     page_args,
 )
 from portal.times import utcnow
@@ -67,16 +66,15 @@ def commitments_feed():
                 category=(update.to_status, update.to_label),
             )
         )
-    args = list_args(page=None, per_page=None, sort=None)
-    feed = Feed(
+    return list_feed(
+        entries,
         title="公开答辩承诺事项 · 最新进展",
-        subtitle=f"符合条件的承诺事项的最新 {len(entries)} 条进展",
-        self_url=url_for("hearings.commitments_feed", _external=True, **args),
-        html_url=url_for("hearings.commitments", _external=True, **args),
+        items="承诺事项",
+        news="进展",
         author="政民互动平台 公开答辩",
-        entries=entries,
+        feed_endpoint="hearings.commitments_feed",
+        page_endpoint="hearings.commitments",
     )
-    return atom_response(feed)
 
 
 @api.get("/commitments")

@@ -7,12 +7,11 @@ from flask import render_template, request, url_for
 from portal.opendata import (
     CSV_MAX_ROWS,
     FEED_SIZE,
-    Feed,
     FeedEntry,
-    atom_response,
     csv_response,
     json_page,
     list_args,
+    list_feed,
     page_args,
 )
 from portal.plans import services, task_list
@@ -72,16 +71,15 @@ def tasks_feed():
                 category=(update.new_status.value, update.new_status.label),
             )
         )
-    args = list_args(page=None, per_page=None, sort=None)
-    feed = Feed(
+    return list_feed(
+        entries,
         title="攻坚任务 · 最新调度",
-        subtitle=f"符合条件的攻坚任务的最新 {len(entries)} 条进展",
-        self_url=url_for("plans.tasks_feed", _external=True, **args),
-        html_url=url_for("plans.tasks", _external=True, **args),
+        items="攻坚任务",
+        news="进展",
         author="政民互动平台 作战方案",
-        entries=entries,
+        feed_endpoint="plans.tasks_feed",
+        page_endpoint="plans.tasks",
     )
-    return atom_response(feed)
 
 
 @api.get("/tasks")
