@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import timedelta
 
 import pytest
@@ -65,9 +66,17 @@ def hearings(factory):
 
 @pytest.fixture
 def emitted(monkeypatch):
-    """Every socket emit, as (event, data, room), instead of sending it."""
-    from portal.extensions import socketio
+    """Every socket emit, as (event, data, room), instead of sending it.
 
+    A socket test earlier in this process may have started the vote flusher (a background thread that flushes
+    every tick); while this fixture is in use only the flushes the test itself calls go out, so what it emits
+    does not depend on where a tick falls.
+    """
+    from portal.extensions import socketio
+    from portal.hearings import live
+
+    flush_votes, test_thread = live.flush_votes, threading.get_ident()
+    monkeypatch.setattr(live, "flush_votes", lambda: flush_votes() if threading.get_ident() == test_thread else 0)
     sent = []
     monkeypatch.setattr(socketio, "emit", lambda event, data, to=None, namespace=None: sent.append((event, data, to)))
     return sent
