@@ -17,7 +17,7 @@ from portal.config import ROOT, load_config
 
 # Capability packages, each a vertical slice exposing ``init_app(app)`` that registers
 # its blueprints, CLI commands, Socket.IO handlers and demo loader.
-CAPABILITIES = ("accounts", "pages", "plans", "feedback", "hearings", "policies", "dashboard")
+CAPABILITIES = ("accounts", "pages", "plans", "feedback", "hearings", "policies", "dashboard", "ratings")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

@@ -69,6 +69,9 @@ def load_config(instance_path: str | os.PathLike[str]) -> dict[str, object]:
         # Engine.IO heartbeat (seconds): a silent client is dropped after interval + timeout.
         "SOCKETIO_PING_INTERVAL": float(os.environ.get("SOCKETIO_PING_INTERVAL", "25")),
         "SOCKETIO_PING_TIMEOUT": float(os.environ.get("SOCKETIO_PING_TIMEOUT", "20")),
+        # Enterprise ratings: aggregates are shown only when at least this many enterprises rated.
+        "RATING_MIN_SAMPLE": int(os.environ.get("RATING_MIN_SAMPLE", "5")),
+        "RATING_PERIOD": os.environ.get("RATING_PERIOD", "quarter"),  # quarter | month | year
         "HEARING_ASK_LIMIT": os.environ.get("HEARING_ASK_LIMIT", "5 per minute"),
         "HEARING_VOTE_LIMIT": os.environ.get("HEARING_VOTE_LIMIT", "60 per minute"),
         "SENSITIVE_WORDS": os.environ.get("SENSITIVE_WORDS") or None,
