@@ -17,7 +17,17 @@ from portal.config import ROOT, load_config
 
 # Capability packages, each a vertical slice exposing ``init_app(app)`` that registers
 # its blueprints, CLI commands, Socket.IO handlers and demo loader.
-CAPABILITIES = ("accounts", "pages", "plans", "feedback", "hearings", "policies", "dashboard", "ratings")
+CAPABILITIES = (
+    "accounts",
+    "pages",
+    "enterprises",
+    "plans",
+    "feedback",
+    "hearings",
+    "policies",
+    "dashboard",
+    "ratings",
+)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:

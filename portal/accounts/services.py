@@ -139,7 +139,8 @@ def _ensure_username_free(username: str, exclude_id: int | None = None) -> None:
         raise Conflict("该用户名已被使用，请换一个", field="username")
 
 
-def _enterprise_for(name: str, uscc: str) -> Enterprise:
+def enterprise_for(name: str, uscc: str) -> Enterprise:
+    """The enterprise with this USCC (checked per GB 32100-2015), added with ``name`` when new."""
     name = (name or "").strip()
     if not name:
         raise Invalid("请填写企业名称", field="enterprise_name")
@@ -181,7 +182,7 @@ def register(data: Registration) -> User:
     _ensure_username_free(username)
     if data.role == Role.ENTREPRENEUR:
         with db.session.no_autoflush:
-            user.enterprise = _enterprise_for(data.enterprise_name, data.uscc)
+            user.enterprise = enterprise_for(data.enterprise_name, data.uscc)
     user.set_roles({data.role})
     db.session.add(user)
     db.session.commit()
@@ -271,7 +272,7 @@ def _apply(user: User, data: UserData) -> None:
     user.position = (data.position or DepartmentPosition.MEMBER) if user.department else None
     if Role.ENTREPRENEUR in data.roles:
         if data.uscc or user.enterprise is None:
-            user.enterprise = _enterprise_for(data.enterprise_name, data.uscc)
+            user.enterprise = enterprise_for(data.enterprise_name, data.uscc)
     else:
         user.enterprise = None
     user.set_roles(set(data.roles))
