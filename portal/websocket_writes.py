@@ -28,10 +28,12 @@ import logging
 import socket as _socket
 from collections import deque
 
-from engineio import exceptions
+from engineio import base_socket, exceptions
 from engineio import socket as eio_socket
 from gevent import sleep, spawn
 from geventwebsocket.websocket import Header, WebSocket
+
+from portal.internals import Need, available
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,21 @@ MAX_BACKLOG_BYTES = 4 * 1024 * 1024
 YIELD_EVERY = 256
 
 _installed = False
+
+FEATURE = "direct websocket writes"
+# What install() replaces or uses, as python-engineio 4.15.1 and gevent-websocket 0.10.1 (pinned) have it.
+NEEDS = (
+    Need(eio_socket.Socket, "send", ("self", "pkt")),
+    Need(eio_socket.Socket, "poll", ("self",)),
+    Need(eio_socket.Socket, "_websocket_handler", ("self", "ws")),
+    Need(eio_socket.Socket, "check_ping_timeout", ("self",)),
+    Need(base_socket.BaseSocket, "__init__", source=("self.queue", "self.upgraded", "self.upgrading")),
+    Need(exceptions, "QueueEmpty"),
+    Need(Header, "encode_header", ("fin", "opcode", "mask", "length", "flags")),
+    Need(WebSocket, "OPCODE_TEXT"),
+    Need(WebSocket, "OPCODE_BINARY"),
+    Need(WebSocket, "send_frame", source=("self.raw_write",)),
+)
 
 
 def _frame(message: str | bytes) -> bytes:
@@ -127,11 +144,14 @@ class DirectWriter:
             pass
 
 
-def install() -> None:
-    """Patch Engine.IO's ``Socket`` (once per process) when gevent-websocket serves the websockets."""
+def install() -> bool:
+    """Patch Engine.IO's ``Socket`` (once per process) when gevent-websocket serves the websockets; where the
+    installed libraries differ from what :data:`NEEDS` describes, leave Engine.IO's own writer in place."""
     global _installed
     if _installed:
-        return
+        return True
+    if not available(FEATURE, NEEDS):
+        return False
     Socket = eio_socket.Socket
     original_send = Socket.send
     original_poll = Socket.poll
@@ -185,3 +205,4 @@ def install() -> None:
     Socket.poll = poll
     Socket._websocket_handler = _websocket_handler
     _installed = True
+    return True

@@ -37,18 +37,49 @@ from itertools import chain
 from pickle import dumps
 from typing import Any
 
+from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
 from whoosh.formats import Existence, Frequency
 from whoosh.index import Index
+from whoosh.reading import TermInfo
 from whoosh.system import pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
+
+from portal.internals import Need, available
 
 # Documents per segment, at most. Memory while building a chunk is ≈ 11 KB per document (3 KB bodies), and
 # every segment costs queries a little (≈ 0.15 ms at the median: term-index lookups per term and segment) and
 # the build a little (its terms are written once per segment): so few, big segments (4 at 100,000 documents).
 CHUNK_DOCS = 25_000
+
+FEATURE = "search bulk builder"
+# The parts of whoosh-reloaded 2.7.5 (pinned) that the builder writes through.
+NEEDS = (
+    Need(SegmentWriter, "__init__", source=("self.perdocwriter", "self.fieldwriter", "self.docnum", "self._added")),
+    Need(SegmentWriter, "_finalize_segment", ("self",)),
+    Need(SegmentWriter, "_close_segment", ("self",)),
+    Need(SegmentWriter, "_commit_toc", ("self", "segments")),
+    Need(SegmentWriter, "_finish", ("self",)),
+    Need(whoosh3.W3Codec, "__init__", source=("self._blocklimit", "self._compression")),
+    Need(whoosh3.W3FieldWriter, "__init__", source=("self._postfile", "self._fieldid", "self._tindex")),
+    Need(whoosh3.W3FieldWriter, "start_field", ("self", "fieldname", "fieldobj")),
+    Need(whoosh3.W3FieldWriter, "finish_field", ("self",)),
+    Need(whoosh3.W3PerDocWriter, "start_doc", ("self", "docnum")),
+    Need(whoosh3.W3PerDocWriter, "add_field", ("self", "fieldname", "fieldobj", "value", "length")),
+    Need(whoosh3.W3PerDocWriter, "add_column_value", ("self", "fieldname", "column", "value")),
+    Need(whoosh3.W3PerDocWriter, "finish_doc", ("self",)),
+    Need(TermInfo, "__init__", source=("self._weight", "self._df", "self._maxweight", "self._minid", "self._maxid")),
+    Need(W3TermInfo, "set_extent", ("self", "offset", "length")),
+    Need(whoosh3, "WHOOSH3_HEADER_MAGIC"),
+)
+
+
+def usable() -> bool:
+    """Whether the installed whoosh is the one the builder writes for (else rebuilds use whoosh's writer)."""
+    return available(FEATURE, NEEDS)
+
 
 _ZERO_LENGTH = length_to_byte(0)
 _NO_LENGTH = length_to_byte(None)

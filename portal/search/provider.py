@@ -209,11 +209,19 @@ class WhooshProvider(SearchProvider):
     def rebuild(self, docs: Iterable[Mapping[str, Any]], procs: int | None = None) -> int:
         """Fresh index of ``docs``, written by ``portal.search.bulk`` (segments of up to ``bulk.CHUNK_DOCS``
         documents, in order) in ``procs`` (default: the provider's) forked processes. Fork only where that is
-        safe: not from a gevent-patched web process."""
+        safe: not from a gevent-patched web process. Where the installed whoosh is not the one the builder
+        writes for (``bulk.NEEDS``), whoosh's own writer builds the index instead."""
         procs = procs or self.procs
         docs = docs if isinstance(docs, Sequence) else list(docs)
         get_segmenter()  # loaded once here, not in every worker
         self.clear()
+        if not bulk.usable():  # another whoosh than the pinned one: its own writer, slower but correct
+            with self._writer(limitmb=self.limitmb) as writer:
+                for doc in docs:
+                    writer.add_document(**to_fields(doc))
+            with self._view_lock:
+                self._view = None
+            return len(docs)
         with self._local_lock:
             writer = self._acquire_writer()  # holds the lock; its own (empty) segment is discarded
             try:

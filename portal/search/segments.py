@@ -18,10 +18,22 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching import Matcher
 from whoosh.reading import IndexReader
 
+from portal.internals import Need, available
 from portal.search import bitset
 from portal.search.schema import DocMeta
 
 FACETS: tuple[str, ...] = ("issuer", "doc_type", "status", "year")
+
+BLOCK_READER = "search block reader"
+# The parts of whoosh-reloaded 2.7.5's W3LeafMatcher (pinned) that _read_postings reads a block at a time.
+BLOCK_NEEDS = (
+    Need(W3LeafMatcher, "__init__", source=("self._byteids",)),
+    Need(W3LeafMatcher, "_read_data", ("self",)),
+    Need(W3LeafMatcher, "_read_weights", ("self",)),
+    Need(W3LeafMatcher, "_next_block", ("self",)),
+    Need(W3LeafMatcher, "_read_data", source=("self._data",)),
+    Need(W3LeafMatcher, "_read_weights", source=("self._weights",)),
+)
 
 Postings = tuple[array, array, int]  # document numbers, term frequencies, bitset
 T = TypeVar("T")
@@ -59,11 +71,12 @@ def _read_postings(matcher: Matcher, offset: int, with_weights: bool = True) -> 
 
     whoosh's block reader is used a whole block at a time (relies on whoosh-reloaded 2.7.5's W3LeafMatcher,
     which is pinned): per-posting ``id()/weight()/next()`` calls cost 10x more. Terms with a single posting are
-    inlined by the codec and come back as a plain matcher, read the generic way.
+    inlined by the codec and come back as a plain matcher, read the generic way, as is everything when the
+    installed whoosh is not the pinned one (``BLOCK_NEEDS``).
     """
     ids, weights = array("i"), array("f")
     leaf = getattr(matcher, "child", matcher)  # unwrap the deletion filter; deletions are masked by bitset
-    if isinstance(leaf, W3LeafMatcher):
+    if isinstance(leaf, W3LeafMatcher) and available(BLOCK_READER, BLOCK_NEEDS):
         while leaf.is_active():
             if leaf._data is None:
                 leaf._read_data()

@@ -299,3 +299,36 @@ def test_clients_that_start_on_long_polling_receive_every_event_in_order(live_se
     finally:
         watcher.disconnect()
         asker.disconnect()
+
+
+def test_with_another_engineio_the_direct_writes_stay_off_and_every_event_still_arrives(live_server, tmp_path):
+    """The guard of portal/websocket_writes.py: an Engine.IO method with another signature leaves Engine.IO's
+    own writer in place (with a warning in the log), and broadcasts still reach every client, in order."""
+    from tests.support import live
+
+    server = live.start_server(live_server.env, tmp_path / "other.log", module="tests.support.serve_other_engineio")
+    hearing_id = make_hearing(live_server)
+    (name,) = make_users(live_server, 1)
+    watchers = []
+    try:
+        watchers = [Mirror(server.url, hearing_id).connect() for _ in range(5)]
+        asker = Mirror(server.url, hearing_id, log_in(server.url, name)).connect()
+        watchers.append(asker)
+        ids = [
+            asker.call("ask", {"hearing_id": hearing_id, "text": f"换了版本之后的问题{i}", "client_id": f"o{i}"})[
+                "question"
+            ]["id"]
+            for i in range(5)  # the ask limit: 5 a minute
+        ]
+        for watcher in watchers:
+            assert wait_for(lambda w=watcher: all(qid in w.questions for qid in ids), 10), server.log()[-2000:]
+            assert watcher.sio.transport() == "websocket"
+            seqs = [data["seq"] for event, data in list(watcher.events) if event == "question"]
+            assert seqs == sorted(seqs) and len(seqs) == len(set(seqs)) >= 5
+            assert watcher.syncs == 0
+        assert "direct websocket writes: off" in server.log()
+        assert "Socket.poll(self, timeout) is not Socket.poll(self)" in server.log()
+    finally:
+        for watcher in watchers:
+            watcher.disconnect()
+        server.stop()

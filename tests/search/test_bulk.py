@@ -158,3 +158,35 @@ def test_a_failed_rebuild_leaves_the_index_writable(tmp_path, monkeypatch, procs
         provider.rebuild(broken)
     assert provider.rebuild(docs) == 40
     assert provider.search(SearchRequest()).total == 40
+
+
+def test_with_another_whoosh_a_rebuild_uses_whooshs_writer_and_queries_read_the_generic_way(
+    tmp_path, monkeypatch, reference
+):
+    """The guards of bulk.NEEDS and segments.BLOCK_NEEDS: when a private part they rely on has moved, the rebuild
+    is whoosh's own writer and postings are read posting by posting, with the same answers."""
+    from whoosh.codec.whoosh3 import W3LeafMatcher
+
+    from portal import internals
+    from portal.internals import Need
+    from portal.search import segments
+
+    def block_read(*args):
+        raise AssertionError("a fast path ran although its needs do not hold")
+
+    monkeypatch.setattr(bulk, "NEEDS", (*bulk.NEEDS, Need(bulk.SegmentWriter, "_flush_postings")))
+    monkeypatch.setattr(segments, "BLOCK_NEEDS", (*segments.BLOCK_NEEDS, Need(W3LeafMatcher, "_read_block")))
+    monkeypatch.setattr(segments, "accumulate", block_read)  # decodes the blocks of the fast path only
+    monkeypatch.setattr(bulk, "build_segments", block_read)
+    for feature in (bulk.FEATURE, segments.BLOCK_READER):
+        internals.forget(feature)
+    segments._segment_cache.clear()
+    try:
+        provider = WhooshProvider(tmp_path)
+        assert provider.rebuild(iter(documents())) == len(documents())
+        for request, mine, theirs in zip(QUERIES, answers(provider), reference, strict=True):
+            assert mine == theirs, request
+    finally:
+        for feature in (bulk.FEATURE, segments.BLOCK_READER):
+            internals.forget(feature)
+        segments._segment_cache.clear()

@@ -76,11 +76,14 @@ class LiveServer:
                 self.process.kill()
 
 
-def start_server(env: dict[str, str], log_path: Path, port: int | None = None) -> LiveServer:
+def start_server(
+    env: dict[str, str], log_path: Path, port: int | None = None, module: str = "portal.serve"
+) -> LiveServer:
+    """``python -m <module>`` (``portal.serve``, or a wrapper of it) on ``port`` (a free one by default)."""
     port = port or free_port()
     log = log_path.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "portal.serve", "--host", "127.0.0.1", "--port", str(port)],
+        [sys.executable, "-m", module, "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT,
         env=env,
         stdout=log,
