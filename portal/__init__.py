@@ -27,6 +27,7 @@ CAPABILITIES = (
     "policies",
     "dashboard",
     "ratings",
+    "apiclients",
 )
 
 

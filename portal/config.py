@@ -95,6 +95,11 @@ def load_config(instance_path: str | os.PathLike[str]) -> dict[str, object]:
         "LOGIN_RATE_LIMIT_ACCOUNT": os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT", "10 per minute;50 per hour"),
         "LOGIN_RATE_LIMIT_ACCOUNT_ALL": os.environ.get("LOGIN_RATE_LIMIT_ACCOUNT_ALL", "30 per minute;150 per hour"),
         "LOGIN_RATE_LIMIT_ADDRESS": os.environ.get("LOGIN_RATE_LIMIT_ADDRESS", "500 per minute;3000 per hour"),
+        # The API's reads (/api/v1, /open311) without a key, per client address (per account when signed in), and
+        # the defaults of a new API key (each key's own limits are set on its admin page; portal/apiclients).
+        "API_ANONYMOUS_READ_LIMIT": os.environ.get("API_ANONYMOUS_READ_LIMIT", "60 per minute;1000 per hour"),
+        "API_KEY_READ_LIMIT": os.environ.get("API_KEY_READ_LIMIT", "600 per minute;20000 per hour"),
+        "API_KEY_WRITE_LIMIT": os.environ.get("API_KEY_WRITE_LIMIT", "10 per minute;200 per day"),
         "RUN_BACKGROUND_JOBS": _env_flag("RUN_BACKGROUND_JOBS", default=True),
         "TIMEZONE": "Asia/Shanghai",
     }

@@ -238,11 +238,21 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
     pdata.title, pdata.doc_number = f"政务服务事项管理规定（征求意见稿）{t}", ""
     draft = policies.create_policy(SYSTEM, pdata)
     o.update(policy=policy, policy_attachment=policy_attachment, link=link, draft_policy=draft)
+
+    # API clients: one whose key the Open311 probes may use, one to revoke.
+    from portal.apiclients import services as apiclients
+
+    def api_client(name: str):
+        data = apiclients.ClientData(f"{name}{t}"[:80], f"lab@example.org{t}"[:200], u["citizen"].username, f"研究{t}")
+        return apiclients.register_client(SYSTEM, data)
+
+    o["api_client"], w.args["api_key"] = api_client("开放数据实验室")
+    o["spare_api_client"], _ = api_client("待吊销的调用方")
     db.session.commit()
 
     w.users = {role: user.username for role, user in u.items()}
     w.ids = {name: row.id for name, row in o.items()} | {f"user:{role}": user.id for role, user in u.items()}
-    w.args = {
+    w.args |= {
         "hearing_id": hearing.id,
         "commitment_id": commitment.id,
         "token": hearing.projector_token,
@@ -262,5 +272,6 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
         "number": 2,
         "user_id": u["citizen"].id,
         "dept_id": dept.id,
+        "client_id": o["api_client"].id,
     }
     return w
