@@ -28,6 +28,7 @@ CAPABILITIES = (
     "dashboard",
     "ratings",
     "apiclients",
+    "open311",
 )
 
 

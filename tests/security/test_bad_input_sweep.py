@@ -256,7 +256,7 @@ def _rule_urls(sweep: Sweep) -> Iterator[tuple[str, str, str]]:
         if rule.endpoint == "static" or not rule.arguments:
             continue
         methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
-        sane = {name: "1" if isinstance(conv, IntegerConverter) else "x" for name, conv in rule._converters.items()}
+        sane = {name: _sane(conv) for name, conv in rule._converters.items()}
         for name, conv in rule._converters.items():
             values = URL_INTS if isinstance(conv, IntegerConverter) else URL_TEXTS
             for value in values:
@@ -266,6 +266,13 @@ def _rule_urls(sweep: Sweep) -> Iterator[tuple[str, str, str]]:
                     url = url.replace(f"<{_spec(rule, arg)}>", piece)
                 for method in methods:
                     yield method, url, f"{rule.endpoint} <{name}> = {value[:20]}"
+
+
+def _sane(converter) -> str:
+    """A value the converter takes: 1 for an id, the first choice of ``any(json, xml)``, else x."""
+    if isinstance(converter, IntegerConverter):
+        return "1"
+    return min(getattr(converter, "items", None) or {"x"})
 
 
 def _spec(rule, arg: str) -> str:
@@ -291,7 +298,7 @@ def test_every_url_segment_takes_out_of_range_ids_and_hostile_text_without_an_er
 
 def test_every_api_route_takes_hostile_bodies_and_parameters_without_an_error(sweep, log_trap):
     before = sweep.sent
-    rules = [r for r in sweep.site.app.url_map.iter_rules() if r.rule.startswith("/api/")]
+    rules = [r for r in sweep.site.app.url_map.iter_rules() if r.rule.startswith(("/api/", "/open311/"))]
     assert rules
     bodies = {
         "nested JSON": NESTED_JSON,
@@ -303,7 +310,7 @@ def test_every_api_route_takes_hostile_bodies_and_parameters_without_an_error(sw
     for rule in rules:
         url = rule.rule
         for name, conv in rule._converters.items():
-            url = url.replace(f"<{_spec(rule, name)}>", "1" if isinstance(conv, IntegerConverter) else "x")
+            url = url.replace(f"<{_spec(rule, name)}>", _sane(conv))
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             for label, body in bodies.items():
                 sweep.send(

@@ -248,6 +248,9 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
 
     o["api_client"], w.args["api_key"] = api_client("开放数据实验室")
     o["spare_api_client"], _ = api_client("待吊销的调用方")
+    from portal.open311.services import token_for
+
+    w.args["open311_token"] = token_for(order.tracking_no)
     db.session.commit()
 
     w.users = {role: user.username for role, user in u.items()}
