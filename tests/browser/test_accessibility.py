@@ -98,6 +98,8 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             "/admin/departments",
             "/admin/departments/new",
             f"/admin/departments/{i['department']}",
+            "/admin/api-clients/",
+            "/admin/api-clients/new",
             "/plans/admin/",
             f"/plans/admin/{plan}",
             f"/plans/admin/{plan}/tasks/new",
