@@ -51,6 +51,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_capabilities(app)
     register_error_handlers(app)
     register_commands(app)
+    if app.config.get("PROXY_COUNT"):
+        # Behind nginx (deploy/nginx/portal.conf): the client's address (rate limits, log-in throttle) and the
+        # scheme (Secure cookies, absolute links in feeds and Link headers) come from that many proxies' headers.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
     return app
 
 
