@@ -76,9 +76,10 @@ def register_extensions(app: Flask) -> None:
     bind_process_extensions(app)
     init_security(app)
 
-    from portal import templating
+    from portal import assets, templating
 
     templating.init_app(app)
+    assets.init_app(app)
 
 
 def bind_process_extensions(app: Flask) -> None:

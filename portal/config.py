@@ -83,6 +83,9 @@ def load_config(instance_path: str | os.PathLike[str]) -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE"),
+        # How many proxies in front set X-Forwarded-For / -Proto (1 behind deploy/nginx/portal.conf; 0: none,
+        # the headers are ignored, as anyone could send them).
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE"),

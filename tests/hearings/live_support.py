@@ -128,17 +128,19 @@ def db_state(live_server, hearing_id: int) -> dict:
     return public
 
 
-def log_in(base_url: str, username: str, password: str = PASSWORD) -> str:
+def log_in(base_url: str, username: str, password: str = PASSWORD, verify: bool = True) -> str:
     """Log in through the real form (CSRF on) and return the Cookie header for sockets."""
     http = requests.Session()
     http.headers["User-Agent"] = USER_AGENT  # Flask-Login's strong session protection binds the agent
-    page = http.get(f"{base_url}/login", timeout=10).text
+    page = http.get(f"{base_url}/login", timeout=10, verify=verify).text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
     response = http.post(
         f"{base_url}/login",
         data={"username": username, "password": password, "csrf_token": token},
+        headers={"Referer": f"{base_url}/login"},  # as a browser sends it (over https Flask-WTF checks it)
         allow_redirects=False,
         timeout=10,
+        verify=verify,
     )
     assert response.status_code == 302, response.text[:300]
     return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
@@ -147,9 +149,9 @@ def log_in(base_url: str, username: str, password: str = PASSWORD) -> str:
 class Mirror:
     """A protocol-following client holding the state a page would show."""
 
-    def __init__(self, base_url: str, hearing_id: int, cookie: str | None = None):
+    def __init__(self, base_url: str, hearing_id: int, cookie: str | None = None, ssl_verify: bool = True):
         self.base_url, self.hearing_id, self.cookie = base_url, hearing_id, cookie
-        self.sio = socketio.Client(reconnection=False)
+        self.sio = socketio.Client(reconnection=False, ssl_verify=ssl_verify)
         self.lock = threading.RLock()
         self.seq = -1
         self.questions: dict[int, dict] = {}
