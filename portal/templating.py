@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from flask import Flask, request
 from flask_login import current_user
@@ -36,6 +39,36 @@ def format_date(value: date | datetime | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+@dataclass(frozen=True)
+class PageAction:
+    """A link a package adds to another package's page (a 评价 button on a policy page)."""
+
+    label: str
+    url: str
+    primary: bool = False
+
+
+PageActions = Callable[[Any, Any], list[PageAction]]  # (the page's object, the viewer) → links
+_PAGE_ACTIONS: dict[str, list[PageActions]] = {}
+
+
+def page_action(kind: str) -> Callable[[PageActions], PageActions]:
+    """Register links for the pages of ``kind`` ("policy", "task", "department", "order"), so that the package
+    that owns a page knows nothing of who adds to it; templates call ``page_actions(kind, obj)``."""
+
+    def register(fn: PageActions) -> PageActions:
+        providers = _PAGE_ACTIONS.setdefault(kind, [])
+        if fn not in providers:
+            providers.append(fn)
+        return fn
+
+    return register
+
+
+def page_actions(kind: str, obj: Any) -> list[PageAction]:
+    return [action for fn in _PAGE_ACTIONS.get(kind, []) for action in fn(obj, current_user)]
+
+
 def html_attrs(**attrs: object) -> dict[str, object]:
     """Attributes for a form widget: drop empty ones, spell aria_x as aria-x."""
     return {key.replace("_", "-"): value for key, value in attrs.items() if value not in (None, "")}
@@ -43,6 +76,7 @@ def html_attrs(**attrs: object) -> dict[str, object]:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["html_attrs"] = html_attrs
+    app.jinja_env.globals["page_actions"] = page_actions
     app.jinja_env.filters.update(
         datetime=format_datetime,
         date_cn=format_date,

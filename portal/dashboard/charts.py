@@ -132,3 +132,37 @@ def monthly_lines(points: list[MonthPoint], width: int = 720, label_every: int =
     ]
     y_ticks = [(round(top + plot_h * (1 - t / 100), 1), f"{t}%") for t in range(0, 101, 25)]
     return LineChart(width, height, left, top, plot_w, plot_h, x_labels, y_ticks, lines)
+
+
+def value_lines(
+    x_labels: list[str],
+    series: list[tuple[str, list[float | None]]],
+    *,
+    width: int = 720,
+    maximum: float = 100,
+    unit: str = "",
+    label_every: int = 1,
+) -> LineChart:
+    """Any series of values on a 0–``maximum`` axis (e.g. an index per quarter); None leaves a gap in the dots."""
+    height, left, right, top, bottom = 220, 48, 40, 16, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    step = plot_w / max(1, len(x_labels) - 1)
+
+    def xy(i: int, value: float) -> tuple[float, float]:
+        return round(left + i * step, 1), round(top + plot_h * (1 - value / maximum), 1)
+
+    lines = []
+    for j, (label, values) in enumerate(series):
+        dots = []
+        for i, value in enumerate(values):
+            if value is not None:
+                x, y = xy(i, value)
+                dots.append((x, y, f"{x_labels[i]} {label} {value:g}{unit}"))
+        lines.append(Line(f"series-{j}", label, " ".join(f"{x},{y}" for x, y, _ in dots), dots))
+    labels = [
+        (round(left + i * step, 1), text)
+        for i, text in enumerate(x_labels)
+        if (len(x_labels) - 1 - i) % label_every == 0
+    ]
+    y_ticks = [(round(top + plot_h * (1 - t / 100), 1), f"{maximum * t / 100:g}{unit}") for t in range(0, 101, 25)]
+    return LineChart(width, height, left, top, plot_w, plot_h, labels, y_ticks, lines)

@@ -8,4 +8,18 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Wired here, not at import time, so that importing the package's models or index loads no views.
-    from portal.ratings import models, permissions  # noqa: F401
+    from portal.pages import home_panel
+    from portal.ratings import actions, api, demo, models, permissions, views, views_admin, views_rate  # noqa: F401
+    from portal.ratings.index import satisfaction_index
+    from portal.ratings.periods import current_period, period_label
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views_rate.bp)
+    app.register_blueprint(views_admin.bp)
+    app.register_blueprint(api.bp)
+    actions.register()
+
+    @home_panel(order=45, template="ratings/_home_panel.html")
+    def ratings_panel() -> dict:
+        period = current_period()
+        return {"result": satisfaction_index(period), "label": period_label(period)}

@@ -30,3 +30,10 @@ def verified_enterprise_count() -> int:
         .where(User.enterprise_id.is_not(None), User.active.is_(True), UserRole.role == Role.ENTREPRENEUR)
     )
     return db.session.scalar(query) or 0
+
+
+def ensure_verified(user: User, enterprise: Enterprise) -> None:
+    """Make ``user`` a verified member of ``enterprise`` (demo data and tests only)."""
+    if user.enterprise_id != enterprise.id:
+        user.enterprise_id = enterprise.id
+    db.session.flush()

@@ -9,10 +9,11 @@ import bleach
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from portal.accounts.models import Enterprise, Role, User
+from portal.accounts.models import Department, Enterprise, Role, User
 from portal.accounts.permissions import require
 from portal.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from portal.extensions import db
+from portal.feedback.public import WorkOrder
 from portal.history import record
 from portal.ratings import index, membership
 from portal.ratings.models import DIMENSIONS, EnterpriseRating, RatingAuditEntry, RatingEvent
@@ -248,3 +249,16 @@ def who_rated(admin: User | None, period: str, *, target_key: str | None = None,
 def audit_log(admin: User | None, limit: int = 200) -> list[RatingAuditEntry]:
     require(admin, "ratings.raters")
     return list(db.session.scalars(sa.select(RatingAuditEntry).order_by(RatingAuditEntry.id.desc()).limit(limit)))
+
+
+def order_tracking_no(order_id: int) -> str | None:
+    order = db.session.get(WorkOrder, order_id)
+    return order.tracking_no if order else None
+
+
+def rated_departments(period: str) -> list[Department]:
+    """The departments with comments in a period (an administrator picks one to read and answer)."""
+    ids = sa.select(EnterpriseRating.department_id).where(
+        EnterpriseRating.period == period, EnterpriseRating.comment != ""
+    )
+    return list(db.session.scalars(sa.select(Department).where(Department.id.in_(ids)).order_by(Department.id)))

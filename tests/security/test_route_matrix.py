@@ -107,6 +107,7 @@ class Entry:
 
 
 E = Entry
+RATING_FORM = {"attitude": "4", "style": "4", "efficiency": "3", "competence": "4", "overall": "4", "comment": "好"}
 OFFICIAL_OF_ORDER = ("citizen", "official", "dispatcher", "admin")  # who sees a private order and its files
 
 # fmt: off
@@ -172,6 +173,29 @@ MATRIX: dict[str, Entry] = {
     "feedback.decide_extension":            E(post=ROLE("dispatcher", "admin"), data={"decision": "approve"}),
     "feedback.edit_responsibility":         E(get=ROLE("admin"), post=ROLE("admin")),
     "feedback.delete_responsibility":       E(post=ROLE("admin"), args={"item_id": "spare_responsibility"}),
+    # enterprise ratings: public aggregates; entrepreneurs of verified enterprises rate; admins see who rated
+    "ratings.index":                        E(get=PUBLIC),
+    "ratings.department":                   E(get=PUBLIC, args={"department_id": "dept"}),
+    "ratings.policy":                       E(get=PUBLIC),
+    "ratings.policy | draft":               E(get=NOBODY("404"), args={"policy_id": "draft_policy"}),
+    "ratings.items":                        E(get=PUBLIC),
+    "ratings.index_csv":                    E(get=PUBLIC),
+    "ratings_api.index_json":               E(get=PUBLIC),
+    "ratings_rate.rate":                    E(get=ROLE("entrepreneur"), post=ROLE("entrepreneur"),
+                                              args={"kind": "department", "ident": "dept"}, data=RATING_FORM),
+    # the world's order is no enterprise's: a verified member is told it is not found
+    "ratings_rate.rate_order_department":   E(get=ROLE("entrepreneur").but(entrepreneur="404"),
+                                              post=ROLE("entrepreneur").but(entrepreneur="404"),
+                                              args={"department_id": "dept"}, data=RATING_FORM),
+    "ratings_rate.rate_order_member":       E(get=ROLE("entrepreneur").but(entrepreneur="404"),
+                                              post=ROLE("entrepreneur").but(entrepreneur="404"),
+                                              args={"member_id": "user:official"}, data=RATING_FORM),
+    "ratings_rate.mine":                    E(get=SIGNED_IN),
+    "ratings_rate.comments":                E(get=ROLE("officials", "admin")),
+    "ratings_rate.answer":                  E(post=ROLE("official", "admin"), args={"rating_id": "rating"},
+                                              data={"answer": "已增设企业服务专窗"}),
+    "ratings_admin.raters":                 E(get=ROLE("admin")),
+    "ratings_admin.audit":                  E(get=ROLE("admin")),
     # hearings
     "hearings.index":                       E(get=PUBLIC),
     "hearings.show":                        E(get=PUBLIC),

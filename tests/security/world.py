@@ -63,6 +63,8 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
     from portal.plans import editing
     from portal.policies import attachments as policy_files
     from portal.policies import services as policies
+    from portal.ratings.models import EnterpriseRating, TargetKind
+    from portal.ratings.periods import current_period
 
     f = f or Factory()
     w = World()
@@ -251,6 +253,18 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
     from portal.open311.services import token_for
 
     w.args["open311_token"] = token_for(order.tracking_no)
+    # An enterprise rating of the official's department, with a comment the department may answer.
+    o["rating"] = EnterpriseRating(
+        enterprise_id=u["entrepreneur"].enterprise_id,
+        rater_id=u["entrepreneur"].id,
+        period=current_period(),
+        kind=TargetKind.DEPARTMENT,
+        target_key=f"department:{dept.id}",
+        department_id=dept.id,
+        attitude=4, style=4, efficiency=3, competence=4, overall=4,
+        comment=f"窗口等候时间长{t}",
+    )  # fmt: skip
+    db.session.add(o["rating"])
     db.session.commit()
 
     w.users = {role: user.username for role, user in u.items()}

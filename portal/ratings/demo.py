@@ -1,0 +1,127 @@
+"""Demo ratings (demo/ratings.yaml): enough enterprises rate some departments and a policy to pass k, and too few
+rate others, over several quarters for the trend. Idempotent: a rating is looked up by enterprise, target, period."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import sqlalchemy as sa
+
+from portal.accounts import services as accounts
+from portal.accounts.models import Department, Enterprise, Role
+from portal.actors import SYSTEM
+from portal.demo import DemoDataError, demo_loader, read
+from portal.extensions import db
+from portal.history import record
+from portal.plans.public import Task
+from portal.policies.public import Policy, PolicyStatus
+from portal.ratings import membership
+from portal.ratings.models import EnterpriseRating, RatingEvent
+from portal.ratings.periods import current_period, previous_periods
+from portal.ratings.targets import Target, department_target, policy_target, task_target
+from portal.times import utcnow
+
+
+def _rater(row: dict[str, Any], password: str) -> tuple[Enterprise, Any]:
+    """The enterprise of a ``raters`` row and a verified member of it, added when missing."""
+    enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == str(row["uscc"])))
+    user = accounts.find_user(row["member"])
+    if user is None:
+        user = accounts.create_user(
+            SYSTEM,
+            accounts.UserData(
+                username=row["member"],
+                display_name=row["member_name"],
+                roles={Role.ENTREPRENEUR},
+                password=password,
+                enterprise_name=row["name"] if enterprise is None else enterprise.name,
+                uscc=str(row["uscc"]),
+            ),
+        )
+        enterprise = user.enterprise
+    if enterprise is None:
+        raise DemoDataError(f"ratings.yaml: enterprise {row['uscc']} has no record and {row['member']} exists")
+    membership.ensure_verified(user, enterprise)
+    return enterprise, user
+
+
+def _target(text: str) -> Target:
+    kind, _, what = text.partition(":")
+    if kind == "department":
+        found = db.session.scalar(sa.select(Department).where(Department.short_name == what))
+        if found:
+            return department_target(found.id)
+    elif kind == "policy":
+        found = db.session.scalar(
+            sa.select(Policy)
+            .where(Policy.title.contains(what), Policy.status != PolicyStatus.DRAFT)
+            .order_by(Policy.id)
+        )
+        if found:
+            return policy_target(found.id)
+    elif kind == "task":
+        found = db.session.scalar(sa.select(Task).where(Task.title.contains(what)).order_by(Task.id))
+        if found:
+            return task_target(found.id)
+    raise DemoDataError(f"ratings.yaml: no {text!r} to rate (is its demo data loaded?)")
+
+
+def _scores(base: list[int], n: int, quarter: int) -> dict[str, int]:
+    """Each enterprise's scores a little off the row's, and a little lower in earlier quarters (a rising trend)."""
+    names = ("attitude", "style", "efficiency", "competence", "overall")
+    out = {}
+    for i, name in enumerate(names):
+        wobble = ((n * 7 + i * 3 + quarter * 5) % 5) - 2  # -2..2, deterministic
+        value = base[i] + (wobble // 2) - (1 if quarter <= -2 and (n + i) % 2 else 0)
+        out[name] = max(1, min(5, value))
+    return out
+
+
+@demo_loader(order=60)
+def load_ratings(data: dict[str, Any] | None = None) -> str:
+    data = read("ratings") if data is None else data
+    if not data:
+        return "ratings: nothing to load"
+    password = str(read("accounts").get("password") or "demo1234")
+    raters = [_rater(row, password) for row in data.get("raters") or []]
+    periods = previous_periods(current_period(), 8)
+    now, created = utcnow(), 0
+    for row in data.get("ratings") or []:
+        target = _target(row["target"])
+        comments, answers = row.get("comments") or [], row.get("answers") or []
+        for quarter in row.get("quarters") or [0]:
+            period = periods[quarter - 1]
+            when = now + timedelta(days=91 * quarter)
+            for n, (enterprise, user) in enumerate(raters[: int(row["raters"])]):
+                exists = db.session.scalar(
+                    sa.select(EnterpriseRating.id).where(
+                        EnterpriseRating.enterprise_id == enterprise.id,
+                        EnterpriseRating.target_key == target.key,
+                        EnterpriseRating.period == period,
+                    )
+                )
+                if exists:
+                    continue
+                comment = comments[n] if quarter == 0 and n < len(comments) else ""
+                rating = EnterpriseRating(
+                    enterprise_id=enterprise.id,
+                    rater_id=user.id,
+                    period=period,
+                    kind=target.kind,
+                    target_key=target.key,
+                    comment=comment,
+                    created_at=when,
+                    updated_at=when,
+                    **target.columns(),
+                    **_scores(row["scores"], n, quarter),
+                )
+                if comment and n < len(answers):
+                    rating.answer, rating.answered_at = answers[n], when
+                db.session.add(rating)
+                db.session.flush()
+                event = record(RatingEvent, user, "rated", None, ",".join(map(str, rating.scores)), rating_id=rating.id)
+                event.created_at = when
+                created += 1
+    db.session.commit()
+    return f"ratings: {created} enterprise ratings by {len(raters)} enterprises"
