@@ -24,8 +24,7 @@ from portal.times import utcnow
 
 
 def _rater(row: dict[str, Any], password: str) -> tuple[Enterprise, Any]:
-    """The enterprise of a ``raters`` row and a verified member of it, added when missing."""
-    enterprise = db.session.scalar(sa.select(Enterprise).where(Enterprise.uscc == str(row["uscc"])))
+    """The enterprise of a ``raters`` row and a verified member of it (an entrepreneur account), added when missing."""
     user = accounts.find_user(row["member"])
     if user is None:
         user = accounts.create_user(
@@ -35,15 +34,9 @@ def _rater(row: dict[str, Any], password: str) -> tuple[Enterprise, Any]:
                 display_name=row["member_name"],
                 roles={Role.ENTREPRENEUR},
                 password=password,
-                enterprise_name=row["name"] if enterprise is None else enterprise.name,
-                uscc=str(row["uscc"]),
             ),
         )
-        enterprise = user.enterprise
-    if enterprise is None:
-        raise DemoDataError(f"ratings.yaml: enterprise {row['uscc']} has no record and {row['member']} exists")
-    membership.ensure_verified(user, enterprise)
-    return enterprise, user
+    return membership.ensure_verified(user, row["name"], str(row["uscc"])), user
 
 
 def _target(text: str) -> Target:

@@ -5,35 +5,36 @@ The one seam between ratings and enterprise membership (``portal.enterprises``).
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from typing import Any
 
-from portal.accounts.models import Enterprise, Role, User, UserRole
-from portal.extensions import db
+from portal.accounts.models import Enterprise, User
+from portal.actors import SYSTEM
+from portal.enterprises import services as enterprises
 
-
-def verified_enterprises(user: User | None) -> list[Enterprise]:
-    """The enterprises ``user`` is a verified member of."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.has_role(Role.ENTREPRENEUR):
-        return []
-    return [user.enterprise] if user.enterprise is not None else []
+# A placeholder business-licence image for demo members (the upload check reads the PNG signature).
+DEMO_LICENCE = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
-def is_verified_member(user: User | None, enterprise_id: int) -> bool:
+def verified_enterprises(user: Any) -> list[Enterprise]:
+    """The enterprises ``user`` is a verified (approved) member of."""
+    return enterprises.verified_enterprises(user)
+
+
+def is_verified_member(user: Any, enterprise_id: int) -> bool:
     return any(e.id == enterprise_id for e in verified_enterprises(user))
 
 
 def verified_enterprise_count() -> int:
     """How many enterprises have at least one verified member: the share of raters is taken of these."""
-    query = (
-        sa.select(sa.func.count(sa.distinct(User.enterprise_id)))
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.enterprise_id.is_not(None), User.active.is_(True), UserRole.role == Role.ENTREPRENEUR)
-    )
-    return db.session.scalar(query) or 0
+    return enterprises.verified_enterprise_count()
 
 
-def ensure_verified(user: User, enterprise: Enterprise) -> None:
-    """Make ``user`` a verified member of ``enterprise`` (demo data and tests only)."""
-    if user.enterprise_id != enterprise.id:
-        user.enterprise_id = enterprise.id
-    db.session.flush()
+def ensure_verified(user: User, name: str, uscc: str) -> Enterprise:
+    """Make ``user`` a verified member of the enterprise (demo data): a join request with a licence, approved."""
+    for enterprise in verified_enterprises(user):
+        if enterprise.uscc == uscc:
+            return enterprise
+    request = enterprises.JoinRequest(name, uscc, [enterprises.uploads.Upload("营业执照.png", DEMO_LICENCE)])
+    membership = enterprises.apply(user, request)
+    enterprises.decide(SYSTEM, membership.id, "approve")
+    return membership.enterprise

@@ -6,13 +6,17 @@ import itertools
 
 import pytest
 
-from portal.accounts.models import Enterprise, Role
-from portal.extensions import db as _db
+from portal.accounts.models import Role
+from portal.accounts.uscc import check_character
 from portal.ratings import services, targets
 
 _seq = itertools.count(1)
-# Distinct valid-looking codes (the ratings never check them; membership owns that).
-USCC = "91370200{:09d}X"
+
+
+def uscc(n: int) -> str:
+    """A valid 统一社会信用代码 (GB 32100-2015 check character) numbered ``n``."""
+    first17 = f"91370200{n:09d}"
+    return first17 + check_character(first17)
 
 
 @pytest.fixture
@@ -21,12 +25,8 @@ def rater(factory):
 
     def make(name: str | None = None):
         n = next(_seq)
-        enterprise = Enterprise(name=name or f"评价测试企业{n}有限公司", uscc=USCC.format(n))
-        _db.session.add(enterprise)
-        _db.session.flush()
         user = factory.user(Role.ENTREPRENEUR, display_name=f"企业家{n}")
-        user.enterprise_id = enterprise.id
-        _db.session.commit()
+        factory.verified_member(user, name or f"评价测试企业{n}有限公司", uscc(n))
         return user
 
     return make

@@ -12,7 +12,7 @@ from portal.history import HistoryIsAppendOnly
 from portal.ratings import services, targets
 from portal.ratings.models import EnterpriseRating, RatingEvent
 from portal.ratings.periods import check_period, period_of, previous_periods
-from tests.ratings.conftest import scores
+from tests.ratings.conftest import scores, uscc
 
 
 def _ratings(db):
@@ -51,10 +51,9 @@ def test_a_member_rates_only_for_an_enterprise_they_are_a_verified_member_of(db,
     from portal.accounts.models import Enterprise
 
     user, target = rater(), department_target()
-    other = Enterprise(name="第二家企业", uscc="91370200999999999X")
+    other = Enterprise(name="第二家企业", uscc=uscc(999_999))
     db.session.add(other)
     db.session.commit()
-    # Until membership lets one person belong to several enterprises, the rating names the member's enterprise.
     services.rate(user, target, scores(), "")
     with pytest.raises(Forbidden):
         services.rate(user, target, scores(), "", enterprise_id=other.id)
@@ -84,9 +83,7 @@ def test_only_verified_enterprise_members_may_rate(db, factory, rater, departmen
     citizen = factory.user(Role.CITIZEN)
     with pytest.raises(Forbidden):
         services.rate(citizen, target, scores())
-    unverified = factory.user(Role.ENTREPRENEUR)
-    unverified.enterprise_id = None
-    db.session.commit()
+    unverified = factory.user(Role.ENTREPRENEUR)  # has signed up with an enterprise, not yet approved
     with pytest.raises(Forbidden):
         services.rate(unverified, target, scores())
     assert _ratings(db) == []

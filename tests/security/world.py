@@ -255,7 +255,7 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
     w.args["open311_token"] = token_for(order.tracking_no)
     # An enterprise rating of the official's department, with a comment the department may answer.
     o["rating"] = EnterpriseRating(
-        enterprise_id=u["entrepreneur"].enterprise_id,
+        enterprise_id=f.verified_member(u["entrepreneur"]).id,
         rater_id=u["entrepreneur"].id,
         period=current_period(),
         kind=TargetKind.DEPARTMENT,
