@@ -34,6 +34,8 @@ def _rater(row: dict[str, Any], password: str) -> tuple[Enterprise, Any]:
                 display_name=row["member_name"],
                 roles={Role.ENTREPRENEUR},
                 password=password,
+                enterprise_name=row["name"],
+                uscc=str(row["uscc"]),
             ),
         )
     return membership.ensure_verified(user, row["name"], str(row["uscc"])), user

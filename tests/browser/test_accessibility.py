@@ -54,6 +54,10 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/policies/{i['policy']}",
             f"/policies/{i['policy']}/versions/{i['policy_version']}",
             "/data/",
+            "/ratings/",
+            f"/ratings/departments/{i['department']}",
+            f"/ratings/policies/{i['policy']}",
+            f"/ratings/items?policy={i['policy']}",
             "/departments/",
             "/login",
             "/register",
@@ -70,7 +74,7 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             "/account",
             "/account/password",
         ],
-        "entrepreneur": ["/feedback/new", "/account"],
+        "entrepreneur": ["/feedback/new", "/account", "/ratings/mine", f"/ratings/rate/policy/{i['policy']}"],
         "unit": ["/feedback/new"],
         "official": ["/feedback/workbench", f"/feedback/{i['official_open']}", "/feedback/responsibilities/"],
         "dispatcher": [
@@ -89,7 +93,7 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/hearings/manage/{i['scheduled_hearing']}/edit",
         ],
         "moderator": [f"/hearings/{live}/moderate"],
-        "shenpi": [f"/plans/tasks/{i['shenpi_task']}"],
+        "shenpi": [f"/plans/tasks/{i['shenpi_task']}", "/ratings/comments"],
         "editor": ["/policies/manage/", "/policies/manage/new", f"/policies/manage/{i['policy']}/edit"],
         "admin": [
             "/admin/users",
@@ -106,6 +110,8 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/plans/admin/tasks/{i['shenpi_task']}",
             f"/plans/admin/battles/{i['battle']}",
             f"/plans/admin/goals/{i['goal']}",
+            "/ratings/admin/raters",
+            "/ratings/admin/audit",
         ],
     }
 
