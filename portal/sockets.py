@@ -46,9 +46,9 @@ SOCKET_PATH = "/socket.io"
 class Field:
     """One field of an event's payload: its kind, whether it must be present, and its bounds."""
 
-    kind: str  # "id", "text", "token", "flag", "choice"
+    kind: str  # "id", "text", "token", "flag", "choice", "ids"
     required: bool = False
-    max_length: int = MAX_TEXT
+    max_length: int = MAX_TEXT  # characters; for "ids", items
     choices: frozenset[str] = frozenset()
 
     def parse(self, name: str, value: Any) -> Any:
@@ -73,6 +73,11 @@ def Flag() -> Field:
 
 def Choice(values: Iterable[str], required: bool = True) -> Field:
     return Field("choice", required, choices=frozenset(values))
+
+
+def Ids(max_items: int = 20, required: bool = True) -> Field:
+    """A list of ids (a poll's chosen options): each an id as ``Id`` checks it, no repeats, at most ``max_items``."""
+    return Field("ids", required, max_items)
 
 
 def _missing(field: Field, name: str, empty: Any) -> Any:
@@ -139,12 +144,26 @@ def _choice(field: Field, name: str, value: Any) -> str:
     return value
 
 
+def _ids(field: Field, name: str, value: Any) -> list[int]:
+    if value is None or value == []:
+        return _missing(field, name, [])
+    if not isinstance(value, list):
+        raise Invalid(f"{name} 应为编号列表", field=name)
+    if len(value) > field.max_length:
+        raise Invalid(f"{name} 过多：最多 {field.max_length} 项", field=name)
+    ids = [_id(Field("id", True), name, item) for item in value]
+    if len(set(ids)) != len(ids):
+        raise Invalid(f"{name} 有重复的编号", field=name)
+    return ids
+
+
 _PARSERS: dict[str, Callable[[Field, str, Any], Any]] = {
     "id": _id,
     "text": _text,
     "token": _token,
     "flag": _flag,
     "choice": _choice,
+    "ids": _ids,
 }
 
 Schema = dict[str, Field]

@@ -1,6 +1,7 @@
 """Fan-out benchmark of the live question queue: the portal beside a minimal Flask-SocketIO server.
 
     bench/fanout/run.sh [--clients 1000,2000] [--seconds 30] [--qps 10] [--vps 300] [--workers 1]
+                        [--poll-viewers 2000] [--poll-seconds 10]
                         [--database postgresql://postgres@127.0.0.1:5432/postgres]
 
 Starts the portal (``python -m portal.serve``, gevent + gevent-websocket) on a fresh database with a
@@ -47,8 +48,9 @@ def fresh_database(base: str | None, tmp: Path) -> tuple[str, callable]:
     return admin_url.set(database=name).render_as_string(hide_password=False), drop
 
 
-def prepare(env: dict[str, str], askers: int, voters: int) -> tuple[int, dict]:
-    """Schema, a live hearing without pre-moderation, and bench accounts (cheap hashes)."""
+def prepare(env: dict[str, str], askers: int, voters: int, devices: int = 0) -> tuple[int, dict]:
+    """Schema, a live hearing without pre-moderation, bench accounts (cheap hashes), a host, and the signed device
+    cookies of browsers without an account (for anonymous poll answers)."""
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "portal", "db", "upgrade", "heads"],
         cwd=ROOT,
@@ -62,21 +64,27 @@ from datetime import timedelta
 from portal import create_app
 from portal.accounts import services as accounts
 from portal.accounts.models import Role
+from portal.actors import SYSTEM
 from portal.extensions import db
 from portal.hearings import services
 from portal.hearings.models import HearingKind, HearingState
 from portal.times import utcnow
 app = create_app({{"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}})
 with app.app_context():
-    h = services.create_hearing(None, services.HearingData(kind=HearingKind.DEFENSE, title="压测答辩",
+    h = services.create_hearing(SYSTEM, services.HearingData(kind=HearingKind.DEFENSE, title="压测答辩",
         starts_at=utcnow() - timedelta(minutes=1), premoderation=False))
     h.state = HearingState.LIVE
     db.session.commit()
-    names = {{"askers": [], "voters": []}}
+    names = {{"askers": [], "voters": [], "host": "benchhost"}}
+    accounts.create_user(SYSTEM, accounts.UserData(username="benchhost", display_name="benchhost",
+        roles={{Role.HOST}}, password="{PASSWORD}"))
+    from portal.hearings import polls
+    with app.test_request_context():
+        names["devices"] = [polls.new_device_cookie() for _ in range({devices})]
     for kind, n in (("askers", {askers}), ("voters", {voters})):
         for i in range(n):
             name = f"bench{{kind[0]}}{{i}}"
-            accounts.create_user(None, accounts.UserData(username=name, display_name=name,
+            accounts.create_user(SYSTEM, accounts.UserData(username=name, display_name=name,
                 roles={{Role.CITIZEN}}, password="{PASSWORD}"))
             names[kind].append(name)
     print(json.dumps({{"hearing": h.id, **names}}))
@@ -120,10 +128,25 @@ def swarm(urls: list[str], hearing: int, clients: int, args, users: Path | None)
         str(args.seconds),
     ]
     cmd += ["--users", str(users)] if users else ["--baseline"]
+    if args.poll_viewers:
+        cmd += ["--poll-viewers", str(min(args.poll_viewers, clients)), "--poll-seconds", str(args.poll_seconds)]
     out = subprocess.run(cmd, cwd=HERE, capture_output=True, text=True, timeout=args.seconds + 600)
     if out.returncode != 0:
         raise RuntimeError(f"swarm failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def poll_answers_in_database(url: str, poll_id: int) -> int:
+    from portal.config import _database_url
+
+    engine = sa.create_engine(_database_url(url))
+    try:
+        with engine.connect() as conn:
+            return conn.execute(
+                sa.text("SELECT count(*) FROM hearing_poll_answers WHERE poll_id = :p"), {"p": poll_id}
+            ).scalar_one()
+    finally:
+        engine.dispose()
 
 
 def load() -> str:
@@ -148,6 +171,8 @@ def main() -> None:
     parser.add_argument("--qps", type=float, default=10)
     parser.add_argument("--vps", type=float, default=300)
     parser.add_argument("--workers", type=int, default=1, help="portal processes (>1 needs --redis)")
+    parser.add_argument("--poll-viewers", type=int, default=0, help="watchers answering a poll (0: no poll)")
+    parser.add_argument("--poll-seconds", type=float, default=10, help="the answers are spread over this long")
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL"))
     parser.add_argument(
         "--database",
@@ -182,7 +207,7 @@ def main() -> None:
     results = []
     try:
         print(f"preparing {'PostgreSQL' if args.database else 'SQLite'} database, load average {load()}", flush=True)
-        hearing, users = prepare(env, askers=10, voters=200)
+        hearing, users = prepare(env, askers=10, voters=200, devices=args.poll_viewers and max(sizes))
         users_file = tmp / "users.json"
         users_file.write_text(json.dumps(users))
         portal_urls = []
@@ -217,6 +242,8 @@ def main() -> None:
                 result = swarm(urls, hid, n, args, users_arg)
                 result["load_before"], result["load_after"] = before, load()
                 result["server_cpu_s"] = round(cpu_seconds(servers[name]) - cpu_before, 1)
+                if name == "portal" and result.get("poll_id"):
+                    result["database_poll_answers"] = poll_answers_in_database(url, result["poll_id"])
                 print("  " + json.dumps(result, ensure_ascii=False), flush=True)
                 results.append(result)
     finally:
@@ -253,6 +280,18 @@ def main() -> None:
             print(
                 f"{n} clients: portal question p99 is {ratio:.2f}× the minimal server's; "
                 f"server CPU for the run {cpu:.2f}×"
+            )
+    if args.poll_viewers:
+        print(
+            "\nclients  server    poll answers ok / sent  server total  database  lost  clients≠server  "
+            "poll result p50/p99 ms"
+        )
+        for r in results:
+            print(
+                f"{r['clients']:>7}  {r['server']:<8}  {r.get('answer_ok')!s:>9} / {r.get('answers')!s:<9}  "
+                f"{r.get('server_poll_total')!s:>12}  {r.get('database_poll_answers', '—')!s:>8}  "
+                f"{r.get('lost_answers')!s:>4}  {r.get('poll_clients_not_matching_server')!s:>14}  "
+                f"{r.get('poll_p50_ms')!s:>8} / {r.get('poll_p99_ms')!s}"
             )
     (tmp / "results.json").write_text(json.dumps(results, indent=2))
     print(f"results: {tmp / 'results.json'}")

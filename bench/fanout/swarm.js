@@ -3,10 +3,15 @@
 //
 //   node swarm.js --url http://127.0.0.1:5101[,http://127.0.0.1:5102] --hearing 1 --clients 1000
 //                 --qps 10 --vps 300 --seconds 30 [--users users.json] [--baseline]
+//                 [--poll-viewers 2000 --poll-seconds 10]
 //
 // Latency is "action sent → received by every client": for a question, from the ask being sent to
 // each client's `question` event; for a vote, from the k-th vote on a question being sent to each
 // client first seeing a count ≥ k in a `votes` batch (so it includes the coalescing tick).
+// With --poll-viewers N, a host opens a poll (results shown) a third into the run and N of the watchers answer it,
+// each at a random moment within --poll-seconds; a poll answer's latency is from the k-th answer being sent to each
+// client first seeing a total ≥ k in a `poll_results` event. After the run every client's total is compared with
+// the server's (and run.py compares the server's with the database).
 "use strict";
 const { io } = require("socket.io-client");
 const fs = require("fs");
@@ -24,6 +29,8 @@ const qps = Number(args.qps || 10);
 const vps = Number(args.vps || 300);
 const seconds = Number(args.seconds || 30);
 const baseline = Boolean(args.baseline);
+const pollViewers = Number(args["poll-viewers"] || 0);
+const pollSeconds = Number(args["poll-seconds"] || 10);
 const users = args.users ? JSON.parse(fs.readFileSync(args.users, "utf8")) : { askers: [], voters: [] };
 const UA = "portal-bench-fanout";
 const NS = "/hearings";
@@ -46,6 +53,7 @@ async function login(url, username, password) {
   return session;
 }
 
+const devices = users.devices || [];
 function connect(url, cookie) {
   const headers = { "User-Agent": UA };
   if (cookie) headers.Cookie = cookie;
@@ -64,6 +72,11 @@ const voteSends = new Map(); // question id -> [send time of k-th vote]
 const questionLat = [];
 const perQuestion = new Map(); // question id -> [send time, slowest delivery ms]
 const voteLat = [];
+const answerSends = []; // send time of the k-th poll answer
+const pollLat = [];
+let pollId = null;
+let answers = 0, answerOk = 0;
+const answerErrors = {};
 
 const HOLD_MS = 300; // as the browser: an out-of-order event waits this long for the missing ones
 let outOfOrder = 0;
@@ -81,6 +94,34 @@ class Watcher {
     socket.on("votes", (d) => this.receive("votes", d));
     socket.on("now", (d) => this.receive("other", d));
     socket.on("hearing", (d) => this.receive("other", d));
+    this.pollTotal = 0;
+    this.pollVersion = -1;
+    this.answers = false; // set for the watchers that answer the poll
+    socket.on("poll", (d) => this.onPoll(d));
+    socket.on("poll_results", (d) => this.onPollResults(d));
+  }
+  onPoll(d) {
+    if (d.state !== "open" || this.answered || !this.answers) return;
+    this.answered = true;
+    setTimeout(() => {
+      const t = now();
+      answerSends.push(t);
+      answers += 1;
+      const choice = [d.options[Math.floor(Math.random() * d.options.length)].id];
+      call(this.socket, "poll_answer", { poll_id: d.id, choices: choice, client_id: "pa-" + Math.random().toString(36).slice(2) })
+        .then((ack) => {
+          if (ack.ok) answerOk += 1;
+          else { const c = (ack.error && ack.error.code) || "?"; answerErrors[c] = (answerErrors[c] || 0) + 1; }
+        });
+    }, Math.random() * pollSeconds * 1000);
+  }
+  onPollResults(d) {
+    if (d.version <= this.pollVersion) return;
+    this.pollVersion = d.version;
+    const t = now();
+    const measured = Math.min(this.pollTotal, answerSends.length);
+    for (let k = measured; k < Math.min(d.total, answerSends.length); k++) pollLat.push(t - answerSends[k]);
+    this.pollTotal = Math.max(this.pollTotal, d.total);
   }
   receive(kind, d) {
     if (d.seq <= this.seq) return;
@@ -147,8 +188,9 @@ async function main() {
     const batch = [];
     for (let j = i; j < Math.min(nClients, i + 100); j++) {
       batch.push(new Promise((resolve, reject) => {
-        const socket = connect(urls[j % urls.length]);
+        const socket = connect(urls[j % urls.length], devices[j] ? "hearing_device=" + devices[j] : undefined);
         const w = new Watcher(socket);
+        w.answers = j < pollViewers;
         socket.on("connect", async () => {
           const snap = await call(socket, "join", { hearing_id: hearingId });
           if (!snap.ok) return reject(new Error("join failed " + JSON.stringify(snap)));
@@ -225,8 +267,32 @@ async function main() {
     }
   })();
 
-  await Promise.all([askLoop, voteLoop]);
+  const pollLoop = (async () => {
+    if (!pollViewers) return;
+    const host = baseline ? connect(urls[0]) : connect(urls[0], await login(urls[0], users.host, users.password));
+    await new Promise((r) => (host.connected ? r() : host.on("connect", r)));
+    await call(host, "join", { hearing_id: hearingId });
+    await sleep((seconds * 1000) / 3);
+    const created = await call(host, "poll_create", {
+      hearing_id: hearingId, question: "压测表决", options: "甲\n乙\n丙\n丁", allow_anonymous: true, open: false,
+      client_id: "bench-poll-" + Math.random().toString(36).slice(2),
+    });
+    if (!created.ok) throw new Error("poll_create failed: " + JSON.stringify(created));
+    pollId = created.poll.id;
+    for (const action of ["show", "open"]) {
+      const ack = await call(host, "poll_action", { poll_id: pollId, action });
+      if (!ack.ok && action === "open") throw new Error("poll open failed: " + JSON.stringify(ack));
+    }
+    actorsExtra.push(host);
+  })();
+  const actorsExtra = [];
+
+  await Promise.all([askLoop, voteLoop, pollLoop]);
   await Promise.all(pending);
+  if (pollViewers) {
+    const until = now() + (pollSeconds + 30) * 1000;
+    while (answerOk + Object.values(answerErrors).reduce((a, b) => a + b, 0) < pollViewers && now() < until) await sleep(100);
+  }
   await sleep(2000); // the last vote batch (tick ≤ 250 ms) and stragglers
 
   // Ground truth: a fresh sync (the portal reads it from the database).
@@ -243,6 +309,13 @@ async function main() {
   // The questions whose last delivery took longest (p99 at 2,000 clients is decided by a handful of events).
   const slowest = [...perQuestion.values()].sort((a, b) => b[1] - a[1]).slice(0, 5)
     .map(([sent, ms]) => ({ at_s: Math.round((sent - started) / 100) / 10, slowest_ms: Math.round(ms) }));
+  let pollTruth = null, pollMismatched = 0;
+  if (pollViewers && pollId !== null) {
+    const state = await call(watchers[0].socket, "poll_sync", { hearing_id: hearingId });
+    const p = state.polls ? state.polls.find((x) => x.id === pollId) : null;
+    pollTruth = p ? p.total : null;
+    for (const w of watchers) if (w.pollTotal !== pollTruth) pollMismatched += 1;
+  }
   const result = {
     server: baseline ? "baseline" : "portal", urls: urls.length, clients: nClients, seconds, qps, vps,
     connect_s: Math.round(connectSeconds * 10) / 10, asks, ask_ok: askOk, votes, vote_ok: voteOk, ack_errors: ackErrors,
@@ -253,8 +326,14 @@ async function main() {
     slowest_questions: slowest,
     server_votes_total: [...truthVotes.values()].reduce((a, b) => a + b, 0),
   };
+  if (pollViewers) Object.assign(result, {
+    poll_id: pollId, poll_viewers: pollViewers, poll_seconds: pollSeconds, answers, answer_ok: answerOk,
+    answer_errors: answerErrors, server_poll_total: pollTruth, lost_answers: answerOk - (pollTruth || 0),
+    poll_clients_not_matching_server: pollMismatched, poll_result_deliveries: pollLat.length,
+    poll_p50_ms: percentile(pollLat, 50), poll_p99_ms: percentile(pollLat, 99),
+  });
   console.log(JSON.stringify(result));
-  for (const s of [...watchers.map((w) => w.socket), ...askers, ...voters]) s.disconnect();
+  for (const s of [...watchers.map((w) => w.socket), ...askers, ...voters, ...actorsExtra]) s.disconnect();
   process.exit(0);
 }
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.charts import Line, LineChart
 from portal.dashboard.kpi import DepartmentKpi
 from portal.dashboard.kpi_overview import MonthPoint
 
@@ -81,27 +82,6 @@ def department_bars(
     ticks = [(left + plot * t / 100, f"{t}%") for t in range(0, 101, 25)]
     series = [(f"series-{j}", label) for j, (_, label) in enumerate(metrics)]
     return BarChart(width, height, left, plot, out, ticks, series)
-
-
-@dataclass(frozen=True)
-class Line:
-    css: str
-    label: str
-    points: str
-    dots: list[tuple[float, float, str]]
-
-
-@dataclass(frozen=True)
-class LineChart:
-    width: int
-    height: int
-    left: int
-    top: int
-    plot_width: int
-    plot_height: int
-    x_labels: list[tuple[float, str]]
-    y_ticks: list[tuple[float, str]]
-    lines: list[Line]
 
 
 def monthly_lines(points: list[MonthPoint], width: int = 720, label_every: int = 1) -> LineChart:

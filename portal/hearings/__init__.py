@@ -14,8 +14,10 @@ def init_app(app: Flask) -> None:
         manage,
         permissions,
         plan_sections,
+        poll_demo,
         views,
         views_lists,
+        views_polls,
     )
     from portal.hearings.cli import hearings_cli
     from portal.hearings.events import HearingsNamespace
@@ -24,6 +26,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(views_lists.api)
+    app.register_blueprint(views_polls.bp)
     app.cli.add_command(hearings_cli)
     init_live(app)
     socketio.on_namespace(HearingsNamespace(NAMESPACE))

@@ -215,3 +215,9 @@ class HearingsNamespace(Namespace):
         params = {k: data[k] for k in ("reason", "text", "into", "summary")}
         q = questions.moderate(_account_now(sid), data["question_id"], action, **params)
         return {"ok": True, "question": payloads.moderation(q)}
+
+
+# Live polls (现场表决) answer on this namespace too (portal.hearings.poll_events).
+from portal.hearings import poll_events  # noqa: E402
+
+poll_events.install(HearingsNamespace)

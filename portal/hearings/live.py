@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
@@ -106,6 +107,14 @@ _lock = threading.Lock()
 _dirty_votes: dict[int, set[int]] = defaultdict(set)
 _dirty_presence: set[int] = set()
 _flusher_started = False
+_tick_hooks: list[Callable[[], Any]] = []
+
+
+def on_tick(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Run ``fn()`` on every tick of the flusher, after votes and presence (poll results, presence samples)."""
+    if fn not in _tick_hooks:
+        _tick_hooks.append(fn)
+    return fn
 
 
 def mark_votes_dirty(hearing_id: int, question_id: int) -> None:
@@ -159,6 +168,8 @@ def _flush_loop(app: Flask) -> None:
             try:
                 flush_votes()
                 flush_presence()
+                for hook in _tick_hooks:
+                    hook()
                 if presence.redis is not None and (presence.lost or time.monotonic() - last_refresh > PRESENCE_TTL / 3):
                     presence.refresh()
                     last_refresh = time.monotonic()

@@ -300,3 +300,102 @@ class CommitmentUpdate(db.Model):
     @property
     def to_label(self) -> str:
         return CommitmentStatus(self.to_status).label
+
+
+# --- the hall takes part: live polls, presence samples, the hearings an inquiry reviews ------------------------
+
+
+class PollState(enum.StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"draft": "未开始", "open": "进行中", "closed": "已结束"}[self.value]
+
+
+MAX_POLL_OPTIONS = 10  # an answer keeps its choices as one bit per option
+
+
+class Poll(db.Model):
+    """现场表决 / 快速调查: a single- or multiple-choice question the host puts to the hall."""
+
+    __tablename__ = "hearing_polls"
+    __table_args__ = (sa.UniqueConstraint("hearing_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(sa.ForeignKey("hearings.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[str] = mapped_column(sa.String(64))  # a retried create never makes a second poll
+    question: Mapped[str] = mapped_column(sa.String(200))
+    multiple: Mapped[bool] = mapped_column(default=False)
+    allow_anonymous: Mapped[bool] = mapped_column(default=False)  # one answer per browser without an account
+    state: Mapped[PollState] = mapped_column(str_enum(PollState), default=PollState.DRAFT)
+    results_shown: Mapped[bool] = mapped_column(default=False)
+    # Every event about this poll carries the next version: clients keep the newest only.
+    version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    options: Mapped[list[PollOption]] = relationship(
+        order_by="PollOption.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class PollOption(db.Model):
+    __tablename__ = "hearing_poll_options"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("hearing_polls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column()  # 0 … MAX_POLL_OPTIONS - 1: the option's bit in an answer
+    label: Mapped[str] = mapped_column(sa.String(100))
+
+
+class PollAnswer(db.Model):
+    """One answer per account, or per browser (a signed device token) where the poll allows anonymous answers:
+    the unique constraints hold that whatever the number of processes."""
+
+    __tablename__ = "hearing_poll_answers"
+    __table_args__ = (sa.UniqueConstraint("poll_id", "user_id"), sa.UniqueConstraint("poll_id", "device"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("hearing_polls.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    device: Mapped[str | None] = mapped_column(sa.String(40))
+    choices: Mapped[int] = mapped_column()  # bit i set: option at position i chosen
+    client_id: Mapped[str] = mapped_column(sa.String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PollEvent(History, db.Model):
+    """Append-only history of a poll: created, opened, results shown or hidden, closed."""
+
+    __tablename__ = "hearing_poll_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(sa.ForeignKey("hearing_polls.id", ondelete="CASCADE"), index=True)
+
+
+class PresenceSample(db.Model):
+    """How many were watching a live hearing, once a minute (the analytics' audience curve)."""
+
+    __tablename__ = "hearing_presence_samples"
+    __table_args__ = (sa.UniqueConstraint("hearing_id", "minute"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hearing_id: Mapped[int] = mapped_column(sa.ForeignKey("hearings.id", ondelete="CASCADE"), index=True)
+    minute: Mapped[datetime] = mapped_column(UTCDateTime)
+    count: Mapped[int] = mapped_column()
+
+
+class HearingReview(db.Model):
+    """A 公开质询 (inquiry) reviews the commitments made at earlier hearings."""
+
+    __tablename__ = "hearing_reviews"
+    __table_args__ = (sa.UniqueConstraint("inquiry_id", "reviewed_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inquiry_id: Mapped[int] = mapped_column(sa.ForeignKey("hearings.id", ondelete="CASCADE"), index=True)
+    reviewed_id: Mapped[int] = mapped_column(sa.ForeignKey("hearings.id", ondelete="CASCADE"), index=True)

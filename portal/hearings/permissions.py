@@ -26,3 +26,6 @@ def _update_commitment(user: User, commitment) -> bool:
     if user.has_role(Role.HOST):
         return True
     return commitment is not None and user.has_role(Role.OFFICIAL) and user.department_id == commitment.department_id
+
+
+roles_rule("hearings.analytics", Role.HOST, Role.ADMIN)  # a hearing's analytics page and CSV

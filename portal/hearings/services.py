@@ -16,7 +16,7 @@ from portal.accounts.models import User
 from portal.accounts.permissions import can, require
 from portal.errors import Invalid, NotFound, get_or_raise
 from portal.extensions import db
-from portal.hearings import live, payloads
+from portal.hearings import live, payloads, polls
 from portal.hearings.commitments import (  # noqa: F401  (part of this module's interface)
     commitments_for_hearing,
     commitments_for_plan,
@@ -204,6 +204,8 @@ def change_state(actor: User | None, hearing: Hearing, action: str) -> Hearing:
     """Open, close, reopen (within a day of closing) or archive a hearing: one row of ``HEARINGS``, written to
     the hearing's history and broadcast (the CLI acts as SYSTEM)."""
     HEARINGS.fire(actor, hearing, action)
+    if hearing.state == HearingState.CLOSED:
+        polls.close_open_polls(actor, hearing)  # the record is final: open polls close with the hearing
     broadcast(hearing)
     db.session.commit()
     return hearing

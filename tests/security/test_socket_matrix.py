@@ -56,6 +56,10 @@ EXPECTED: dict[tuple[str, str], dict[str, str] | str] = {
     ("/hearings", "vote"): SIGNED_IN,
     ("/hearings", "unvote"): SIGNED_IN,
     ("/hearings", "moderate"): "MODERATION",  # one probe per action, see MODERATION
+    ("/hearings", "poll_sync"): EVERYONE,
+    ("/hearings", "poll_answer"): SIGNED_IN,  # without an account only from a browser with its device cookie
+    ("/hearings", "poll_create"): only("host"),
+    ("/hearings", "poll_action"): only("host"),
     ("/notices", "connect"): {**EVERYONE, "anonymous": "refused"},  # live notices are personal
 }
 
@@ -124,7 +128,44 @@ def _probe(live_server, cast, event: str, role: str) -> str:
     if event in ("vote", "unvote"):
         qid = make_question(live_server, hearing_id, "approved")
         return outcome(client.call(event, {"question_id": qid, "client_id": uuid.uuid4().hex}))
+    if event == "poll_sync":
+        return outcome(client.call(event, {"hearing_id": hearing_id}))
+    if event == "poll_answer":
+        poll_id, option = _make_poll(live_server, hearing_id)
+        return outcome(client.call(event, {"poll_id": poll_id, "choices": [option], "client_id": uuid.uuid4().hex}))
+    if event == "poll_create":
+        payload = {
+            "hearing_id": hearing_id,
+            "question": f"{role} 的表决",
+            "options": "甲\n乙",
+            "client_id": uuid.uuid4().hex,
+        }
+        return outcome(client.call(event, payload))
+    if event == "poll_action":
+        poll_id, _ = _make_poll(live_server, hearing_id)
+        got = outcome(client.call(event, {"poll_id": poll_id, "action": "close"}))
+        assert got == "ok" or _poll_state(live_server, poll_id) == "open", f"a refused poll_action changed it ({role})"
+        return got
     raise AssertionError(f"no probe for {event}")
+
+
+def _make_poll(live_server, hearing_id: int) -> tuple[int, int]:
+    from portal.actors import SYSTEM
+    from portal.extensions import db
+    from portal.hearings import polls
+
+    with live_db(live_server):
+        poll = polls.create_poll(
+            SYSTEM, db.session.get(polls.Hearing, hearing_id), "矩阵测试表决", "甲\n乙", open_now=True
+        )
+        return poll.id, poll.options[0].id
+
+
+def _poll_state(live_server, poll_id: int) -> str:
+    from portal.hearings.models import Poll
+
+    with live_db(live_server) as db:
+        return db.session.get(Poll, poll_id).state.value
 
 
 def test_every_socket_event_answers_every_role_as_the_matrix_says(live_server, cast):

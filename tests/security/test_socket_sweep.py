@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import websocket
 
-from tests.hearings.live_support import log_in, make_users
+from tests.hearings.live_support import live_db, log_in, make_users
 from tests.security.socket_support import Client, make_cast, make_hearing, make_question, outcome
 
 
@@ -66,7 +66,9 @@ ALLOWED = {"ok", "invalid", "not_found", "conflict", "forbidden", "unauthorized"
 
 def _valid(field: str, kind: str, ids: dict[str, int]) -> Any:
     if kind == "id":
-        return ids["question"] if field == "question_id" else ids["into"] if field == "into" else ids["hearing"]
+        return {"question_id": ids["question"], "into": ids["into"], "poll_id": ids["poll"]}.get(field, ids["hearing"])
+    if kind == "ids":
+        return [ids["option"]]
     if kind == "token":
         return uuid.uuid4().hex
     if kind == "flag":
@@ -112,10 +114,21 @@ def test_hostile_values_in_every_field_of_every_event_never_get_a_server_error(a
         "question": make_question(live_server, hearing_id),
         "into": make_question(live_server, hearing_id),
     }
+    with live_db(live_server) as db:
+        from portal.actors import SYSTEM
+        from portal.hearings import polls
+
+        poll = polls.create_poll(
+            SYSTEM, db.session.get(polls.Hearing, hearing_id), "扫描测试表决", "甲\n乙", open_now=True
+        )
+        ids.update(poll=poll.id, option=poll.options[0].id)
     host = Client(live_server, log_in(live_server.url, names["host"])).connect()
     events = {name[3:]: getattr(HearingsNamespace, name) for name in dir(HearingsNamespace) if name.startswith("on_")}
     events = {name: handler.schema for name, handler in events.items() if hasattr(handler, "schema")}
-    assert set(events) == {"join", "leave", "sync", "ask", "vote", "unvote", "moderate"}
+    assert set(events) == {
+        *("join", "leave", "sync", "ask", "vote", "unvote", "moderate"),
+        *("poll_sync", "poll_answer", "poll_create", "poll_action"),
+    }
     seen: dict[str, int] = {}
     wrong: list[tuple[str, str, str]] = []
     sent = 0

@@ -177,6 +177,19 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
     questions.ask(u["citizen"], closed, f"已结束答辩的问题{t}", "matrix-q2")
     hearings.change_state(SYSTEM, closed, "close")
     o["closed_hearing"] = closed
+    # A live poll on the hearing (anonymous answers allowed), and an inquiry reviewing the closed hearing.
+    from portal.hearings import polls, reviews
+
+    poll = polls.create_poll(SYSTEM, hearing, f"是否支持全面推行一业一证？{t}", "支持\n反对", open_now=True)
+    o.update(poll=poll, poll_option=poll.options[0])
+    inquiry = hearings.create_hearing(
+        SYSTEM,
+        hearings.HearingData(
+            kind=HearingKind.INQUIRY, title=f"年度公开质询{t}", starts_at=utcnow() + timedelta(days=5)
+        ),
+    )
+    reviews.set_reviews(SYSTEM, inquiry, [closed.id])
+    o["inquiry"] = inquiry
 
     # Work orders: one filed by the citizen with a file of theirs, dispatched to the official's department,
     # signed, with an extension request waiting for the dispatcher.
@@ -267,6 +280,8 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
     db.session.add(o["rating"])
     db.session.commit()
 
+    from portal.hearings import join
+
     w.users = {role: user.username for role, user in u.items()}
     w.ids = {name: row.id for name, row in o.items()} | {f"user:{role}": user.id for role, user in u.items()}
     w.args |= {
@@ -290,5 +305,7 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
         "user_id": u["citizen"].id,
         "dept_id": dept.id,
         "client_id": o["api_client"].id,
+        "poll_id": poll.id,
+        "code": join.code_for(hearing.id),
     }
     return w
