@@ -4,6 +4,7 @@ curve of the closed hearing (one presence sample a minute). Idempotent: a poll i
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 import sqlalchemy as sa
@@ -87,7 +88,7 @@ def _audience(spec: dict[str, Any]) -> int:
     points = spec["points"]
     start = analytics.minute_of(hearing.opened_at)
     samples = {}
-    for (m0, n0), (m1, n1) in zip(points, points[1:], strict=False):
+    for (m0, n0), (m1, n1) in pairwise(points):
         for m in range(m0, m1):
             samples[m] = round(n0 + (n1 - n0) * (m - m0) / (m1 - m0))
     db.session.execute(
