@@ -267,7 +267,7 @@ def test_the_projector_shows_the_join_code_and_a_qr_code_of_the_join_url(hearing
     assert f'<strong data-testid="join-code">{code}</strong>' in page
     url = re.search(r'<p class="join-url">([^<]+)</p>', page).group(1)
     assert url.endswith(f"/j/{code}")
-    assert '<svg width="' in page and "是否支持一业一证改革全面推开？" in page  # the QR code and the open poll
+    assert '<svg viewBox="0 0 ' in page and "是否支持一业一证改革全面推开？" in page  # the QR code and the open poll
     # Decode the QR code drawn for that URL (the same call as the page's) and follow it.
     matrix = [list(row) for row in join.qr(url).matrix_iter(scale=4, border=4)]
     pixels = bytes(0 if dark else 255 for row in matrix for dark in row)
