@@ -113,3 +113,29 @@ def test_the_administrator_changes_a_keys_limit(limited_app, users):
         services.act(_admin(), client_id, "change_limits", read_limit="2 per minute", write_limit="1 per minute")
     keyed = limited_app.test_client()
     assert [keyed.get(API, headers={"X-API-Key": key}).status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.mark.redis
+def test_a_keys_limit_and_usage_are_counted_in_redis_when_configured(other_app, users):
+    import os
+
+    import redis
+
+    url = os.environ["REDIS_URL"]
+    prefix = f"t-{uuid.uuid4().hex[:8]}"
+    app = other_app(RATELIMIT_ENABLED=True, RATELIMIT_KEY_PREFIX=prefix, REDIS_URL=url, RATELIMIT_STORAGE_URI=url)
+    with app.test_request_context():
+        client_id, key = _issue(users["citizen"], read_limit="2 per minute")
+    # The key's window is the key's, whichever address its requests come from.
+    callers = [app.test_client(), app.test_client()]
+    callers[1].environ_base["REMOTE_ADDR"] = "192.0.2.9"
+    assert [c.get(API, headers={"X-API-Key": key}).status_code for c in callers * 2] == [200, 200, 429, 429]
+    store = redis.Redis.from_url(url)
+    keys = store.keys(f"LIMITS:*{prefix}*")
+    assert any(b"api-key" in k for k in keys) and any(b"apiusage" in k for k in keys), keys
+    with app.test_request_context():
+        from portal.apiclients import gate
+
+        today = gate.usage(services.get_client(client_id), days=1)[0]
+    assert (today["requests"], today["refused"]) == (2, 2)
+    store.delete(*keys)
