@@ -7,4 +7,6 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     # Wired here, not at import time, so that importing the package's models or services loads no views.
-    from portal.enterprises import permissions, services  # noqa: F401
+    from portal.enterprises import demo, permissions, services, views  # noqa: F401  (demo registers its loader)
+
+    app.register_blueprint(views.bp)

@@ -74,7 +74,14 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             "/account",
             "/account/password",
         ],
-        "entrepreneur": ["/feedback/new", "/account", "/ratings/mine", f"/ratings/rate/policy/{i['policy']}"],
+        "entrepreneur": [
+            "/feedback/new",
+            "/account",
+            "/ratings/mine",
+            f"/ratings/rate/policy/{i['policy']}",
+            "/enterprises/",
+            "/enterprises/apply",
+        ],
         "unit": ["/feedback/new"],
         "official": ["/feedback/workbench", f"/feedback/{i['official_open']}", "/feedback/responsibilities/"],
         "dispatcher": [
@@ -104,6 +111,7 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/admin/departments/{i['department']}",
             "/admin/api-clients/",
             "/admin/api-clients/new",
+            "/enterprises/review",
             "/plans/admin/",
             f"/plans/admin/{plan}",
             f"/plans/admin/{plan}/tasks/new",

@@ -196,6 +196,17 @@ MATRIX: dict[str, Entry] = {
                                               data={"answer": "已增设企业服务专窗"}),
     "ratings_admin.raters":                 E(get=ROLE("admin")),
     "ratings_admin.audit":                  E(get=ROLE("admin")),
+    # enterprises: the entrepreneur is a verified member of the world's enterprise and has a request pending
+    "enterprises.mine":                     E(get=ROLE("entrepreneur", "admin").but(admin="302")),
+    "enterprises.apply":                    E(get=ROLE("entrepreneur"), post=ROLE("entrepreneur"),
+                                              data={"enterprise_name": "莱西测试机械有限公司", "uscc": "91370285163560001U"}),
+    "enterprises.licence":                  E(get=ROLE("entrepreneur", "admin", others="404")),
+    "enterprises.decide":                   E(post=ROLE("admin", others="404").but(entrepreneur="403"),
+                                              args={"action": "approve"}),
+    "enterprises.review":                   E(get=ROLE("admin")),
+    "enterprises.invite":                   E(post=ROLE("entrepreneur"), data={"username": ""}),
+    "enterprises.invitation":               E(post=ROLE("entrepreneur", "admin"), args={"action": "cancel"}),
+    "enterprises.join":                     E(get=ROLE("entrepreneur"), post=ROLE("entrepreneur")),
     # hearings
     "hearings.index":                       E(get=PUBLIC),
     "hearings.show":                        E(get=PUBLIC),

@@ -19,6 +19,7 @@ from portal.accounts.models import DepartmentKind, Role, User
 from portal.actors import SYSTEM
 from portal.extensions import db
 from portal.times import utcnow
+from portal.uploads import Upload
 from tests.support.factories import Factory
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -54,6 +55,7 @@ class World:
 
 def build_world(text: str = "", *, f: Factory | None = None) -> World:
     """The world; ``text`` is put into every text field that shows it (the XSS corpus passes its payloads)."""
+    from portal.enterprises import services as enterprises
     from portal.feedback import attachments as feedback_files
     from portal.feedback import desk, lifecycle, responsibility
     from portal.feedback import services as feedback
@@ -233,6 +235,18 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
     )
     desk.add_reply_template(u["official"], "常用答复", f"您好，已处理完毕。{t}")
 
+    # Enterprises: the entrepreneur is a verified member of one, has a request pending for another (with its
+    # licence photo), invited a colleague by name and made an invitation link.
+    enterprise = f.verified_member(u["entrepreneur"], f"青岛希杰测试有限公司{t}"[:120], "91370285MA3C00010Q")
+    pending = enterprises.apply(
+        u["entrepreneur"],
+        enterprises.JoinRequest(f"莱西测试机械有限公司{t}"[:120], "91370285163560001U", [Upload("执照.png", PNG)]),
+    )
+    colleague = f.user(Role.ENTREPRENEUR, display_name=f"同事{t}"[:40])
+    invitation = enterprises.invite(u["entrepreneur"], enterprise.id, colleague.username).invitation
+    invite_link = enterprises.invite(u["entrepreneur"], enterprise.id)
+    o.update(enterprise=enterprise, membership=pending, invitation=invitation)
+
     # Policies: one in force with two versions, an attachment and a link to the plan; a draft.
     pdata = policies.PolicyData(
         title=f"青岛市优化营商环境办法{t}",
@@ -268,7 +282,7 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
     w.args["open311_token"] = token_for(order.tracking_no)
     # An enterprise rating of the official's department, with a comment the department may answer.
     o["rating"] = EnterpriseRating(
-        enterprise_id=f.verified_member(u["entrepreneur"]).id,
+        enterprise_id=enterprise.id,
         rater_id=u["entrepreneur"].id,
         period=current_period(),
         kind=TargetKind.DEPARTMENT,
@@ -307,5 +321,9 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
         "client_id": o["api_client"].id,
         "poll_id": poll.id,
         "code": join.code_for(hearing.id),
+        "enterprise_id": enterprise.id,
+        "membership_id": pending.id,
+        "invitation_id": invitation.id,
+        "invite_code": invite_link.code,
     }
     return w
