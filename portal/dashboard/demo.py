@@ -21,8 +21,9 @@ import sqlalchemy as sa
 
 from portal import demo as demo_data
 from portal.accounts import services as accounts
-from portal.accounts.models import Department
+from portal.accounts.models import Department, Enterprise, User
 from portal.demo import demo_loader
+from portal.enterprises import services as enterprises
 from portal.extensions import db
 from portal.feedback import public as feedback
 from portal.feedback.public import (
@@ -61,7 +62,7 @@ def load_history(data: dict[str, Any] | None = None) -> str:
     if "12345热线" not in depts:
         return "dashboard: demo departments missing; history not generated"
     dispatcher = accounts.find_user("dispatcher")
-    generator = _Generator(data, depts, dispatcher.id if dispatcher else None, utcnow())
+    generator = _Generator(data, depts, dispatcher.id if dispatcher else None, utcnow(), _members())
     counts = generator.run(data["count"])
     db.session.commit()
     return "dashboard: generated {orders} historical work orders, {assignments} assignments, {ratings} ratings".format(
@@ -69,9 +70,29 @@ def load_history(data: dict[str, Any] | None = None) -> str:
     )
 
 
+def _members() -> list[tuple[int, str, int]]:
+    """(user id, name, enterprise id) of every verified member of a demo enterprise: who files the 涉企 orders."""
+    out = []
+    for enterprise in db.session.scalars(sa.select(Enterprise).order_by(Enterprise.id)):
+        for user_id in enterprises.verified_member_ids(enterprise.id):
+            out.append((user_id, db.session.get(User, user_id).display_name, enterprise.id))
+    return out
+
+
 class _Generator:
-    def __init__(self, data: dict[str, Any], depts: dict[str, int], dispatcher_id: int | None, now: datetime):
+    def __init__(
+        self,
+        data: dict[str, Any],
+        depts: dict[str, int],
+        dispatcher_id: int | None,
+        now: datetime,
+        members: list[tuple[int, str, int]] = (),
+    ):
         self.rng, self.depts, self.dispatcher_id, self.now = random.Random(data["seed"]), depts, dispatcher_id, now
+        # 涉企 orders: a share of some categories is filed online by a verified member for their enterprise. A
+        # random stream of its own, so that the rest of the year is the same with or without enterprises.
+        self.members, self.enterprise_share = list(members), data.get("enterprise_share") or {}
+        self.enterprise_rng = random.Random(data["seed"] + 1)
         self.seq: dict[str, int] = {}
         self.names = {v: k for k, v in depts.items()}
         self.kinds = [OrderKind(kind) for kind in data["kinds"]]
@@ -125,9 +146,14 @@ class _Generator:
             "requester_name": requester,
             "requester_phone": "",
             "filing_unit_id": unit_id,
+            "enterprise_id": None,
             "created_at": created,
             "updated_at": created,
         }
+        share = self.enterprise_share.get(category, 0) if kind != OrderKind.CALL else 0
+        if self.members and self.enterprise_rng.random() < share:
+            user_id, name, enterprise_id = self.enterprise_rng.choice(self.members)
+            row.update(requester_id=user_id, requester_name=name, channel=Channel.WEB, enterprise_id=enterprise_id)
         return row, departments, kind
 
     def run(self, count: int) -> dict[str, int]:

@@ -253,11 +253,24 @@ def _branch(department_id, source, where, group_by, **counts) -> sa.Select:
     )
 
 
-def kpi_counts_query(period: Period, now: datetime) -> sa.Select:
+# 涉企 split: every count restricted to the orders filed on behalf of an enterprise, or to the others.
+SCOPES: dict[str, str] = {"enterprise": "涉企诉求", "other": "其他诉求"}
+
+
+def _scope(order_id: Any, scope: str) -> tuple[ColumnElement[bool], ...]:
+    if scope == "all":
+        return ()
+    of_enterprises = sa.select(WorkOrder.id).where(WorkOrder.enterprise_id.is_not(None))
+    return (order_id.in_(of_enterprises),) if scope == "enterprise" else (order_id.not_in(of_enterprises),)
+
+
+def kpi_counts_query(period: Period, now: datetime, scope: str = "all") -> sa.Select:
     """Every count of the table in one statement: four aggregates, each over its own index range
     (assignments dispatched, due and answered in the period; ratings given in it), summed per
-    department. Nothing outside the period is read, and PostgreSQL may run the branches in parallel."""
+    department. Nothing outside the period is read, and PostgreSQL may run the branches in parallel.
+    ``scope`` "enterprise" / "other" counts only the 涉企 orders / only the others."""
     a, r = Assignment.__table__, Rating.__table__
+    a_scope, r_scope = _scope(a.c.order_id, scope), _scope(r.c.order_id, scope)
     start, end = period.start, period.end
     count = sa.func.count
     in_time = a.c.replied_at <= a.c.due_at
@@ -277,14 +290,14 @@ def kpi_counts_query(period: Period, now: datetime) -> sa.Select:
     # whole-order ones shared out to the departments of the rated round.
     in_period = _in(r.c.created_at, start, end)
     addressed = sa.select(r.c.department_id.label("department_id"), r.c.value, sa.literal(1).label("addressed")).where(
-        in_period, r.c.department_id.is_not(None)
+        in_period, r.c.department_id.is_not(None), *r_scope
     )
     shared = (
         sa.select(a.c.department_id.label("department_id"), r.c.value, sa.literal(0).label("addressed"))
         .select_from(
             r.join(a, sa.and_(a.c.order_id == r.c.order_id, a.c.round == r.c.round, a.c.returned_at.is_(None)))
         )
-        .where(in_period, r.c.department_id.is_(None))
+        .where(in_period, r.c.department_id.is_(None), *r_scope)
     )
     rated = sa.union_all(addressed, shared).subquery("rated")
     good = rated.c.value.in_([s.value for s in SATISFIED])
@@ -294,7 +307,7 @@ def kpi_counts_query(period: Period, now: datetime) -> sa.Select:
         _branch(
             a.c.department_id,
             a,
-            (_in(a.c.dispatched_at, start, end), sa.or_(a.c.signed_at.is_not(None), a.c.sign_deadline < now)),
+            (_in(a.c.dispatched_at, start, end), sa.or_(a.c.signed_at.is_not(None), a.c.sign_deadline < now), *a_scope),
             a.c.department_id,
             dispatched=count(),
             signed_in_time=count().filter(a.c.signed_at <= a.c.sign_deadline),
@@ -302,7 +315,7 @@ def kpi_counts_query(period: Period, now: datetime) -> sa.Select:
         _branch(
             a.c.department_id,
             a,
-            (_in(a.c.due_at, start, min(end, now)), a.c.returned_at.is_(None)),
+            (_in(a.c.due_at, start, min(end, now)), a.c.returned_at.is_(None), *a_scope),
             a.c.department_id,
             due=count(),
             due_closed_in_time=count().filter(in_time),
@@ -310,7 +323,7 @@ def kpi_counts_query(period: Period, now: datetime) -> sa.Select:
         _branch(
             a.c.department_id,
             with_next,
-            (_in(a.c.replied_at, start, end),),
+            (_in(a.c.replied_at, start, end), *a_scope),
             a.c.department_id,
             closed=count(),
             closed_in_time=count().filter(in_time),
@@ -366,6 +379,18 @@ def department_kpis(
     for row in rows:
         totals.add(row.counts)
     return KpiTable(period, now, sort_rows(rows, sort, descending), totals, chosen)
+
+
+def scope_totals(period: Period, *, now: datetime | None = None) -> dict[str, Counts]:
+    """The city's totals of 涉企 orders and of the others (SCOPES), counted as the table counts."""
+    now = now or utcnow()
+    out = {}
+    for scope in SCOPES:
+        totals = Counts()
+        for row in db.session.execute(kpi_counts_query(period, now, scope)).mappings():
+            totals.add(Counts(**{k: v for k, v in row.items() if k != "department_id"}))
+        out[scope] = totals
+    return out
 
 
 SORT_KEYS = ("score", "name", "dispatched", "due", "rated", "handling", *METRICS)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
 
@@ -36,6 +36,7 @@ class DataPage:
     table: kpi.KpiTable
     overview: kpi_overview.Overview
     trend: list[kpi_overview.MonthPoint]
+    split: dict[str, kpi.Counts] = field(default_factory=dict)  # 涉企 vs other orders (kpi.SCOPES)
 
 
 T = TypeVar("T")
@@ -69,12 +70,16 @@ def data_page(period: Period, sort: str = "score", descending: bool = True) -> D
             kpi.department_kpis(period, now=now),
             kpi_overview.overview(period),
             kpi_overview.monthly_trend(period, now=now),
+            kpi.scope_totals(period, now=now),
         )
 
     page = _cached(("data", period.key), compute)
     rows = kpi.sort_rows(page.table.rows, sort, descending)
     return DataPage(
-        kpi.KpiTable(period, page.table.now, rows, page.table.totals, page.table.weights), page.overview, page.trend
+        kpi.KpiTable(period, page.table.now, rows, page.table.totals, page.table.weights),
+        page.overview,
+        page.trend,
+        page.split,
     )
 
 
@@ -161,6 +166,8 @@ def kpi_json(page: DataPage) -> dict[str, Any]:
         },
         "departments": [row_json(r, r.counts, r.name) for r in table.rows],
         "totals": row_json(None, table.totals, "合计"),
+        # 涉企 split: the totals of orders filed on behalf of an enterprise, and of the others.
+        "enterprise_split": {scope: row_json(None, counts, kpi.SCOPES[scope]) for scope, counts in page.split.items()},
         "trend": [
             {
                 "month": m.period.key,

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from portal import demo as demo_data
 from portal.accounts.demo import department_id, user
+from portal.accounts.models import Enterprise
 from portal.actors import SYSTEM
 from portal.demo import demo_loader, moment
 from portal.extensions import db
@@ -54,6 +55,16 @@ def _step(order: WorkOrder, step: dict[str, Any]) -> None:
         raise demo_data.DemoDataError(f"feedback.yaml: unknown step {action!r} of order {order.source_ref}")
 
 
+def _enterprise_id(name: str | None) -> int | None:
+    """以企业名义: the demo enterprise by name (its filer must be a verified member: enterprises.yaml)."""
+    if not name:
+        return None
+    found = db.session.scalar(sa.select(Enterprise.id).where(Enterprise.name == name))
+    if found is None:
+        raise demo_data.DemoDataError(f"feedback.yaml: enterprise {name!r} is not in enterprises.yaml")
+    return found
+
+
 def _order(row: dict[str, Any], now: datetime) -> bool:
     """File one order and take it through its steps, unless the demo already holds it."""
     if db.session.scalar(sa.select(WorkOrder.id).where(WorkOrder.source_ref == row["ref"])) is not None:
@@ -66,6 +77,7 @@ def _order(row: dict[str, Any], now: datetime) -> bool:
                 source_ref=row["ref"],
                 district_id=department_id(row.get("district")),
                 street_id=department_id(row.get("street")),
+                enterprise_id=_enterprise_id(row.get("enterprise")),
                 **fields,
             ),
         )

@@ -21,7 +21,14 @@ def _open():
     return Assignment.state.in_(OPEN_ASSIGNMENT_STATES)
 
 
-def department_assignments(department_id: int, state: str = "open", q: str = "", kind: str = "") -> list[Assignment]:
+def _enterprise_orders():
+    """涉企: orders filed on behalf of an enterprise."""
+    return sa.select(WorkOrder.id).where(WorkOrder.enterprise_id.is_not(None))
+
+
+def department_assignments(
+    department_id: int, state: str = "open", q: str = "", kind: str = "", enterprise: bool = False
+) -> list[Assignment]:
     query = (
         sa.select(Assignment)
         .join(WorkOrder, WorkOrder.id == Assignment.order_id)
@@ -36,6 +43,8 @@ def department_assignments(department_id: int, state: str = "open", q: str = "",
         query = query.where(Assignment.state == AssignmentState(state))
     if kind in {k.value for k in OrderKind}:
         query = query.where(WorkOrder.kind == OrderKind(kind))
+    if enterprise:
+        query = query.where(WorkOrder.enterprise_id.is_not(None))
     q = (q or "").strip()
     if q:
         query = query.where(sa.or_(WorkOrder.tracking_no.contains(q.upper()), WorkOrder.title.contains(q)))
@@ -111,28 +120,42 @@ def _awaiting_decision():
 TABS = ("new", "returned", "extensions", "unsigned", "overdue", "personal")
 
 
-def desk_data(tab: str) -> list:
+def desk_data(tab: str, enterprise: bool = False) -> list:
+    """The rows of a desk tab; ``enterprise`` keeps the 涉企 orders only."""
+    ent_orders = (WorkOrder.id.in_(_enterprise_orders()),) if enterprise else ()
+    ent_assignments = (Assignment.order_id.in_(_enterprise_orders()),) if enterprise else ()
     if tab == "personal":
         return list(
-            db.session.scalars(sa.select(WorkOrder).where(_unchecked_personal()).order_by(WorkOrder.created_at.desc()))
+            db.session.scalars(
+                sa.select(WorkOrder).where(_unchecked_personal(), *ent_orders).order_by(WorkOrder.created_at.desc())
+            )
         )
     if tab == "extensions":
+        of_enterprise = (
+            (ExtensionRequest.assignment_id.in_(sa.select(Assignment.id).where(*ent_assignments)),)
+            if enterprise
+            else ()
+        )
         return list(
             db.session.scalars(
-                sa.select(ExtensionRequest).where(_awaiting_decision()).order_by(ExtensionRequest.created_at)
+                sa.select(ExtensionRequest)
+                .where(_awaiting_decision(), *of_enterprise)
+                .order_by(ExtensionRequest.created_at)
             )
         )
     if tab == "overdue":
         return list(
             db.session.scalars(
-                sa.select(Assignment).where(_open(), Assignment.due_at < clock.now()).order_by(Assignment.due_at)
+                sa.select(Assignment)
+                .where(_open(), Assignment.due_at < clock.now(), *ent_assignments)
+                .order_by(Assignment.due_at)
             )
         )
     if tab == "unsigned":
         return list(
             db.session.scalars(
                 sa.select(Assignment)
-                .where(Assignment.state == AssignmentState.DISPATCHED)
+                .where(Assignment.state == AssignmentState.DISPATCHED, *ent_assignments)
                 .order_by(Assignment.sign_deadline)
             )
         )
@@ -146,12 +169,14 @@ def desk_data(tab: str) -> list:
             ~sa.exists().where(later.order_id == WorkOrder.id, later.dispatched_at > Assignment.returned_at),
         )
         query = sa.select(WorkOrder).where(
-            WorkOrder.state.notin_([OrderState.CLOSED, OrderState.REPLIED]), has_returned
+            WorkOrder.state.notin_([OrderState.CLOSED, OrderState.REPLIED]), has_returned, *ent_orders
         )
         return list(db.session.scalars(query.order_by(WorkOrder.updated_at.desc())))
     return list(
         db.session.scalars(
-            sa.select(WorkOrder).where(WorkOrder.state == OrderState.SUBMITTED).order_by(WorkOrder.created_at)
+            sa.select(WorkOrder)
+            .where(WorkOrder.state == OrderState.SUBMITTED, *ent_orders)
+            .order_by(WorkOrder.created_at)
         )
     )
 

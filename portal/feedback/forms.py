@@ -37,6 +37,13 @@ class OrderForm(FlaskForm):
         description="仅承办部门可见，不会公开",
         validators=[Optional(), Length(max=20, message="电话号码过长")],
     )
+    # 以企业名义提交: offered to verified members of enterprises; the service checks the value whatever is sent.
+    enterprise_id = SelectField(
+        "以企业名义提交",
+        coerce=str,
+        validate_choice=False,
+        description="选择企业后，诉求作为涉企诉求办理，承办部门可以看到企业名称；公开页面不显示企业名称",
+    )
     is_public = BooleanField("同意公开诉求内容（姓名、电话始终不公开）", default=True)
     attachments = MultipleFileField(
         "附件", description="可上传图片（JPG、PNG、GIF、WebP）或PDF，最多6个，每个不超过10MB"

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import Department, User
+from portal.accounts.models import Department
 from portal.extensions import db
 from portal.feedback import clock, services
 from portal.feedback.enums import CATEGORIES, AssignmentState, EventAction, OrderKind, OrderState
@@ -54,7 +54,7 @@ class OrderFilter:
     date_from: date | None = None  # from ``period`` and / or ``from`` / ``to``
     date_to: date | None = None
     period: str = ""
-    enterprise: bool = False  # 涉企: filed by an entrepreneur's account (orders carry no enterprise of their own)
+    enterprise: bool = False  # 涉企: filed on behalf of an enterprise (which one is not public)
     overdue: bool = False
     sort: str = "newest"
 
@@ -161,7 +161,7 @@ def _filtered(f: OrderFilter, now: datetime):
     if f.date_to:
         query = query.where(WorkOrder.created_at < _local_midnight(f.date_to + timedelta(days=1)))
     if f.enterprise:
-        query = query.where(WorkOrder.requester_id.in_(sa.select(User.id).where(User.enterprise_id.is_not(None))))
+        query = query.where(WorkOrder.enterprise_id.is_not(None))
     if f.overdue:
         query = query.where(
             sa.select(Assignment.id).where(Assignment.order_id == WorkOrder.id, _overdue_condition(now)).exists()
@@ -248,7 +248,6 @@ def _load(ids: list[int]) -> list[WorkOrder]:
                 Assignment.overdue_at,
             )
             .selectinload(Assignment.department),
-            selectinload(WorkOrder.requester).load_only(User.enterprise_id),
             selectinload(WorkOrder.filing_unit),
             selectinload(WorkOrder.district),
             selectinload(WorkOrder.street),
@@ -275,7 +274,7 @@ def is_overdue(order: WorkOrder, now: datetime | None = None) -> bool:
 
 
 def is_enterprise(order: WorkOrder) -> bool:
-    return order.requester is not None and order.requester.enterprise_id is not None
+    return order.enterprise_id is not None
 
 
 def departments(order: WorkOrder) -> list:

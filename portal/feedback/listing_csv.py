@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from flask import url_for
 from sqlalchemy.orm import aliased
 
-from portal.accounts.models import Department, User
+from portal.accounts.models import Department
 from portal.extensions import db
 from portal.feedback import clock
 from portal.feedback.enums import AssignmentRole, AssignmentState
@@ -93,12 +93,11 @@ def _orders(ids: list[int]):
             district.short_name.label("district"),
             street.short_name.label("street"),
             unit.name.label("unit"),
-            User.enterprise_id,
+            WorkOrder.enterprise_id,
         )
         .outerjoin(district, district.id == WorkOrder.district_id)
         .outerjoin(street, street.id == WorkOrder.street_id)
         .outerjoin(unit, unit.id == WorkOrder.filing_unit_id)
-        .outerjoin(User, User.id == WorkOrder.requester_id)
         .where(WorkOrder.id.in_(ids))
     )
 

@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import Department, User
+from portal.accounts.models import Department, Enterprise, User
 from portal.extensions import db, str_enum
 from portal.feedback.enums import (
     AssignmentRole,
@@ -76,6 +76,9 @@ class WorkOrder(db.Model):
     requester_name: Mapped[str] = mapped_column(sa.String(40))
     requester_phone: Mapped[str] = mapped_column(sa.String(20), default="")
     filing_unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("departments.id"), index=True)  # 呼叫单位
+    # 涉企: filed on behalf of this enterprise by one of its verified members (portal.enterprises). Dispatchers,
+    # departments and the requester see which; the public sees only that the order concerns an enterprise.
+    enterprise_id: Mapped[int | None] = mapped_column(sa.ForeignKey("enterprises.id"), index=True)
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # operator of a phone entry
     state: Mapped[OrderState] = mapped_column(str_enum(OrderState), default=OrderState.SUBMITTED)
     round: Mapped[int] = mapped_column(default=1)  # 1 + times reopened (发回重办)
@@ -93,6 +96,7 @@ class WorkOrder(db.Model):
     district: Mapped[Department | None] = relationship(foreign_keys=[district_id])
     street: Mapped[Department | None] = relationship(foreign_keys=[street_id])
     filing_unit: Mapped[Department | None] = relationship(foreign_keys=[filing_unit_id])
+    enterprise: Mapped[Enterprise | None] = relationship()
     assignments: Mapped[list[Assignment]] = relationship(
         back_populates="order", order_by="(Assignment.round, Assignment.id)", cascade="all, delete-orphan"
     )

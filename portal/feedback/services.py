@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Department, Role, User
 from portal.accounts.permissions import can, require
-from portal.errors import Conflict, Invalid, NotFound, get_or_raise
+from portal.enterprises import services as enterprises
+from portal.errors import Conflict, Forbidden, Invalid, NotFound, get_or_raise
 from portal.extensions import db
 from portal.feedback import attachments as files
 from portal.feedback import clock, history
@@ -42,6 +43,7 @@ class OrderData:
     channel: str = Channel.WEB.value
     source_ref: str = ""
     uploads: list[files.Upload] = field(default_factory=list)
+    enterprise_id: int | None = None  # 以企业名义: one of the filer's verified enterprises
 
 
 def _kind(value: str) -> OrderKind:
@@ -80,6 +82,17 @@ def _department(dept_id: int | None, name: str, label: str) -> Department | None
     return dept
 
 
+def _enterprise(actor: User, enterprise_id: int | None, channel: Channel, kind: OrderKind) -> int | None:
+    """以企业名义提交: only for a verified member of that enterprise (whatever the form was made to send)."""
+    if enterprise_id is None:
+        return None
+    if channel == Channel.PHONE or kind == OrderKind.CALL:
+        raise Invalid("热线代录和呼叫不能以企业名义提交", field="enterprise_id")
+    if not enterprises.is_verified_member(actor, enterprise_id):
+        raise Forbidden("您不是该企业的认证成员，不能以企业名义提交")
+    return enterprise_id
+
+
 def next_tracking_no(now=None) -> str:
     """GD + local date + a six-digit number of the day: GD20261123-000123."""
     day = to_local(now or clock.now()).strftime("%Y%m%d")
@@ -113,6 +126,7 @@ def file_order(actor: User, data: OrderData) -> WorkOrder:
         name = _text(data.requester_name or actor.display_name, "requester_name", "联系人", 1, 40)
         phone = _phone(data.requester_phone or actor.phone or "", required=False)
         requester_id = actor.id
+    enterprise_id = _enterprise(actor, data.enterprise_id, channel, kind)
     checked = files.check(data.uploads)
 
     order = WorkOrder(
@@ -131,6 +145,7 @@ def file_order(actor: User, data: OrderData) -> WorkOrder:
         requester_name=name,
         requester_phone=phone,
         filing_unit_id=actor.department_id if kind == OrderKind.CALL else None,
+        enterprise_id=enterprise_id,
         entered_by_id=actor.id if channel == Channel.PHONE else None,
         state=OrderState.SUBMITTED,
         created_at=clock.now(),

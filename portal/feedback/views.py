@@ -13,6 +13,7 @@ from werkzeug.formparser import parse_form_data
 from portal.accounts import services as accounts
 from portal.accounts.models import DepartmentKind
 from portal.accounts.permissions import can
+from portal.enterprises import services as enterprises
 from portal.errors import DomainError, Invalid, error_response
 from portal.extensions import db
 from portal.feedback import attachments as files
@@ -21,7 +22,7 @@ from portal.feedback.enums import OrderKind, OrderState, Satisfaction
 from portal.feedback.forms import OrderForm
 from portal.feedback.page import render_order
 from portal.forms import attach_error, render_form
-from portal.inputs import int_arg
+from portal.inputs import int_arg, to_id
 from portal.pages import home_panel
 from portal.redirects import safe_next
 
@@ -59,6 +60,8 @@ def _order_form(phone: bool, formdata: MultiDict | None = None) -> OrderForm:
     form.street_id.choices = [("", "不确定")] + [
         (str(d.id), d.name) for d in depts if d.kind == DepartmentKind.TOWNSHIP
     ]
+    mine = [] if phone else enterprises.verified_enterprises(current_user)
+    form.enterprise_id.choices = [("", "以个人名义提交")] + [(str(e.id), e.name) for e in mine]
     if not form.is_submitted():
         kind = request.args.get("kind")
         if kind in dict(form.kind.choices):
@@ -69,25 +72,38 @@ def _order_form(phone: bool, formdata: MultiDict | None = None) -> OrderForm:
     return form
 
 
+def _enterprise_choice(value: str | None) -> int | None:
+    if not value:
+        return None
+    enterprise_id = to_id(value)
+    if enterprise_id is None:
+        raise Invalid("请选择以个人名义或以哪家企业的名义提交", field="enterprise_id")
+    return enterprise_id
+
+
+def _order_data(form: OrderForm, channel: str) -> services.OrderData:
+    return services.OrderData(
+        kind=form.kind.data,
+        category=form.category.data,
+        title=form.title.data,
+        description=form.description.data,
+        place=form.place.data or "",
+        district_id=int(form.district_id.data) if form.district_id.data else None,
+        street_id=int(form.street_id.data) if form.street_id.data else None,
+        is_public=form.is_public.data,
+        requester_name=form.requester_name.data or "",
+        requester_phone=form.requester_phone.data or "",
+        channel=channel,
+        uploads=[files.Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f],
+        enterprise_id=_enterprise_choice(form.enterprise_id.data),
+    )
+
+
 def _submit(form: OrderForm, channel: str, template: str):
     context = {"limits": _limits()}
     if form.validate_on_submit():
-        data = services.OrderData(
-            kind=form.kind.data,
-            category=form.category.data,
-            title=form.title.data,
-            description=form.description.data,
-            place=form.place.data or "",
-            district_id=int(form.district_id.data) if form.district_id.data else None,
-            street_id=int(form.street_id.data) if form.street_id.data else None,
-            is_public=form.is_public.data,
-            requester_name=form.requester_name.data or "",
-            requester_phone=form.requester_phone.data or "",
-            channel=channel,
-            uploads=[files.Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f],
-        )
         try:
-            order = services.file_order(current_user, data)
+            order = services.file_order(current_user, _order_data(form, channel))
         except DomainError as err:
             db.session.rollback()
             attach_error(form, err)

@@ -22,6 +22,11 @@ def _back(order, message: str, category: str = "success"):
     return redirect(url_for("feedback.order", tracking_no=order.tracking_no))
 
 
+def _enterprise_flag() -> bool:
+    """``enterprise=1``: 涉企 orders only."""
+    return choice_arg("enterprise", ("", "0", "1"), "", label="涉企") == "1"
+
+
 @bp.route("/workbench")
 @login_required
 def workbench():
@@ -29,7 +34,11 @@ def workbench():
     require(current_user, "feedback.workbench")
     state = request.args.get("state") or "open"
     rows = desk.department_assignments(
-        current_user.department_id, state=state, q=request.args.get("q", ""), kind=request.args.get("kind", "")
+        current_user.department_id,
+        state=state,
+        q=request.args.get("q", ""),
+        kind=request.args.get("kind", ""),
+        enterprise=_enterprise_flag(),
     )
     return render_template(
         "feedback/workbench.html",
@@ -199,10 +208,17 @@ def desk_page():
     """The dispatcher's desk: new orders, returned ones, extension requests, overdue assignments."""
     require(current_user, "feedback.dispatch")
     tab = choice_arg("tab", desk.TABS, "new", label="派单台栏目")
-    data = desk.desk_data(tab)
+    enterprise = _enterprise_flag()
+    data = desk.desk_data(tab, enterprise=enterprise)
     suggestions = {o.id: responsibility.suggest_departments(o, 3) for o in data} if tab in ("new", "returned") else {}
     return render_template(
-        "feedback/desk.html", tab=tab, data=data, suggestions=suggestions, counts=desk.desk_counts(), now=clock.now()
+        "feedback/desk.html",
+        tab=tab,
+        data=data,
+        suggestions=suggestions,
+        counts=desk.desk_counts(),
+        now=clock.now(),
+        enterprise=enterprise,
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from portal.accounts.demo import load_accounts
 from portal.dashboard.demo import load_history
+from portal.enterprises.demo import load_enterprises
 from portal.feedback.demo import load_feedback
 
 
@@ -26,6 +27,7 @@ def _closed_figures(html: str) -> list[int]:
 @pytest.mark.slow
 def test_home_and_data_page_agree_on_demo_data(db, client):
     load_accounts()
+    load_enterprises()
     load_feedback()
     load_history()
     home = client.get("/").get_data(as_text=True)

@@ -21,8 +21,9 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def orders(city, factory):
-    """Five public orders of different kinds, departments, dates and states, one private, one by an enterprise."""
+    """Five public orders of different kinds, departments, dates and states, one private, one for an enterprise."""
     entrepreneur = factory.user(Role.ENTREPRENEUR, display_name="李海燕", phone="13700001111")
+    firm = factory.verified_member(entrepreneur, "青岛海燕机械有限公司")
     with clock.at(datetime(2026, 1, 5, 2, 0, tzinfo=UTC)):
         late = city.dispatched(
             city.dept_b,
@@ -48,6 +49,7 @@ def orders(city, factory):
         category="营商环境",
         description="同一份营业执照要在三个窗口重复提交。",
         place="",
+        enterprise_id=firm.id,
     )
     private = city.file(
         title="私人纠纷不公开", is_public=False, description="这是一件不公开的诉求，不应出现在公开列表中。", place=""
@@ -111,10 +113,15 @@ def _numbers(response) -> list[str]:
 
 def test_enterprise_and_overdue_checkboxes_narrow_the_list(client, orders):
     form = open_form(client, "/feedback/public/", form="#order-filters")
-    form.check("涉企诉求（企业家提交）")
+    form.check("涉企诉求（以企业名义提交）")
     page = form.submit().get_data(as_text=True)
     assert "企业开办审批材料重复提交" in page and "共 1 件公开诉求" in page
     assert "李海燕" not in page and "李*" in page
+    assert "海燕机械" not in page  # which enterprise is not public
+    api = client.get("/api/v1/feedback?enterprise=1").get_json()
+    assert [r["tracking_no"] for r in api["results"]] == [orders["enterprise"].tracking_no]
+    assert api["results"][0]["enterprise"] is True and "海燕机械" not in str(api)
+    assert "海燕机械" not in client.get("/feedback/public/orders.csv?enterprise=1").get_data(as_text=True)
 
     form = open_form(client, "/feedback/public/", form="#order-filters")
     form.check("办理逾期")
