@@ -1,12 +1,48 @@
 """What other packages may use of the plans package; everything else in it is internal.
 
 Hearings name the plan they belong to and add sections to the plan's overview page (``plan_section``);
-enterprise ratings name the task (``Task``) they rate and its lead department.
+enterprise ratings name the task (``Task``) they rate and its lead department. Consultations (征求意见) take a
+plan's structure as the draft people comment on (``plan_draft``) and show what changed from it with the plan's
+own version diff (``compare``).
 import-linter holds other packages to this module (pyproject.toml).
 """
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
 from portal.plans.models import Task
 from portal.plans.sections import plan_section
-from portal.plans.services import list_plans, plan_exists
+from portal.plans.services import get_plan, list_plans, plan_exists
+from portal.plans.versions import Change, VersionDiff, compare, snapshot
 
-__all__ = ["Task", "list_plans", "plan_exists", "plan_section"]
+
+@dataclass(frozen=True)
+class PlanDraft:
+    """A plan as a consultation needs it: who drafted it and its whole structure (a version snapshot)."""
+
+    id: int
+    title: str
+    version_label: str
+    lead_department_id: int | None
+    snapshot: dict[str, Any]
+
+
+def plan_draft(plan_id: int) -> PlanDraft:
+    """The plan's current structure (NotFound for no such plan)."""
+    plan = get_plan(plan_id)
+    return PlanDraft(plan.id, plan.title, plan.version_label, plan.lead_department_id, snapshot(plan))
+
+
+__all__ = [
+    "Change",
+    "PlanDraft",
+    "Task",
+    "VersionDiff",
+    "compare",
+    "list_plans",
+    "plan_draft",
+    "plan_exists",
+    "plan_section",
+]

@@ -92,6 +92,7 @@ class Change:
     title: str
     context: str = ""  # where it sits: "攻坚战 › 目标"
     fields: list[FieldChange] = field(default_factory=list)
+    node_id: int | None = None  # the battle's, goal's or task's id (the new one's; a removed item's old one)
 
 
 @dataclass
@@ -173,25 +174,27 @@ def compare(old: dict[str, Any], new: dict[str, Any]) -> VersionDiff:
         new_counts=snapshot_counts(new),
     )
     pairs, removed, added = _match(old["battles"], new["battles"])
-    result.battles += [Change("added", b["title"]) for b in added]
-    result.battles += [Change("removed", b["title"]) for b in removed]
+    result.battles += [Change("added", b["title"], node_id=b.get("id")) for b in added]
+    result.battles += [Change("removed", b["title"], node_id=b.get("id")) for b in removed]
     for a, b in pairs:
         if changes := _field_changes(a, b, BATTLE_FIELDS):
-            result.battles.append(Change("changed", b["title"], fields=changes))
+            result.battles.append(Change("changed", b["title"], fields=changes, node_id=b.get("id")))
 
     old_goals, old_tasks = _flatten(old)
     new_goals, new_tasks = _flatten(new)
     pairs, removed, added = _match(old_goals, new_goals)
-    result.goals += [Change("added", g["title"], g["battle"]) for g in added]
-    result.goals += [Change("removed", g["title"], g["battle"]) for g in removed]
+    result.goals += [Change("added", g["title"], g["battle"], node_id=g.get("id")) for g in added]
+    result.goals += [Change("removed", g["title"], g["battle"], node_id=g.get("id")) for g in removed]
     for a, b in pairs:
         if changes := _field_changes(a, b, GOAL_FIELDS):
-            result.goals.append(Change("changed", b["title"], b["battle"], changes))
+            result.goals.append(Change("changed", b["title"], b["battle"], changes, b.get("id")))
 
     pairs, removed, added = _match(old_tasks, new_tasks)
-    result.tasks += [Change("added", t["title"], f"{t['battle']} › {t['goal']}") for t in added]
-    result.tasks += [Change("removed", t["title"], f"{t['battle']} › {t['goal']}") for t in removed]
+    result.tasks += [Change("added", t["title"], f"{t['battle']} › {t['goal']}", node_id=t.get("id")) for t in added]
+    result.tasks += [
+        Change("removed", t["title"], f"{t['battle']} › {t['goal']}", node_id=t.get("id")) for t in removed
+    ]
     for a, b in pairs:
         if changes := _field_changes(a, b, TASK_FIELDS):
-            result.tasks.append(Change("changed", b["title"], f"{b['battle']} › {b['goal']}", changes))
+            result.tasks.append(Change("changed", b["title"], f"{b['battle']} › {b['goal']}", changes, b.get("id")))
     return result
