@@ -25,6 +25,7 @@ CAPABILITIES = (
     "feedback",
     "hearings",
     "policies",
+    "consultation",
     "dashboard",
     "ratings",
     "apiclients",

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, request
 from flask_login import current_user
 
+from portal import pagesections
 from portal.accounts.permissions import can
 from portal.privacy import mask_name, mask_personal, mask_phone
 from portal.times import to_local
@@ -19,6 +20,7 @@ from portal.times import to_local
 NAVIGATION = (
     ("/hearings/", "公开答辩"),
     ("/plans/", "作战方案"),
+    ("/consultations/", "征求意见"),
     ("/feedback/", "问政"),
     ("/policies/", "政策文库"),
     ("/data/", "数据公开"),
@@ -77,6 +79,7 @@ def html_attrs(**attrs: object) -> dict[str, object]:
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["html_attrs"] = html_attrs
     app.jinja_env.globals["page_actions"] = page_actions
+    pagesections.init_app(app)
     app.jinja_env.filters.update(
         datetime=format_datetime,
         date_cn=format_date,

@@ -30,6 +30,7 @@ RUN_AXE = """async () => {
 def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
     """Every main page, as the roles that use it (None: anonymous)."""
     live, plan = i["live_hearing"], i["plan"]
+    consulting, consulted = i["open_consultation"], i["published_consultation"]
     return {
         None: [
             "/",
@@ -59,6 +60,12 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/ratings/policies/{i['policy']}",
             f"/ratings/items?policy={i['policy']}",
             "/departments/",
+            "/consultations/",
+            f"/consultations/{consulting}",
+            f"/consultations/{consulted}",
+            f"/consultations/{consulted}/report",
+            f"/consultations/{consulted}/report/print",
+            f"/consultations/{consulted}/changes",
             "/login",
             "/register",
         ],
@@ -73,6 +80,7 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/hearings/commitments/{i['commitment']}",
             "/account",
             "/account/password",
+            f"/consultations/{consulting}",
         ],
         "entrepreneur": [
             "/feedback/new",
@@ -99,7 +107,7 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             "/hearings/manage/new",
             f"/hearings/manage/{i['scheduled_hearing']}/edit",
         ],
-        "moderator": [f"/hearings/{live}/moderate"],
+        "moderator": [f"/hearings/{live}/moderate", f"/consultations/{consulting}/moderate"],
         "shenpi": [f"/plans/tasks/{i['shenpi_task']}", "/ratings/comments"],
         "editor": ["/policies/manage/", "/policies/manage/new", f"/policies/manage/{i['policy']}/edit"],
         "admin": [
@@ -120,6 +128,8 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/plans/admin/goals/{i['goal']}",
             "/ratings/admin/raters",
             "/ratings/admin/audit",
+            "/consultations/new",
+            f"/consultations/{consulting}/answers",
         ],
     }
 

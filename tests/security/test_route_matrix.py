@@ -303,6 +303,23 @@ MATRIX: dict[str, Entry] = {
     "policies_manage.delete_attachment":    E(post=ROLE("editor", "admin"), deletes=True),
     "policies_manage.add_link":             E(post=ROLE("editor", "admin")),
     "policies_manage.delete_link":          E(post=ROLE("editor", "admin"), deletes=True),
+    # consultation on a draft (征求意见): the world's consultation is open, drafted by the official's department
+    "consultation.index":                   E(get=PUBLIC),
+    "consultation.create":                  E(get=ROLE("admin"), post=ROLE("admin")),
+    "consultation.show":                    E(get=PUBLIC),
+    "consultation.comment":                 E(post=SIGNED_IN, data={"text": "建议公布每个环节的办理时限。"}),
+    "consultation.support":                 E(post=SIGNED_IN),
+    "consultation.moderate":                E(get=ROLE("moderator", "admin")),
+    "consultation.moderate_comment":        E(post=ROLE("moderator", "admin"), args={"comment_id": "consultation_pending"},
+                                              data={"action": "approve"}),
+    "consultation.answers":                 E(get=ROLE("official", "admin")),
+    "consultation.answer":                  E(post=ROLE("official", "admin"),
+                                              data={"answer": "adopted", "reason": "已采纳，写入任务。"}),
+    "consultation.change_state":            E(post=ROLE("admin"), args={"action": "close"}),
+    "consultation.report_page":             E(get=ROLE("official", "admin", anon="404", others="404")),
+    "consultation.report_print":            E(get=ROLE("official", "admin", anon="404", others="404")),
+    "consultation.report_csv":              E(get=ROLE("official", "admin", anon="404", others="404")),
+    "consultation.changes":                 E(get=ROLE("official", "admin", anon="404", others="404")),
 }
 # fmt: on
 

@@ -55,6 +55,8 @@ class World:
 
 def build_world(text: str = "", *, f: Factory | None = None) -> World:
     """The world; ``text`` is put into every text field that shows it (the XSS corpus passes its payloads)."""
+    from portal.consultation import comments as consultation_comments
+    from portal.consultation import services as consultations
     from portal.enterprises import services as enterprises
     from portal.feedback import attachments as feedback_files
     from portal.feedback import desk, lifecycle, responsibility
@@ -292,6 +294,29 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
         comment=f"窗口等候时间长{t}",
     )  # fmt: skip
     db.session.add(o["rating"])
+
+    # Consultation (征求意见): the plan open for comment, drafted by the official's department; a comment of the
+    # citizen waiting for a moderator and one public.
+    consultation = consultations.create_consultation(
+        SYSTEM,
+        consultations.ConsultationData(
+            kind="plan",
+            subject_id=plan.id,
+            title=f"营商环境攻势征求意见{t}",
+            summary=t,
+            opens_at=utcnow() - timedelta(hours=1),
+            closes_at=utcnow() + timedelta(days=14),
+            department_id=dept.id,
+        ),
+    )
+    consultations.change_state(SYSTEM, consultation.id, "open")
+    section = consultation.sections[0]
+    o["consultation_pending"] = consultation_comments.add_comment(
+        u["citizen"], consultation, section.id, f"建议公布审批时限{t}"
+    )
+    public_comment = consultation_comments.add_comment(u["citizen"], consultation, section.id, f"建议增加便利店{t}")
+    consultation_comments.act(SYSTEM, public_comment.id, "approve")
+    o.update(consultation=consultation, consultation_section=section, consultation_comment=public_comment)
     db.session.commit()
 
     from portal.hearings import join
@@ -325,5 +350,8 @@ def build_world(text: str = "", *, f: Factory | None = None) -> World:
         "membership_id": pending.id,
         "invitation_id": invitation.id,
         "invite_code": invite_link.code,
+        "consultation_id": consultation.id,
+        "section_id": section.id,
+        "comment_id": public_comment.id,
     }
     return w

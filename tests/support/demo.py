@@ -35,6 +35,8 @@ def demo_ids(live_server) -> dict[str, object]:
         "goal": "SELECT id FROM plan_goals ORDER BY id",
         "citizen_user": "SELECT id FROM users WHERE username = 'citizen'",
         "department": "SELECT id FROM departments ORDER BY id",
+        "open_consultation": "SELECT id FROM consultations WHERE state = 'open' ORDER BY id",
+        "published_consultation": "SELECT id FROM consultations WHERE state = 'published' ORDER BY id",
     }
     with live_db(live_server) as db:
         ids = {name: db.session.scalar(sa.text(sql)) for name, sql in queries.items()}
