@@ -59,3 +59,14 @@ def test_a_signed_in_person_gets_the_503_page_when_the_database_is_down(other_ap
     response = client.get("/account")
     assert response.status_code == 503
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_an_anonymous_public_page_carries_no_token_and_sets_no_cookie(client, login, users):
+    """So that a proxy can keep one copy of it for everyone (deploy/nginx/portal.conf's micro-cache)."""
+    for path in ("/", "/policies/", "/plans/", "/hearings/", "/feedback/public/"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" not in response.headers, path
+        assert "csrf" not in response.get_data(as_text=True), path
+    mine = login(users["citizen"]).get("/policies/").get_data(as_text=True)
+    assert '<meta name="csrf-token"' in mine  # the log-out form and signed-in pages' scripts still have one

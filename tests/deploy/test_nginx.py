@@ -72,6 +72,7 @@ def render_site(tmp: Path, http_port: int, https_port: int, web_ports: list[int]
         "/etc/ssl/portal/privkey.pem": str(key),
         "/srv/portal/static-errors": str(ROOT / "deploy/nginx/errors"),
         "/srv/portal/static": str(ROOT / "static"),
+        "/var/cache/nginx/portal": str(tmp / "cache"),
         "127.0.0.1:5001": f"127.0.0.1:{web_ports[0]}",
         "127.0.0.1:5002": f"127.0.0.1:{web_ports[1]}",
         "listen 80;": f"listen 127.0.0.1:{http_port};",
@@ -215,6 +216,28 @@ def test_pages_come_through_tls_and_plain_http_is_sent_to_https(deployment):
         assert requests.get(f"{deployment.url}{path}", verify=False, timeout=10).status_code == 200, path
     redirect = requests.get(f"{deployment.http_url}/policies/", allow_redirects=False, timeout=10)
     assert redirect.status_code == 301 and redirect.headers["Location"] == "https://127.0.0.1/policies/"
+
+
+def test_anonymous_pages_are_micro_cached_and_signed_in_ones_never(deployment):
+    def get(path, **headers):
+        return requests.get(f"{deployment.url}{path}", headers=headers, verify=False, timeout=10)
+
+    first = get("/policies/?sort=date")
+    assert first.status_code == 200 and "Set-Cookie" not in first.headers
+    assert 'name="csrf-token"' not in first.text  # nothing per visitor in an anonymous page
+    again = get("/policies/?sort=date")
+    assert again.headers["X-Cache-Status"] == "HIT" and again.text == first.text
+
+    (name,) = make_users(SimpleNamespace(env=deployment.env), 1, prefix="cache")
+    cookie = log_in(deployment.url, name, verify=False)
+    mine = get("/policies/?sort=date", Cookie=cookie, **{"User-Agent": USER_AGENT})
+    assert mine.headers["X-Cache-Status"] == "BYPASS"
+    shown = f"测试{name[-4:]}"  # the display name make_users gives
+    assert shown in mine.text and 'name="csrf-token"' in mine.text
+    assert "no-store" in mine.headers["Cache-Control"]
+    # What the signed-in person got was not stored for the next anonymous visitor.
+    time.sleep(1.1)
+    assert shown not in get("/policies/?sort=date").text
 
 
 def test_static_files_are_served_by_nginx_under_hashed_names_and_cached_for_good(deployment):
