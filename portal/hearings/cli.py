@@ -1,4 +1,5 @@
-"""``flask hearings``: list hearings, issue a new projector URL, archive a closed hearing (for operators)."""
+"""``flask hearings``: list hearings, issue a new projector URL, archive a closed hearing, set what an inquiry reviews
+(for operators)."""
 
 from __future__ import annotations
 
@@ -49,3 +50,19 @@ def archive_command(hearing_id: int) -> None:
     except DomainError as error:
         raise click.ClickException(error.message) from None
     click.echo(f"已归档：{hearing.title}")
+
+
+@hearings_cli.command("reviews")
+@click.argument("inquiry_id", type=int)
+@click.argument("hearing_ids", type=int, nargs=-1)
+def reviews_command(inquiry_id: int, hearing_ids: tuple[int, ...]) -> None:
+    """Set the hearings a 公开质询 reviews (without any, it reviews the earlier hearings of its plan)."""
+    from portal.hearings import reviews
+
+    try:
+        inquiry = services.get_hearing(inquiry_id)
+        reviews.set_reviews(SYSTEM, inquiry, list(hearing_ids))
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    titles = [h.title for h in reviews.reviewed_hearings(inquiry)]
+    click.echo(f"{inquiry.title} 质询：" + ("；".join(titles) or "（无）"))
