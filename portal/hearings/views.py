@@ -11,7 +11,7 @@ from portal.accounts import services as accounts
 from portal.accounts.permissions import can, require
 from portal.errors import Conflict, DomainError
 from portal.forms import attach_error
-from portal.hearings import payloads, questions, services
+from portal.hearings import payloads, polls, questions, services
 from portal.hearings.commitments import get_commitment
 from portal.hearings.forms import AskForm, CommitmentForm, CommitmentUpdateForm
 from portal.hearings.models import HearingState, QuestionState
@@ -246,6 +246,7 @@ def transcript_json(hearing_id: int):
             "closed_at": services.local_iso(hearing.closed_at),
         },
         questions=services.transcript(hearing),
+        polls=polls.transcript_polls(hearing),
     )
 
 

@@ -242,6 +242,9 @@ def test_the_transcript_lists_the_polls_with_their_results(hearings, host, facto
     page = client.get(f"/hearings/{hearing.id}/transcript").get_data(as_text=True)
     assert 'data-testid="transcript-polls"' in page and poll.question in page
     assert "1 票（100%）" in page and "共 1 人参与" in page
+    (record,) = client.get(f"/hearings/{hearing.id}/transcript.json").get_json()["polls"]
+    assert record["question"] == poll.question and record["total"] == 1
+    assert record["counts"] == {str(o.id): int(o.position == 0) for o in poll.options}
 
 
 # --- the join code and the QR code ------------------------------------------------------------------------------
