@@ -221,6 +221,26 @@ def test_no_payload_runs_on_any_page_that_shows_it(live_server, browser, corpus_
         host.close()
 
 
+# The elements of an Open311 request list (GeoReport v2): nothing else may appear, whatever the text holds.
+OPEN311_TAGS = {
+    "service_requests",
+    "request",
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "media_url",
+}
+
+
 def test_feeds_csv_and_json_carry_the_payloads_as_inert_text(live_server, corpus_world):
     import requests
 
@@ -239,6 +259,10 @@ def test_feeds_csv_and_json_carry_the_payloads_as_inert_text(live_server, corpus
             for el in root.iter():  # a reader renders type="html" text as HTML: payloads must stay text there too
                 if el.get("type") == "html" and el.text:
                     assert not injected_markup(el.text), (url, injected_markup(el.text)[:5])
+        elif kind == "text/xml":  # Open311: data in the specification's elements, every payload escaped
+            root = ET.fromstring(response.content)
+            assert {el.tag for el in root.iter()} <= OPEN311_TAGS, (url, {el.tag for el in root.iter()} - OPEN311_TAGS)
+            assert "<script" not in body, url
         elif kind == "text/csv":
             assert "attachment" in response.headers.get("Content-Disposition", ""), url
         else:

@@ -261,6 +261,8 @@ def build(db) -> XssWorld:
     w.pages += [f"/feedback/?page={n}" for n in range(1, pages + 1)]
     w.pages += [f"/feedback/{order.tracking_no}", "/feedback/responsibilities/", "/", "/departments/"]
     w.texts += [f"/api/v1/feedback/{order.tracking_no}"]
+    # Open311: the same order (title, text, place, the reply as status_notes) in both formats.
+    w.texts += [f"/open311/v2/requests/{order.tracking_no}.json", f"/open311/v2/requests/{order.tracking_no}.xml"]
 
     # Policies: titles, bodies and issuers (archive, document, version, snippets, feed, export).
     bodies = []
