@@ -21,5 +21,15 @@ def init_app(app: Flask) -> None:
 
     @home_panel(order=45, template="ratings/_home_panel.html")
     def ratings_panel() -> dict:
+        from flask_login import current_user
+
+        from portal.accounts.models import Role
+        from portal.ratings.membership import verified_enterprises
+
         period = current_period()
-        return {"result": satisfaction_index(period), "label": period_label(period)}
+        return {
+            "result": satisfaction_index(period),
+            "label": period_label(period),
+            "can_rate": bool(verified_enterprises(current_user)),
+            "official": bool(getattr(current_user, "department_id", None)) and current_user.has_role(Role.OFFICIAL),
+        }
