@@ -163,3 +163,16 @@ def test_a_missing_score_is_refused_with_its_label(login, rater, published_polic
 def test_a_citizen_gets_a_readable_refusal(login, factory, published_policy):
     response = login(factory.user(Role.CITIZEN)).get(f"/ratings/rate/policy/{published_policy.id}")
     assert response.status_code == 403 and "认证的企业成员" in response.get_data(as_text=True)
+
+
+def test_a_member_of_two_enterprises_chooses_which_one_rates(login, db, factory, rater, published_policy):
+    from tests.ratings.conftest import uscc
+
+    member = rater("第一家企业有限公司")
+    second = factory.verified_member(member, "第二家企业有限公司", uscc(880_001))
+    form = open_form(login(member), f"/ratings/rate/policy/{published_policy.id}", form=".rate-form")
+    form.select("以哪家企业的名义评价", "第二家企业有限公司")
+    for label in ("服务态度", "工作作风", "办事效率", "业务能力", "总体评价"):
+        form.check(label, "3 分 一般")
+    assert form.submit().status_code == 302
+    assert db.session.scalar(sa.select(EnterpriseRating.enterprise_id)) == second.id
