@@ -37,7 +37,7 @@ def department_actions(department: Any, user: Any) -> list[PageAction]:
 
 
 def order_actions(order: Any, user: Any) -> list[PageAction]:
-    enterprise_id = getattr(order, "enterprise_id", None)
+    enterprise_id = order.enterprise_id
     if enterprise_id is None or order.state != OrderState.CLOSED:
         return []
     if not membership.is_verified_member(user, enterprise_id):

@@ -77,7 +77,7 @@ def closed_enterprise_order(tracking_no: str) -> WorkOrder:
     order = db.session.scalar(sa.select(WorkOrder).where(WorkOrder.tracking_no == tracking_no))
     if order is None:
         raise NotFound("诉求不存在")
-    if getattr(order, "enterprise_id", None) is None:
+    if order.enterprise_id is None:
         raise NotFound("该诉求不是企业诉求")
     if order.state != OrderState.CLOSED:
         raise Conflict("诉求办结后才能评价办理部门")

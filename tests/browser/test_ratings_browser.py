@@ -14,7 +14,7 @@ from tests.support.browser import log_in
 
 pytestmark = pytest.mark.browser
 
-OTHER_RATERS = ("xijie", "qili", "lanhai", "xinyuan")  # demo members of four other enterprises (demo/ratings.yaml)
+OTHER_RATERS = ("xijie", "beiqi", "lanhai", "xinyuan")  # demo members of four other enterprises (demo/ratings.yaml)
 
 
 @pytest.fixture
