@@ -30,6 +30,7 @@ CAPABILITIES = (
     "ratings",
     "apiclients",
     "open311",
+    "scorecards",
 )
 
 

@@ -46,21 +46,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.expression import ColumnElement, FunctionElement
+from sqlalchemy.sql.expression import FunctionElement
 
 from portal.accounts.models import Department
 from portal.dashboard.kpi_periods import Period
 from portal.extensions import db
-from portal.feedback.public import Assignment, Rating, Satisfaction, WorkOrder
+from portal.feedback import public as rules
+from portal.feedback.public import Assignment, Rating, WorkOrder
 from portal.times import utcnow
 
 SCORE_SCALE = 1000
-SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASIC)
+SATISFIED = rules.SATISFIED
 
 METRICS: dict[str, str] = {
     "acceptance": "承接率",
@@ -222,10 +222,6 @@ class KpiTable:
         return self.totals.score(self.weights)
 
 
-def _in(column: Any, start: datetime, end: datetime) -> ColumnElement[bool]:
-    return sa.and_(column >= start, column < end)
-
-
 COUNT_COLUMNS = (
     "dispatched",
     "signed_in_time",
@@ -268,54 +264,34 @@ def kpi_counts_query(period: Period, now: datetime, scope: str = "all") -> sa.Se
     """Every count of the table in one statement: four aggregates, each over its own index range
     (assignments dispatched, due and answered in the period; ratings given in it), summed per
     department. Nothing outside the period is read, and PostgreSQL may run the branches in parallel.
-    ``scope`` "enterprise" / "other" counts only the 涉企 orders / only the others."""
+    ``scope`` "enterprise" / "other" counts only the 涉企 orders / only the others.
+    Which rows each count takes is defined once in ``feedback.kpi_rules`` (the evidence lists read it too)."""
     a, r = Assignment.__table__, Rating.__table__
     a_scope, r_scope = _scope(a.c.order_id, scope), _scope(r.c.order_id, scope)
     start, end = period.start, period.end
     count = sa.func.count
-    in_time = a.c.replied_at <= a.c.due_at
+    in_time = rules.replied_in_time(a)
     # 发回重办: the few round ≥ 2 assignments dispatched since the period began (a reopening
     # follows the answer it rejects), matched to their previous round by order and department.
-    later = Assignment.__table__.alias("later_round")
-    nxt = (
-        sa.select(later.c.order_id, later.c.department_id, later.c.round)
-        .where(later.c.round > 1, later.c.dispatched_at >= start)
-        .subquery("next_round")
-    )
-    with_next = a.outerjoin(
-        nxt,
-        sa.and_(nxt.c.order_id == a.c.order_id, nxt.c.department_id == a.c.department_id, nxt.c.round == a.c.round + 1),
-    )
-    # Ratings: addressed ones (a calling unit rating each department: the 镇街评价), and
-    # whole-order ones shared out to the departments of the rated round.
-    in_period = _in(r.c.created_at, start, end)
-    addressed = sa.select(r.c.department_id.label("department_id"), r.c.value, sa.literal(1).label("addressed")).where(
-        in_period, r.c.department_id.is_not(None), *r_scope
-    )
-    shared = (
-        sa.select(a.c.department_id.label("department_id"), r.c.value, sa.literal(0).label("addressed"))
-        .select_from(
-            r.join(a, sa.and_(a.c.order_id == r.c.order_id, a.c.round == r.c.round, a.c.returned_at.is_(None)))
-        )
-        .where(in_period, r.c.department_id.is_(None), *r_scope)
-    )
-    rated = sa.union_all(addressed, shared).subquery("rated")
-    good = rated.c.value.in_([s.value for s in SATISFIED])
+    nxt, on_next = rules.next_round(a, start)
+    with_next = a.outerjoin(nxt, on_next)
+    rated = rules.rated_rows(start, end, *r_scope)
+    good = rated.c.value.in_(rules.SATISFIED_VALUES)
     call = rated.c.addressed == 1
 
     parts = sa.union_all(
         _branch(
             a.c.department_id,
             a,
-            (_in(a.c.dispatched_at, start, end), sa.or_(a.c.signed_at.is_not(None), a.c.sign_deadline < now), *a_scope),
+            (rules.dispatched_judged(a, start, end, now), *a_scope),
             a.c.department_id,
             dispatched=count(),
-            signed_in_time=count().filter(a.c.signed_at <= a.c.sign_deadline),
+            signed_in_time=count().filter(rules.signed_in_time(a)),
         ),
         _branch(
             a.c.department_id,
             a,
-            (_in(a.c.due_at, start, min(end, now)), a.c.returned_at.is_(None), *a_scope),
+            (rules.due_in(a, start, end, now), *a_scope),
             a.c.department_id,
             due=count(),
             due_closed_in_time=count().filter(in_time),
@@ -323,7 +299,7 @@ def kpi_counts_query(period: Period, now: datetime, scope: str = "all") -> sa.Se
         _branch(
             a.c.department_id,
             with_next,
-            (_in(a.c.replied_at, start, end), *a_scope),
+            (rules.replied_in(a, start, end), *a_scope),
             a.c.department_id,
             closed=count(),
             closed_in_time=count().filter(in_time),

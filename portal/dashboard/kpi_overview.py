@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from portal.dashboard.kpi import SATISFIED, ratio
 from portal.dashboard.kpi_periods import Period, month
 from portal.extensions import db
+from portal.feedback import public as rules
 from portal.feedback.public import Assignment, Rating, WorkOrder
 from portal.times import to_local, utcnow
 
@@ -53,13 +54,7 @@ def overview(period: Period) -> Overview:
     row = (
         db.session.execute(
             sa.select(
-                counted(_in(o.c.created_at, start, end)).label("submitted"),
-                counted(_in(o.c.dispatched_at, start, end)).label("dispatched"),
-                counted(_in(o.c.closed_at, start, end)).label("closed"),
-                counted(_in(o.c.rated_at, start, end)).label("rated"),
-                counted(_in(o.c.rated_at, start, end), o.c.satisfaction.in_([s.value for s in SATISFIED])).label(
-                    "satisfied"
-                ),
+                *(counted(where).label(name) for name, where in rules.order_counts(o, start, end).items()),
             )
         )
         .mappings()

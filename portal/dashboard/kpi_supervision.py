@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from portal.accounts.models import Department
 from portal.dashboard.kpi_periods import Period
 from portal.extensions import db
+from portal.feedback import public as rules
 from portal.feedback.public import Assignment, EventAction, OrderEvent, WorkOrder
 from portal.times import utcnow
 
@@ -81,37 +82,9 @@ class SupervisionReport:
         return sum(getattr(d, name) for d in self.departments)
 
 
-def _conditions(a, start: datetime, until: datetime):
-    sign_late = sa.and_(
-        a.c.sign_deadline < until,
-        sa.or_(a.c.signed_at.is_(None), sa.and_(a.c.signed_at > start, a.c.signed_at > a.c.sign_deadline)),
-    )
-    overdue = sa.and_(
-        a.c.due_at < until,
-        sa.or_(a.c.replied_at.is_(None), sa.and_(a.c.replied_at > start, a.c.replied_at > a.c.due_at)),
-    )
-    escalated = sa.or_(
-        sa.and_(a.c.escalated_at >= start, a.c.escalated_at < until),
-        sa.and_(a.c.top_escalated_at >= start, a.c.top_escalated_at < until),
-    )
-    top = sa.and_(a.c.top_escalated_at >= start, a.c.top_escalated_at < until)
-    # The listing as a flat OR of index-friendly arms (signed_at, replied_at, escalation times),
-    # equivalent to sign_late OR overdue OR escalated, so PostgreSQL combines index scans.
-    arms = sa.or_(
-        sa.and_(a.c.signed_at.is_(None), a.c.sign_deadline < until),
-        sa.and_(a.c.signed_at > start, a.c.signed_at > a.c.sign_deadline, a.c.sign_deadline < until),
-        sa.and_(a.c.replied_at.is_(None), a.c.due_at < until),
-        sa.and_(a.c.replied_at > start, a.c.replied_at > a.c.due_at, a.c.due_at < until),
-        sa.and_(a.c.escalated_at >= start, a.c.escalated_at < until),
-        sa.and_(a.c.top_escalated_at >= start, a.c.top_escalated_at < until),
-    )
-    listed = sa.and_(a.c.returned_at.is_(None), a.c.dispatched_at < until, arms)
-    return listed, sign_late, overdue, escalated, top
-
-
 def summary_query(period: Period, until: datetime) -> sa.Select:
     a = Assignment.__table__
-    listed, sign_late, overdue, escalated, top = _conditions(a, period.start, until)
+    listed, sign_late, overdue, escalated, top = rules.supervision_conditions(a, period.start, until)
     count = sa.func.count
     return (
         sa.select(
@@ -129,7 +102,7 @@ def summary_query(period: Period, until: datetime) -> sa.Select:
 
 def items_query(period: Period, until: datetime) -> sa.Select:
     a, o = Assignment.__table__, WorkOrder.__table__
-    listed, sign_late, overdue, escalated, _ = _conditions(a, period.start, until)
+    listed, sign_late, overdue, escalated, _ = rules.supervision_conditions(a, period.start, until)
 
     def of_order(column):  # a primary-key lookup per listed row, never a scan of all orders
         return sa.select(column).where(o.c.id == a.c.order_id).scalar_subquery()
@@ -159,7 +132,7 @@ def items_query(period: Period, until: datetime) -> sa.Select:
 
 def history_query(period: Period, until: datetime) -> sa.Select:
     a, e = Assignment.__table__, OrderEvent.__table__
-    listed, *_ = _conditions(a, period.start, until)
+    listed, *_ = rules.supervision_conditions(a, period.start, until)
     return (
         sa.select(e.c.assignment_id, e.c.action, e.c.created_at, e.c.note, e.c.actor_label)
         .select_from(e.join(a, a.c.id == e.c.assignment_id))

@@ -83,6 +83,11 @@ def data_page(period: Period, sort: str = "score", descending: bool = True) -> D
     )
 
 
+def kpi_table(period: Period) -> kpi.KpiTable:
+    """The department KPI table alone (the scorecards), cached like the data page."""
+    return _cached(("kpi", period.key), lambda: kpi.department_kpis(period))
+
+
 def headline() -> dict[str, Any]:
     """The home panel: this year's figures."""
     period = parse_period(None, default="year")

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Department
 from portal.extensions import db
-from portal.feedback import clock, services
+from portal.feedback import clock, evidence, services
 from portal.feedback.enums import CATEGORIES, AssignmentState, EventAction, OrderKind, OrderState
 from portal.feedback.models import Assignment, OrderEvent, WorkOrder
 from portal.opendata import (
@@ -57,6 +57,7 @@ class OrderFilter:
     enterprise: bool = False  # 涉企: filed on behalf of an enterprise (which one is not public)
     overdue: bool = False
     sort: str = "newest"
+    evidence: evidence.Evidence | None = None  # the items behind a published figure (``kpi=``)
 
     @property
     def terms(self) -> list[str]:
@@ -66,15 +67,16 @@ class OrderFilter:
     def active(self) -> bool:
         return any(
             (self.q, self.department_id, self.kind, self.category, self.state, self.date_from, self.date_to)
-        ) or (self.enterprise or self.overdue)
+        ) or (self.enterprise or self.overdue or self.evidence is not None)
 
 
 def parse_filter(args: Mapping[str, str]) -> OrderFilter:
     """The list's arguments; a bad value raises Invalid naming the field (400, never a 500)."""
     start, end = date_range(args)
+    department_id = int_arg(args, "dept", "承办部门")
     return OrderFilter(
         q=text_arg(args, "q", "关键词"),
-        department_id=int_arg(args, "dept", "承办部门"),
+        department_id=department_id,
         kind=choice_arg(args, "kind", [k.value for k in OrderKind], "诉求类型"),
         category=choice_arg(args, "category", CATEGORIES, "诉求分类"),
         state=choice_arg(args, "state", [s.value for s in OrderState], "办理状态"),
@@ -84,6 +86,7 @@ def parse_filter(args: Mapping[str, str]) -> OrderFilter:
         enterprise=flag_arg(args, "enterprise", "涉企"),
         overdue=flag_arg(args, "overdue", "逾期"),
         sort=choice_arg(args, "sort", SORTS, "排序方式") or "newest",
+        evidence=evidence.parse(args, department_id),
     )
 
 
@@ -140,7 +143,9 @@ def _plain_match(term: str):
 
 def _filtered(f: OrderFilter, now: datetime):
     query = sa.select(WorkOrder.id).where(WorkOrder.is_public.is_(True))
-    if f.department_id:
+    if f.evidence is not None:  # the department is the evidence's: the one whose items a figure counted
+        query = query.where(WorkOrder.id.in_(f.evidence.items(now)))
+    elif f.department_id:
         query = query.where(
             sa.select(Assignment.id)
             .where(
@@ -263,6 +268,17 @@ def search_orders(f: OrderFilter, page: int, per_page: int) -> Page:
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery())) or 0
     page_ids = list(db.session.scalars(query.order_by(*SORTS[f.sort][1]).limit(per_page).offset((page - 1) * per_page)))
     return Page(items=_load(page_ids), total=total, page=page, per_page=per_page)
+
+
+def evidence_tally(f: OrderFilter) -> evidence.Tally | None:
+    """How many items the figure behind ``kpi=`` counted, and how many of them are not public."""
+    return None if f.evidence is None else evidence.tally(f.evidence, clock.now(), db.session)
+
+
+def evidence_department(f: OrderFilter) -> Department | None:
+    if f.evidence is None or not f.evidence.department_id:
+        return None
+    return db.session.get(Department, f.evidence.department_id)
 
 
 def is_overdue(order: WorkOrder, now: datetime | None = None) -> bool:

@@ -8,6 +8,21 @@ with the same deadlines the desk sets. import-linter holds other packages to thi
 """
 
 from portal.feedback.enums import CATEGORIES
+from portal.feedback.evidence import link_args as evidence_link_args
+from portal.feedback.kpi_rules import (
+    SATISFIED,
+    SATISFIED_VALUES,
+    dispatched_judged,
+    due_in,
+    next_round,
+    order_counts,
+    rated_rows,
+    replied_in,
+    replied_in_time,
+    signed_in_time,
+    supervision_conditions,
+    within,
+)
 from portal.feedback.models import (
     Assignment,
     AssignmentRole,
@@ -27,6 +42,8 @@ from portal.feedback.settings import handling_deadline, sign_deadline
 
 __all__ = [
     "CATEGORIES",
+    "SATISFIED",
+    "SATISFIED_VALUES",
     "Assignment",
     "AssignmentRole",
     "AssignmentState",
@@ -40,7 +57,18 @@ __all__ = [
     "Rating",
     "Satisfaction",
     "WorkOrder",
+    "dispatched_judged",
+    "due_in",
+    "evidence_link_args",
     "file_order",
     "handling_deadline",
+    "next_round",
+    "order_counts",
+    "rated_rows",
+    "replied_in",
+    "replied_in_time",
     "sign_deadline",
+    "signed_in_time",
+    "supervision_conditions",
+    "within",
 ]

@@ -33,6 +33,8 @@ def public_list():
         "feedback/public_list.html",
         page=page,
         filters=filters,
+        tally=listing.evidence_tally(filters),
+        evidence_department=listing.evidence_department(filters),
         now=clock.now(),
         departments=listing.filter_departments(),
         kinds=list(OrderKind),

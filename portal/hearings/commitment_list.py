@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask import url_for
@@ -12,8 +13,8 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import Department
 from portal.extensions import db
 from portal.hearings.models import Commitment, CommitmentStatus, CommitmentUpdate, Hearing
-from portal.opendata import Page, choice_arg, int_arg, iso, text_arg
-from portal.times import to_local
+from portal.opendata import Page, choice_arg, date_arg, int_arg, iso, text_arg
+from portal.times import LOCAL_TZ, to_local
 
 SORTS: dict[str, tuple[str, tuple]] = {
     "due": ("完成时限最近", (Commitment.due_date.asc(), Commitment.id.asc())),
@@ -28,11 +29,12 @@ class CommitmentFilter:
     department_id: int | None = None
     status: str | None = None
     hearing_id: int | None = None
+    until: date | None = None  # made on or before this day (a scorecard's period end)
     sort: str = "due"
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.department_id or self.status or self.hearing_id)
+        return bool(self.q or self.department_id or self.status or self.hearing_id or self.until)
 
 
 def parse_filter(args: Mapping[str, str]) -> CommitmentFilter:
@@ -41,6 +43,7 @@ def parse_filter(args: Mapping[str, str]) -> CommitmentFilter:
         department_id=int_arg(args, "dept", "责任部门"),
         status=choice_arg(args, "status", [s.value for s in CommitmentStatus], "状态"),
         hearing_id=int_arg(args, "hearing", "答辩"),
+        until=date_arg(args, "until", "作出日期截止"),
         sort=choice_arg(args, "sort", SORTS, "排序方式") or "due",
     )
 
@@ -53,9 +56,29 @@ def _filtered(f: CommitmentFilter):
         query = query.where(Commitment.status == CommitmentStatus(f.status))
     if f.hearing_id:
         query = query.where(Commitment.hearing_id == f.hearing_id)
+    if f.until:
+        query = query.where(Commitment.created_at < _local_midnight(f.until + timedelta(days=1)))
     for term in f.q.split()[:8]:
         query = query.where(sa.func.lower(Commitment.text).contains(term.lower(), autoescape=True))
     return query
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=LOCAL_TZ)
+
+
+def status_counts(until: date) -> dict[int, dict[str, int]]:
+    """Per department, its commitments made on or before ``until`` by current status (the list filtered by
+    ``dept``, ``until`` and ``status`` shows the same items)."""
+    query = (
+        _filtered(CommitmentFilter(until=until))
+        .with_only_columns(Commitment.department_id, Commitment.status, sa.func.count())
+        .group_by(Commitment.department_id, Commitment.status)
+    )
+    counts: dict[int, dict[str, int]] = {}
+    for department_id, status, n in db.session.execute(query):
+        counts.setdefault(department_id, {})[CommitmentStatus(status).value] = n
+    return counts
 
 
 def _options(query):

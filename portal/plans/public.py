@@ -3,7 +3,7 @@
 Hearings name the plan they belong to and add sections to the plan's overview page (``plan_section``);
 enterprise ratings name the task (``Task``) they rate and its lead department. Consultations (征求意见) take a
 plan's structure as the draft people comment on (``plan_draft``) and show what changed from it with the plan's
-own version diff (``compare``).
+own version diff (``compare``). Department scorecards count the tasks each department leads (``led_task_counts``).
 import-linter holds other packages to this module (pyproject.toml).
 """
 
@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.plans.models import Task
+from portal.plans.progress import local_today
 from portal.plans.sections import plan_section
 from portal.plans.services import get_plan, list_plans, plan_exists
+from portal.plans.task_list import led_task_counts
 from portal.plans.versions import Change, VersionDiff, compare, snapshot
 
 
@@ -41,7 +43,9 @@ __all__ = [
     "Task",
     "VersionDiff",
     "compare",
+    "led_task_counts",
     "list_plans",
+    "local_today",
     "plan_draft",
     "plan_exists",
     "plan_section",

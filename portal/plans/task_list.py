@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 from portal.accounts.models import Department, User
 from portal.errors import Invalid
 from portal.extensions import db
-from portal.opendata import Page, choice_arg, int_arg, iso, text_arg
+from portal.opendata import Page, choice_arg, flag_arg, int_arg, iso, text_arg
 from portal.plans.models import Battle, Goal, Plan, Task, TaskDepartment, TaskStatus, TaskUpdate
 from portal.plans.progress import is_overdue
 from portal.privacy import mask_phone
@@ -41,11 +41,12 @@ class TaskFilter:
     status: str | None = None  # a TaskStatus value or "overdue"
     progress_min: int | None = None
     progress_max: int | None = None
+    lead: bool = False  # with ``department_id``: only the tasks it leads (牵头), not those it takes part in
     sort: str = "plan"
 
     @property
     def active(self) -> bool:
-        return bool(self.q or self.plan_id or self.department_id or self.status) or (
+        return bool(self.q or self.plan_id or self.department_id or self.status or self.lead) or (
             self.progress_min is not None or self.progress_max is not None
         )
 
@@ -62,6 +63,7 @@ def parse_filter(args: Mapping[str, str]) -> TaskFilter:
         status=choice_arg(args, "status", [*(s.value for s in TaskStatus), OVERDUE], "任务状态"),
         progress_min=low,
         progress_max=high,
+        lead=flag_arg(args, "lead", "牵头"),
         sort=choice_arg(args, "sort", SORTS, "排序方式") or "plan",
     )
 
@@ -75,7 +77,11 @@ def _filtered(f: TaskFilter, today: date):
     )
     if f.plan_id:
         query = query.where(Task.plan_id == f.plan_id)
-    if f.department_id:
+    if f.department_id and f.lead:
+        query = query.where(Task.lead_department_id == f.department_id)
+    elif f.lead:
+        raise Invalid("“牵头”需要同时选择责任部门", field="lead")
+    elif f.department_id:
         participating = sa.select(TaskDepartment.task_id).where(TaskDepartment.department_id == f.department_id)
         query = query.where(sa.or_(Task.lead_department_id == f.department_id, Task.id.in_(participating)))
     if f.status == OVERDUE:
@@ -95,6 +101,26 @@ def _filtered(f: TaskFilter, today: date):
             )
         )
     return query
+
+
+def led_task_counts(today: date) -> dict[int, dict[str, int]]:
+    """Per lead department, the tasks it leads in every plan: total, done, overdue and the sum of their progress
+    (the list filtered by ``dept``, ``lead=1`` and ``status`` shows the same tasks)."""
+    query = (
+        _filtered(TaskFilter(), today)
+        .with_only_columns(
+            Task.lead_department_id,
+            sa.func.count(),
+            sa.func.count().filter(Task.status == TaskStatus.DONE),
+            sa.func.count().filter(Task.due_date < today, Task.status != TaskStatus.DONE),
+            sa.func.coalesce(sa.func.sum(Task.progress), 0),
+        )
+        .group_by(Task.lead_department_id)
+    )
+    return {
+        dept: {"total": total, "done": done, "overdue": overdue, "progress_sum": int(progress)}
+        for dept, total, done, overdue, progress in db.session.execute(query)
+    }
 
 
 def _options(query):

@@ -60,6 +60,9 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/ratings/departments/{i['department']}",
             f"/ratings/policies/{i['policy']}",
             f"/ratings/items?policy={i['policy']}",
+            "/scorecards/",
+            f"/scorecards/{i['official_department']}",
+            f"/feedback/public/?kpi=dispatched&kpi_from=2026-01-01&kpi_to=2026-12-31&dept={i['official_department']}",
             "/departments/",
             "/consultations/",
             f"/consultations/{consulting}",
@@ -92,7 +95,12 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             "/enterprises/apply",
         ],
         "unit": ["/feedback/new"],
-        "official": ["/feedback/workbench", f"/feedback/{i['official_open']}", "/feedback/responsibilities/"],
+        "official": [
+            "/feedback/workbench",
+            f"/feedback/{i['official_open']}",
+            "/feedback/responsibilities/",
+            "/scorecards/divisions",
+        ],
         "dispatcher": [
             "/feedback/desk",
             f"/feedback/{i['submitted']}",

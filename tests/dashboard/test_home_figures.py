@@ -13,7 +13,7 @@ from portal.feedback.demo import load_feedback
 
 
 def _figure(html: str, testid: str) -> int:
-    match = re.search(rf'data-testid="{testid}">([\d,]+)<', html)
+    match = re.search(rf'data-testid="{testid}">(?:<a [^>]*>)?([\d,]+)<', html)  # the figure, or its evidence link
     assert match, testid
     return int(match[1].replace(",", ""))
 

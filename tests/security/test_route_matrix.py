@@ -141,6 +141,12 @@ MATRIX: dict[str, Entry] = {
     "dashboard_api.kpi":                    E(get=PUBLIC),
     "dashboard.supervision":                E(get=ROLE("officials", "dispatcher", "admin", anon="401")),
     "dashboard.supervision_csv":            E(get=ROLE("officials", "dispatcher", "admin", anon="401")),
+    # department scorecards
+    "scorecards.ranking":                   E(get=PUBLIC),
+    "scorecards.ranking_csv":               E(get=PUBLIC),
+    "scorecards.department":                E(get=PUBLIC, args={"department_id": "dept_id"}),
+    "scorecards.department_csv":            E(get=PUBLIC, args={"department_id": "dept_id"}),
+    "scorecards.division_scores":           E(get=ROLE("officials", "admin", anon="401")),
     # feedback: the public side and the requester's
     "feedback.index":                       E(get=PUBLIC),
     "feedback.order":                       E(get=PUBLIC),

@@ -37,6 +37,7 @@ def demo_ids(live_server) -> dict[str, object]:
         "department": "SELECT id FROM departments ORDER BY id",
         "open_consultation": "SELECT id FROM consultations WHERE state = 'open' ORDER BY id",
         "published_consultation": "SELECT id FROM consultations WHERE state = 'published' ORDER BY id",
+        "official_department": "SELECT department_id FROM users WHERE username = 'official'",
     }
     with live_db(live_server) as db:
         ids = {name: db.session.scalar(sa.text(sql)) for name, sql in queries.items()}
