@@ -2,7 +2,8 @@
 数据公开 total or a 督查专报 count took, as a filter of the public list of orders.
 
 ``?kpi=<name>&kpi_from=YYYY-MM-DD&kpi_to=YYYY-MM-DD&dept=<id>`` selects the orders of the items the
-figure ``name`` counted for that department (all departments without ``dept``) in those days; the
+figure ``name`` counted for that department (all departments without ``dept``) in those days (``kpi_scope``:
+only the 涉企 orders, ``enterprise``, or only the others, ``other``); the
 conditions are those of ``kpi_rules``, the same the figures are computed with. A figure counts
 items (an assignment, a rating) and the list shows orders: the page says how many items the figure
 counted, how many orders they belong to, and how many of them belong to orders their requester did
@@ -24,6 +25,7 @@ from portal.opendata import choice_arg, date_arg
 from portal.times import LOCAL_TZ
 
 MAX_DAYS = 3 * 366 + 1
+SCOPES = {"enterprise": "涉企诉求", "other": "其他诉求"}
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,7 @@ class Evidence:
     first_day: date
     last_day: date
     department_id: int | None
+    scope: str | None = None  # 涉企 split: "enterprise" (filed for an enterprise) or "other"
 
     @property
     def start(self) -> datetime:
@@ -157,16 +160,27 @@ class Evidence:
         return KINDS[self.kind].label
 
     @property
+    def scope_label(self) -> str:
+        return SCOPES.get(self.scope or "", "")
+
+    @property
     def unit(self) -> str:
         return KINDS[self.kind].unit
 
     def items(self, now: datetime) -> sa.Select:
         """One row (order_id) per counted item."""
-        return KINDS[self.kind].build(self.start, self.end, now, self.department_id)
+        query = KINDS[self.kind].build(self.start, self.end, now, self.department_id)
+        if self.scope is None:
+            return query
+        counted = query.subquery("in_scope")
+        of_enterprises = sa.select(WorkOrder.id).where(WorkOrder.enterprise_id.is_not(None))
+        in_scope = counted.c.order_id.in_(of_enterprises)
+        return sa.select(counted.c.order_id).where(in_scope if self.scope == "enterprise" else sa.not_(in_scope))
 
 
 def parse(args: Mapping[str, str], department_id: int | None) -> Evidence | None:
     kind = choice_arg(args, "kpi", KINDS, "统计口径")
+    scope = choice_arg(args, "kpi_scope", SCOPES, "涉企范围")
     first, last = date_arg(args, "kpi_from", "统计开始日期"), date_arg(args, "kpi_to", "统计结束日期")
     if kind is None:
         if first or last:
@@ -178,7 +192,7 @@ def parse(args: Mapping[str, str], department_id: int | None) -> Evidence | None
         raise Invalid("统计结束日期不能早于开始日期", field="kpi_to")
     if (last - first).days >= MAX_DAYS:
         raise Invalid("统计区间最长三年", field="kpi_to")
-    return Evidence(kind, first, last, department_id)
+    return Evidence(kind, first, last, department_id, scope)
 
 
 @dataclass(frozen=True)
@@ -204,11 +218,15 @@ def tally(evidence: Evidence, now: datetime, session) -> Tally:
     return Tally(*row)
 
 
-def link_args(kind: str, first_day: date, last_day: date, department_id: int | None = None) -> dict[str, object]:
+def link_args(
+    kind: str, first_day: date, last_day: date, department_id: int | None = None, scope: str | None = None
+) -> dict[str, object]:
     """The public list's arguments for a figure (``url_for('feedback.public_list', **link_args(...))``)."""
     if kind not in KINDS:
         raise KeyError(kind)
     args: dict[str, object] = {"kpi": kind, "kpi_from": first_day.isoformat(), "kpi_to": last_day.isoformat()}
     if department_id:
         args["dept"] = department_id
+    if scope:
+        args["kpi_scope"] = scope
     return args

@@ -63,7 +63,5 @@ METHOD = ratings.FORMULA
 
 
 def evidence_href(card, external: bool = False) -> str:
-    return (
-        url_for("scorecards.department", department_id=card.department_id, period=card.period.key, _external=external)
-        + "#index"
-    )
+    """The ratings the index counted, without who gave them (the ratings package's list; empty below k)."""
+    return url_for("ratings.items", period=card.index.rating_period, department=card.department_id, _external=external)

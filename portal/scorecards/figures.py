@@ -215,10 +215,19 @@ def sections(card: Scorecard, *, external: bool = False) -> list[Section]:
         Figure(
             "raters",
             "参评企业",
-            f"{idx.raters} 家" + (f"（已认证企业的 {percent(idx.share)}）" if idx.share is not None else ""),
+            str(idx.raters),
             idx.raters,
             enterprise_index.evidence_href(card, external),
             "本评价周期对本部门（服务、牵头任务、办理的涉企诉求）作出评价的不同企业数；不公开企业名称。",
+            unit="家",
+        ),
+        Figure(
+            "raters_share",
+            "参评企业占比",
+            percent(idx.share),
+            idx.share,
+            enterprise_index.evidence_href(card, external),
+            "参评企业 ÷ 有已认证成员的企业数。",
         ),
     ]
 

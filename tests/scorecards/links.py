@@ -79,6 +79,10 @@ def target_count(client, href: str) -> tuple[str, int, dict]:
         listed = listed_total(html)
         assert orders - hidden_orders == listed, (href, orders, hidden_orders, listed)
         return "orders", items, {"orders": orders, "hidden": hidden, "listed": listed}
+    if url.path == "/ratings/items":
+        m = re.search(r"来自 (\d+) 家企业", html)
+        rows = html.count('<tr><th scope="row" class="dept">')
+        return ("ratings", int(m[1]), {"rows": rows}) if m else ("page", -1, {})
     if url.path in ("/hearings/commitments/", "/plans/tasks/"):
         return url.path.strip("/").split("/")[-1], listed_total(html), {}
     return "page", -1, {}

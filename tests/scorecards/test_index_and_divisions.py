@@ -10,6 +10,7 @@ from portal.errors import Forbidden, Unauthorized
 from portal.scorecards import card as cards
 from portal.scorecards import divisions
 from tests.scorecards.conftest import enterprises, rate
+from tests.scorecards.links import evidence_links, target_count
 from tests.scorecards.test_scorecard import A_KPI, B_KPI
 
 Q3 = cards.parse_period("2026-Q3")
@@ -29,6 +30,20 @@ def test_scorecard_page_shows_index_or_sample_too_small(client, index_world):
     assert 'data-testid="figure-index">75.0<' in a
     b = client.get(f"/scorecards/{index_world.b.id}?period=2026-Q3").get_data(as_text=True)
     assert 'data-testid="figure-index">样本不足<' in b
+
+
+def test_index_figures_link_to_exactly_the_ratings_counted(client, index_world):
+    html = client.get(f"/scorecards/{index_world.a.id}?period=2026-Q3").get_data(as_text=True)
+    ratings_links = [link for link in evidence_links(html) if link["href"].startswith("/ratings/items")]
+    assert {link["testid"] for link in ratings_links} >= {"figure-index", "figure-raters"}
+    for link in ratings_links:
+        kind, count, details = target_count(client, link["href"])
+        assert (kind, count, details["rows"]) == ("ratings", 5, 5)  # 5 enterprises, one rating each
+    page = client.get(ratings_links[0]["href"]).get_data(as_text=True)
+    assert "测试企业" not in page  # counted, never named
+    html = client.get(f"/scorecards/{index_world.b.id}?period=2026-Q3").get_data(as_text=True)
+    link = next(link for link in evidence_links(html) if link["testid"] == "figure-index")
+    assert 'data-testid="insufficient"' in client.get(link["href"]).get_data(as_text=True)
 
 
 @pytest.fixture

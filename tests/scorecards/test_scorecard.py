@@ -101,13 +101,26 @@ def test_every_scorecard_figure_links_to_exactly_its_items(client, db, card_worl
     assert _check_links(client, html, minimum=20) >= 20
 
 
-def test_every_figure_of_the_ranking_and_the_data_page_links_to_its_items(client, card_world):
+def test_every_figure_of_the_ranking_and_the_data_page_links_to_its_items(client, db, card_world):
+    # Two of A's orders were filed for an enterprise: the 涉企 split of 数据公开 links to them alone.
+    from portal.accounts.models import Enterprise
+    from portal.feedback.models import Assignment, WorkOrder
+
+    company = Enterprise(name="测试企业", uscc="91370200MA3C12345E")
+    db.session.add(company)
+    db.session.flush()
+    for order in db.session.scalars(
+        db.select(WorkOrder).join(Assignment).where(Assignment.department_id == card_world.a.id).limit(2)
+    ):
+        order.enterprise_id = company.id
+    db.session.commit()
     html = client.get("/scorecards/?period=2026-Q3").get_data(as_text=True)
     for link in evidence_links(html):
         assert link["href"], link
         target_count(client, link["href"])  # every link opens
     html = client.get("/data/?period=2026-Q3").get_data(as_text=True)
-    assert _check_links(client, html, minimum=40) >= 30
+    assert 'data-testid="kpi-split"' in html and "kpi_scope=enterprise" in html and "kpi_scope=other" in html
+    assert _check_links(client, html, minimum=50) >= 40
 
 
 def test_every_figure_of_the_supervision_report_links_to_its_items(login, users, card_world):
