@@ -238,6 +238,11 @@ def test_anonymous_pages_are_micro_cached_and_signed_in_ones_never(deployment):
     # What the signed-in person got was not stored for the next anonymous visitor.
     time.sleep(1.1)
     assert shown not in get("/policies/?sort=date").text
+    # A request with an API key is never answered from the cache (the key's limits and usage count it).
+    assert get("/api/v1/plans").status_code == 200
+    keyed = get("/api/v1/plans", **{"X-API-Key": "pk_unknown"})
+    assert keyed.status_code == 401 and keyed.headers["X-Cache-Status"] == "BYPASS"
+    assert get("/open311/v2/services.json?api_key=pk_unknown").headers["X-Cache-Status"] == "BYPASS"
 
 
 def test_static_files_are_served_by_nginx_under_hashed_names_and_cached_for_good(deployment):
