@@ -146,8 +146,8 @@ def _answered(actor: Any, comment: Comment, t: Transition, **params: Any) -> dic
         section = db.session.get(Section, changed) if isinstance(changed, int) else None
         if section is None or section.consultation_id != comment.consultation_id:
             raise Invalid("修改的章节不属于本次征求意见", field="changed_section_id")
-        if answer == Answer.NOT_ADOPTED:
-            raise Invalid("不采纳的意见不会修改草案，请不要选择修改的章节", field="changed_section_id")
+    if answer == Answer.NOT_ADOPTED:
+        section = None  # a comment not adopted changed nothing (the form preselects the comment's own section)
     was = comment.answer
     comment.answer, comment.answer_reason = answer, reason
     comment.changed_section_id = section.id if section is not None else None

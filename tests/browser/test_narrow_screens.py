@@ -12,11 +12,23 @@ pytestmark = pytest.mark.browser
 
 # The main pages, as the role that uses each of them.
 PAGES = {
-    None: ["/", "/hearings/", "/hearings/1", "/feedback/", "/feedback/new", "/plans/", "/plans/1", "/plans/1/tasks"],
+    None: [
+        "/",
+        "/hearings/",
+        "/hearings/1",
+        "/feedback/",
+        "/feedback/new",
+        "/plans/",
+        "/plans/1",
+        "/plans/1/tasks",
+        "/consultations/2",
+        "/consultations/1/report",
+        "/consultations/1/changes",
+    ],
     "dispatcher": ["/feedback/desk", "/data/", "/data/supervision"],
     "official": ["/feedback/workbench"],
     "host": ["/hearings/1/host", "/hearings/manage/"],
-    "moderator": ["/hearings/1/moderate"],
+    "moderator": ["/hearings/1/moderate", "/consultations/2/moderate"],
     "editor": ["/policies/", "/policies/manage/"],
     "admin": ["/admin/users"],
 }

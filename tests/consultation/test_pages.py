@@ -60,6 +60,16 @@ def test_an_answer_without_a_reason_is_refused_on_the_answer_screen(scene, login
     assert x.answer is None
 
 
+def test_not_adopted_through_the_form_names_no_changed_section(scene, login, db):
+    c = open_consultation(scene.editor, "plan", scene.plan.id, premoderation=False)
+    x = comments.add_comment(scene.citizen, c, c.sections[0].id, "建议加快审批改革的进度。")
+    official = login(scene.official)
+    form = open_form(official, f"/consultations/{c.id}/answers", form=f"#answer-form-{x.id}")
+    form.check(f"答复 #{x.id}", "不采纳").fill("答复理由（公开）", "进度已按最快安排。").submit()
+    db.session.refresh(x)
+    assert x.answer.label == "不采纳" and x.changed_section_id is None
+
+
 def test_a_too_short_comment_comes_back_with_the_message_under_its_section(scene, login):
     c = open_consultation(scene.editor, "plan", scene.plan.id)
     citizen = login(scene.citizen)
