@@ -51,6 +51,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_extensions(app)
     register_search(app)
     register_capabilities(app)
+    register_api_document(app)
     register_error_handlers(app)
     register_commands(app)
     if app.config.get("PROXY_COUNT"):
@@ -147,6 +148,13 @@ def register_search(app: Flask) -> None:
 def register_capabilities(app: Flask) -> None:
     for name in CAPABILITIES:
         importlib.import_module(f"portal.{name}").init_app(app)
+
+
+def register_api_document(app: Flask) -> None:
+    """``/api/v1/openapi.json``, generated from the endpoints' declarations, and its page ``/api/v1/docs``."""
+    from portal.apidoc.views import bp
+
+    app.register_blueprint(bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -237,8 +237,13 @@ def json_page(page: Page, results: list[dict[str, Any]], **extra: Any) -> Respon
             "results": results,
         }
     )
+    return conditional(with_links(response, page))
+
+
+def with_links(response: Response, page: Page) -> Response:
+    """The RFC 8288 ``Link`` header of a page: first, prev, next, last."""
     response.headers["Link"] = ", ".join(f'<{href}>; rel="{rel}"' for rel, href in page_links(page).items())
-    return conditional(response)
+    return response
 
 
 # ---- CSV -----------------------------------------------------------------------------------------------------

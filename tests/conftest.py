@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from flask import g, request_started
 
-from tests.support import databases
+from tests.support import databases, openapi_check
 
 os.environ.setdefault("RUN_BACKGROUND_JOBS", "0")
 
@@ -94,6 +94,8 @@ def app(database_url: str, instance_dir: Path):
     request_started.connect(_forget_login_user, app)
     with app.app_context():
         upgrade(revision="heads")
+    # Every /api/v1 response a test receives must match the generated OpenAPI document.
+    openapi_check.install(app)
     return app
 
 

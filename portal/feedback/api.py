@@ -5,13 +5,22 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 from flask_login import current_user
 
+from portal.apidoc import endpoint
 from portal.errors import NotFound
 from portal.feedback import services
+from portal.feedback.schemas import Order, UnreadCount
 
 api = Blueprint("feedback_api", __name__, url_prefix="/api/v1/feedback")
 
 
-@api.route("/<tracking_no>")
+@api.get("/<tracking_no>")
+@endpoint(
+    summary="按编号查看一件公开诉求",
+    description="公开页面上的全部信息：办理部门、答复与公开的办理记录。不公开的诉求与不存在的编号同样返回 404。",
+    tag="feedback",
+    ok=Order,
+    not_found=True,
+)
 def order(tracking_no: str):
     """Public fields only, whoever asks: contacts and private orders never leave through the API."""
     found = services.find_order(tracking_no)
@@ -20,7 +29,8 @@ def order(tracking_no: str):
     return jsonify(services.public_view(found))
 
 
-@api.route("/notices/unread")
+@api.get("/notices/unread")
+@endpoint(summary="当前用户的未读通知数", description="未登录时为 0。", tag="feedback", ok=UnreadCount)
 def unread():
     """The header badge's count, refreshed by the notices script."""
     if not current_user.is_authenticated:

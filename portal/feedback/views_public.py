@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
+from portal.apidoc import endpoint
 from portal.feedback import clock, listing, listing_csv, services
 from portal.feedback.api import api
 from portal.feedback.enums import CATEGORIES, OrderKind, OrderState
+from portal.feedback.schemas import OrderPage, OrderQuery
 from portal.feedback.views import bp
 from portal.opendata import (
     CSV_MAX_ROWS,
@@ -91,6 +93,15 @@ def public_list_feed():
 
 
 @api.get("")
+@endpoint(
+    summary="公开诉求列表",
+    description="只含提交人选择公开的诉求，与 /feedback/public/ 页面同样的筛选、检索与排序；文字中的个人信息已遮盖。"
+    "同一列表的 CSV：/feedback/public/orders.csv，Atom：/feedback/public/feed.atom（参数相同）。",
+    tag="feedback",
+    query=OrderQuery,
+    ok=OrderPage,
+    listing=True,
+)
 def orders():
     """The public list as JSON: same filters as the page, ``page`` / ``per_page``, Link headers, ETag."""
     filters = listing.parse_filter(request.args)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
+from portal.apidoc import endpoint
 from portal.hearings import commitment_list
 from portal.hearings.models import CommitmentStatus
+from portal.hearings.schemas import CommitmentPage, CommitmentQuery
 from portal.hearings.views import bp
 from portal.opendata import (
     CSV_MAX_ROWS,
@@ -78,6 +80,15 @@ def commitments_feed():
 
 
 @api.get("/commitments")
+@endpoint(
+    summary="承诺事项列表",
+    description="所有公开答辩中作出的承诺，与 /hearings/commitments/ 页面同样的筛选与排序。"
+    "CSV：/hearings/commitments.csv，Atom：/hearings/commitments.atom（参数相同）。",
+    tag="hearings",
+    query=CommitmentQuery,
+    ok=CommitmentPage,
+    listing=True,
+)
 def commitments_json():
     filters = commitment_list.parse_filter(request.args)
     page_number, per_page = page_args(request.args)

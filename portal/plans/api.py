@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
+from portal.apidoc import endpoint
+from portal.opendata import conditional
 from portal.plans import services
 from portal.plans.progress import local_today
+from portal.plans.schemas import PlanDetail, PlanList, TaskDetail
 from portal.plans.task_list import task_json
 
 bp = Blueprint("plans_api", __name__, url_prefix="/api/v1/plans")
 
 
 @bp.get("")
+@endpoint(summary="作战方案列表", description="每个方案及其总体进度。", tag="plans", ok=PlanList, etag=True)
 def index():
     """Every plan with its overall progress."""
     items = []
@@ -28,10 +32,17 @@ def index():
                 "url": url_for("plans_api.plan", plan_id=plan.id, _external=True),
             }
         )
-    return jsonify(plans=items)
+    return conditional(jsonify(plans=items))
 
 
 @bp.get("/<int:plan_id>")
+@endpoint(
+    summary="一个作战方案",
+    description="攻坚战 → 攻坚目标 → 攻坚任务，每一级带加权进度；已发布的版本；as_of 为判断逾期的日期。",
+    tag="plans",
+    ok=PlanDetail,
+    not_found=True,
+)
 def plan(plan_id: int):
     """One plan: battles → goals → tasks, each level with its weighted progress."""
     view = services.plan_overview(plan_id)
@@ -70,6 +81,7 @@ def plan(plan_id: int):
 
 
 @bp.get("/tasks/<int:task_id>")
+@endpoint(summary="一项攻坚任务及其调度记录", tag="plans", ok=TaskDetail, not_found=True)
 def task(task_id: int):
     """One task with its milestones and its update history (调度记录), newest first."""
     task = services.get_task(task_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 
+from portal.apidoc import endpoint
 from portal.opendata import (
     CSV_MAX_ROWS,
     FEED_SIZE,
@@ -18,6 +19,7 @@ from portal.plans import services, task_list
 from portal.plans.api import bp as api
 from portal.plans.models import TaskStatus
 from portal.plans.progress import is_overdue, local_today
+from portal.plans.schemas import TaskPage, TaskQuery
 from portal.plans.views import bp
 from portal.times import utcnow
 
@@ -83,6 +85,15 @@ def tasks_feed():
 
 
 @api.get("/tasks")
+@endpoint(
+    summary="攻坚任务列表",
+    description="所有方案的攻坚任务，与 /plans/tasks/ 页面同样的筛选与排序。"
+    "CSV：/plans/tasks.csv，Atom（最新调度）：/plans/tasks.atom（参数相同）。",
+    tag="plans",
+    query=TaskQuery,
+    ok=TaskPage,
+    listing=True,
+)
 def tasks_json():
     filters = task_list.parse_filter(request.args)
     page_number, per_page = page_args(request.args)

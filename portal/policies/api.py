@@ -5,8 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, jsonify, request, url_for
 from flask_login import current_user
 
+from portal.apidoc import endpoint
+from portal.opendata import Page, conditional, with_links
 from portal.policies import search, services
 from portal.policies.models import Policy
+from portal.policies.schemas import PolicyDocument, PolicySearchPage, PolicySearchQuery
 
 bp = Blueprint("policies_api", __name__, url_prefix="/api/v1/policies")
 
@@ -27,17 +30,27 @@ def _summary(policy: Policy) -> dict:
     }
 
 
-@bp.route("/search")
+@bp.get("/search")
+@endpoint(
+    summary="检索政策文件",
+    description="与 /policies/ 页面相同的检索（检索语法见 q）。分面计数不含自身的筛选；"
+    "Atom：/policies/feed.atom，CSV：/policies/export.csv（参数相同）。",
+    tag="policies",
+    query=PolicySearchQuery,
+    ok=PolicySearchPage,
+    listing=True,
+)
 def search_policies():
     """The search page's query as JSON; bad parameters → 400 with a Chinese message."""
     params = search.parse_params(request.args)
     results = search.search(params)
-    return jsonify(
+    page = Page(items=[], total=results.total, page=params.page, per_page=params.per_page)
+    response = jsonify(
         total=results.total,
         total_estimated=results.estimated,
         page=params.page,
         per_page=params.per_page,
-        pages=results.pages,
+        pages=page.pages,
         degraded=results.degraded,
         notice=results.notice,
         suggestion=(
@@ -54,9 +67,21 @@ def search_policies():
             for name, values in results.facets.items()
         },
     )
+    # the links stop at the last page a request may ask for (page ≤ MAX_PAGE)
+    reachable = Page(
+        items=[], total=min(page.total, search.MAX_PAGE * page.per_page), page=page.page, per_page=page.per_page
+    )
+    return conditional(with_links(response, reachable))
 
 
-@bp.route("/<int:policy_id>")
+@bp.get("/<int:policy_id>")
+@endpoint(
+    summary="一件政策文件",
+    description="正文、效力变化与版本。草稿与不存在的编号返回 404。",
+    tag="policies",
+    ok=PolicyDocument,
+    not_found=True,
+)
 def get_policy(policy_id: int):
     """One document with its body text, status history and versions."""
     policy = services.get_policy(current_user, policy_id)

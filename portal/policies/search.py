@@ -108,14 +108,14 @@ class SearchResults:
         return max(1, math.ceil(self.total / self.params.per_page))
 
 
-def _text(args: Mapping[str, str], name: str, label: str, limit: int = 120) -> str:
+def read_text(args: Mapping[str, str], name: str, label: str, limit: int = 120) -> str:
     value = " ".join((args.get(name) or "").split())
     if len(value) > limit:
         raise Invalid(f"{label}过长（最多 {limit} 个字）", field=name)
     return value
 
 
-def _int(args: Mapping[str, str], name: str, label: str, low: int, high: int, default: int | None) -> int | None:
+def read_int(args: Mapping[str, str], name: str, label: str, low: int, high: int, default: int | None) -> int | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return default
@@ -128,7 +128,7 @@ def _int(args: Mapping[str, str], name: str, label: str, low: int, high: int, de
     return value
 
 
-def _date(args: Mapping[str, str], name: str, label: str) -> dt.date | None:
+def read_date(args: Mapping[str, str], name: str, label: str) -> dt.date | None:
     raw = (args.get(name) or "").strip()
     if not raw:
         return None
@@ -151,20 +151,20 @@ def parse_params(args: Mapping[str, str]) -> SearchParams:
     sort = (args.get("sort") or "relevance").strip()
     if sort not in SORTS:
         raise Invalid("排序方式应为 relevance（相关度）或 date（发布日期）", field="sort")
-    date_from, date_to = _date(args, "from", "起始日期"), _date(args, "to", "截止日期")
+    date_from, date_to = read_date(args, "from", "起始日期"), read_date(args, "to", "截止日期")
     if date_from and date_to and date_from > date_to:
         raise Invalid("起始日期不能晚于截止日期", field="from")
     return SearchParams(
-        q=_text(args, "q", "检索词", MAX_QUERY),
-        issuer=_text(args, "issuer", "发文机关"),
-        doc_type=_text(args, "type", "文种", 20),
+        q=read_text(args, "q", "检索词", MAX_QUERY),
+        issuer=read_text(args, "issuer", "发文机关"),
+        doc_type=read_text(args, "type", "文种", 20),
         status=status,
-        year=_int(args, "year", "年份", 1949, 2100, None),
+        year=read_int(args, "year", "年份", 1949, 2100, None),
         date_from=date_from,
         date_to=date_to,
         sort=sort,
-        page=_int(args, "page", "页码", 1, MAX_PAGE, 1) or 1,
-        per_page=_int(args, "per_page", "每页条数", 1, MAX_PER_PAGE, 20) or 20,
+        page=read_int(args, "page", "页码", 1, MAX_PAGE, 1) or 1,
+        per_page=read_int(args, "per_page", "每页条数", 1, MAX_PER_PAGE, 20) or 20,
     )
 
 

@@ -135,6 +135,9 @@ MATRIX: dict[str, Entry] = {
     "admin.departments":                    E(get=ROLE("admin")),
     "admin.new_department":                 E(get=ROLE("admin"), post=ROLE("admin")),
     "admin.edit_department":                E(get=ROLE("admin"), post=ROLE("admin")),
+    # the API's OpenAPI document and its page
+    "apidoc.openapi":                       E(get=PUBLIC),
+    "apidoc.docs":                          E(get=PUBLIC),
     # data pages
     "dashboard.index":                      E(get=PUBLIC),
     "dashboard.kpi_csv":                    E(get=PUBLIC),
