@@ -82,6 +82,7 @@ TAGS = {
     "plans": Tag(name="plans", description="作战方案：方案、攻坚任务与进度"),
     "policies": Tag(name="policies", description="政策文库：检索与全文"),
     "data": Tag(name="data", description="数据公开：部门考核指标"),
+    "ratings": Tag(name="ratings", description="企业评价：满意度指数"),
 }
 
 DESCRIPTION = """政民互动平台公开数据的机器可读接口。只读接口无需登录。
@@ -96,12 +97,16 @@ DESCRIPTION = """政民互动平台公开数据的机器可读接口。只读接
 - 缓存：列表带强 `ETag` 与 `Cache-Control: no-cache`；请求带 `If-None-Match` 且列表未变时返回 304（无正文）。
 - 时间：ISO 8601，带时区偏移（如 `2026-11-23T08:32:00+00:00`）；日期为 `YYYY-MM-DD`（北京时间的日历日）。
 - 个人信息：公开接口中的姓名、电话、证件号、车牌、门牌号均已遮盖。
+- API 密钥：读取无需密钥（按来源地址限流）；登记的客户端可在请求头 `X-API-Key` 中带上管理员发放的密钥，
+  获得更高的读取限额。无效的密钥返回 401 `invalid_api_key`，已吊销的返回 403 `api_key_revoked`。
 """
 
 RESPONSE_TEXT = {
     "200": "成功",
     "304": "未修改：列表与 If-None-Match 中的 ETag 相同（无正文）",
     "400": "参数有误：`error.field` 指出哪个参数，`error.message` 为中文说明",
+    "401": "API 密钥无效（`invalid_api_key`）：X-API-Key 不是有效的密钥",
+    "403": "API 密钥已被吊销（`api_key_revoked`）",
     "404": "不存在（或不公开）",
     "429": "请求过于频繁：`Retry-After` 头给出多少秒后可以重试",
     "503": "服务暂时不可用（数据库或缓存正在恢复）：`Retry-After` 头给出多少秒后重试",
@@ -129,6 +134,12 @@ IF_NONE_MATCH = {
     "schema": {"type": "string"},
 }
 MAX_ID = 2**31 - 1
+API_KEY = {
+    "type": "apiKey",
+    "in": "header",
+    "name": "X-API-Key",
+    "description": "管理员发放的 API 密钥（可选）：更高的读取限额；写入接口必需",
+}
 
 
 class ResponseMismatch(RuntimeError):
@@ -197,7 +208,14 @@ def endpoint(
 
     def decorate(func: Callable) -> Callable:
         operation_id = f"{tag}.{func.__name__}"
-        codes: dict[str, Any] = {"HTTP_200": ok, "HTTP_400": ErrorBody, "HTTP_429": ErrorBody, "HTTP_503": ErrorBody}
+        codes: dict[str, Any] = {
+            "HTTP_200": ok,
+            "HTTP_400": ErrorBody,
+            "HTTP_401": ErrorBody,  # the API gate (portal.apiclients): an unknown X-API-Key
+            "HTTP_403": ErrorBody,  # a revoked key
+            "HTTP_429": ErrorBody,
+            "HTTP_503": ErrorBody,
+        }
         if not_found:
             codes["HTTP_404"] = ErrorBody
         _declared[operation_id] = {
@@ -247,8 +265,9 @@ def _complete(doc: dict[str, Any]) -> dict[str, Any]:
                 operation["parameters"].append(copy.deepcopy(IF_NONE_MATCH))
                 responses["304"] = {"description": RESPONSE_TEXT["304"], "headers": copy.deepcopy(ETAG_HEADER)}
             operation["responses"] = dict(sorted(responses.items()))
-    doc.pop("security", None) if not doc.get("security") else None
     doc["tags"] = [tag.to_dict(exclude_none=True) for tag in TAGS.values()]
+    doc["components"]["securitySchemes"] = {"ApiKey": API_KEY}
+    doc["security"] = [{}, {"ApiKey": []}]  # a key is optional for reads
     _prune(doc)
     return doc
 
