@@ -8,8 +8,9 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field
 
-from portal.apidoc import Body
+from portal.apidoc import Body, one_of
 from portal.apidoc.query import Query, checked
+from portal.dashboard.kpi import SCOPES
 from portal.dashboard.kpi_periods import parse_period
 
 Ratio = float | None  # 0–1, 4 decimals; null when the denominator is 0
@@ -103,4 +104,7 @@ class Kpi(Body):
     overview: Overview
     departments: list[KpiRow]
     totals: KpiRow
+    enterprise_split: dict[one_of(SCOPES), KpiRow] = Field(
+        description="涉企诉求（enterprise：企业认证成员代表企业提交）与其他诉求（other）各自的合计"
+    )
     trend: list[TrendPoint] = Field(description="最近 12 个月")

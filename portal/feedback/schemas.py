@@ -29,7 +29,7 @@ Dept = integer("承办部门", description="承办（或承办过）的部门编
 KindArg = choice([k.value for k in OrderKind], "诉求类型")
 CategoryArg = choice(CATEGORIES, "诉求分类")
 StateArg = choice([s.value for s in OrderState], "办理状态")
-Enterprise = flag("涉企", description="1：企业账号提交的诉求")
+Enterprise = flag("涉企", description="1：企业的认证成员代表企业提交的诉求（不公开是哪家企业）")
 Overdue = flag("逾期", description="1：承办部门超过办理时限")
 Sort = choice(SORTS, "排序方式", description="newest（默认）、oldest、updated 或 closed（最近办结）")
 
