@@ -16,6 +16,8 @@ from portal.feedback.enums import (
     OrderState,
     Satisfaction,
 )
+from portal.feedback.evidence import KINDS as FIGURES
+from portal.feedback.evidence import SCOPES as FIGURE_SCOPES
 from portal.feedback.listing import SORTS
 
 Kind = one_of(OrderKind)
@@ -31,6 +33,15 @@ CategoryArg = choice(CATEGORIES, "诉求分类")
 StateArg = choice([s.value for s in OrderState], "办理状态")
 Enterprise = flag("涉企", description="1：企业的认证成员代表企业提交的诉求（不公开是哪家企业）")
 Overdue = flag("逾期", description="1：承办部门超过办理时限")
+Figure = choice(
+    FIGURES,
+    "统计口径",
+    description="计数依据：列出一个公开数字（数据公开、部门记分卡、督查专报）所计的诉求，口径与该数字相同；"
+    "需同时给出 kpi_from 与 kpi_to，dept 为该数字的部门",
+)
+FigureScope = choice(FIGURE_SCOPES, "涉企范围", description="与 kpi 同用：enterprise（涉企诉求）或 other（其他诉求）")
+FigureFrom = day("统计开始日期", description="与 kpi 同用，YYYY-MM-DD（北京时间，含当天）")
+FigureTo = day("统计结束日期", description="与 kpi 同用，YYYY-MM-DD（含当天），最长三年")
 Sort = choice(SORTS, "排序方式", description="newest（默认）、oldest、updated 或 closed（最近办结）")
 
 
@@ -42,6 +53,10 @@ class OrderQuery(Paging):
     period: Period
     q: Q
     dept: Dept
+    kpi: Figure
+    kpi_scope: FigureScope
+    kpi_from: FigureFrom
+    kpi_to: FigureTo
     kind: KindArg
     category: CategoryArg
     state: StateArg

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import AnyUrl, AwareDatetime
 
 from portal.apidoc import Body, PageBody, one_of
-from portal.apidoc.query import Paging, choice, integer, text
+from portal.apidoc.query import Paging, choice, day, integer, text
 from portal.hearings.commitment_list import SORTS
 from portal.hearings.models import CommitmentStatus, HearingKind
 
@@ -17,6 +17,7 @@ Status = choice(
     [s.value for s in CommitmentStatus], "状态", description="not_started、in_progress、done 或 overdue（已过完成时限）"
 )
 Hearing = integer("答辩", description="答辩编号")
+Until = day("作出日期截止", description="在此日（北京时间，含当天）或之前作出的承诺，YYYY-MM-DD")
 Sort = choice(SORTS, "排序方式", description="due（完成时限最近，默认）、newest 或 updated")
 
 
@@ -27,6 +28,7 @@ class CommitmentQuery(Paging):
     dept: Dept
     status: Status
     hearing: Hearing
+    until: Until
     sort: Sort
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import AnyUrl, AwareDatetime, Field
 
 from portal.apidoc import Body, PageBody, one_of
-from portal.apidoc.query import Paging, choice, integer, text
+from portal.apidoc.query import Paging, choice, flag, integer, text
 from portal.plans.models import PlanState, TaskStatus
 from portal.plans.task_list import OVERDUE, SORTS
 
@@ -146,5 +146,6 @@ class TaskQuery(Paging):
     q: text("关键词", description="在任务标题与说明中检索，多个词同时满足")
     plan: integer("作战方案", description="方案编号")
     dept: integer("责任部门", description="牵头或参与的部门编号")
+    lead: flag("牵头", description="1：只列 dept 牵头的任务（需同时给出 dept）")
     status: choice([*(s.value for s in TaskStatus), OVERDUE], "任务状态", description="任务状态，或 overdue（逾期）")
     sort: choice(SORTS, "排序方式", description="plan（方案顺序，默认）、due、progress、progress_desc 或 updated")
