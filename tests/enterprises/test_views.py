@@ -72,7 +72,8 @@ def test_refusal_needs_a_reason_which_the_applicant_reads(db, login, people):
     assert _membership(db, people["boss"]).state == MembershipState.REFUSED
     mine = boss.get("/enterprises/").get_data(as_text=True)
     assert "未通过" in mine and "执照照片上的代码与填写的不一致" in mine
-    assert "以企业名义提交" not in boss.get("/feedback/new").get_data(as_text=True)
+    new = boss.get("/feedback/new").get_data(as_text=True)
+    assert 'name="enterprise_id"' not in new and 'data-testid="enterprise-hint"' in new  # a link to 认证所属企业
 
 
 def test_the_form_refuses_a_bad_code_and_a_missing_or_fake_photo(db, login, people):
