@@ -23,7 +23,7 @@ keepalive = 5
 # Import the app in the worker, after gevent has patched the standard library (no preload_app).
 preload_app = False
 # One line per request on stdout (journald); nginx keeps the full access log.
-accesslog = os.environ.get("ACCESS_LOG", "-")
+accesslog = os.environ.get("ACCESS_LOG", "-") or None  # ACCESS_LOG= (empty): none
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "warning")

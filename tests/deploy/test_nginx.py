@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
-import subprocess
-import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -26,11 +23,12 @@ import urllib3
 
 from tests.hearings.live_support import USER_AGENT, Mirror, live_db, log_in, make_hearing, make_users, wait_for
 from tests.support import databases, live
+from tools import stack
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.live]
 
 ROOT = Path(__file__).resolve().parents[2]
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX = stack.NGINX
 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
 
 
@@ -63,74 +61,6 @@ class Deployment:
         raise AssertionError("no cookie value reached that process")
 
 
-def render_site(tmp: Path, http_port: int, https_port: int, web_ports: list[int], cert: Path, key: Path) -> Path:
-    """deploy/nginx/portal.conf with this machine's values put in for the ones its header names."""
-    site = (ROOT / "deploy/nginx/portal.conf").read_text()
-    replacements = {
-        "portal.example.gov.cn": "127.0.0.1",
-        "/etc/ssl/portal/fullchain.pem": str(cert),
-        "/etc/ssl/portal/privkey.pem": str(key),
-        "/srv/portal/static-errors": str(ROOT / "deploy/nginx/errors"),
-        "/srv/portal/static": str(ROOT / "static"),
-        "/var/cache/nginx/portal": str(tmp / "cache"),
-        "127.0.0.1:5001": f"127.0.0.1:{web_ports[0]}",
-        "127.0.0.1:5002": f"127.0.0.1:{web_ports[1]}",
-        "listen 80;": f"listen 127.0.0.1:{http_port};",
-        "listen [::]:80;": "",
-        "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
-        "listen [::]:443 ssl http2;": "",
-    }
-    for old, new in replacements.items():
-        assert old in site, old
-        site = site.replace(old, new)
-    (tmp / "site.conf").write_text(site)
-    for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (tmp / folder).mkdir(exist_ok=True)
-    main = f"""
-{"user root root;" if os.geteuid() == 0 else ""}
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/site.conf;
-}}
-"""
-    (tmp / "nginx.conf").write_text(main)
-    return tmp / "nginx.conf"
-
-
-def start_gunicorn(env: dict[str, str], port: int, log_path: Path) -> live.LiveServer:
-    log = log_path.open("w")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=dict(env, PORT=str(port), LOG_LEVEL="info"),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    server = live.LiveServer(f"http://127.0.0.1:{port}", port, env, process, log_path)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {process.returncode}:\n{server.log()}")
-        try:
-            if requests.get(f"{server.url}/", timeout=2).status_code == 200:
-                return server
-        except requests.RequestException:
-            time.sleep(0.2)
-    server.stop()
-    raise RuntimeError(f"gunicorn did not answer on {port}:\n{server.log()}")
-
-
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     if not Path(NGINX).exists():
@@ -139,27 +69,7 @@ def deployment(tmp_path_factory):
             pytest.fail(message)
         pytest.skip(message)
     tmp = tmp_path_factory.mktemp("deploy")
-    cert, key = tmp / "cert.pem", tmp / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    cert, key = stack.self_signed(tmp)
     with databases.fresh_database("deploy") as url:
         env = live.server_env(url, tmp)
         env.update(
@@ -169,30 +79,24 @@ def deployment(tmp_path_factory):
             SESSION_COOKIE_SECURE="1",
             PROXY_COUNT="1",
             MAX_UPLOAD_MB="20",
+            LOG_LEVEL="info",  # gunicorn's access log: which process answered what
         )
         live.flask_cli(env, "db", "upgrade", "heads")
         web_ports = [live.free_port(), live.free_port()]
-        webs = []
+        webs: list[live.LiveServer] = []
         nginx = None
         try:
             for n, port in enumerate(web_ports):
-                webs.append(start_gunicorn(env, port, tmp / f"web{n}.log"))
+                log = tmp / f"web{n}.log"
+                process = stack.start_gunicorn(env, port, log)
+                webs.append(live.LiveServer(f"http://127.0.0.1:{port}", port, env, process, log))
             http_port, https_port = live.free_port(), live.free_port()
-            conf = render_site(tmp, http_port, https_port, web_ports, cert, key)
-            check = subprocess.run([NGINX, "-t", "-p", str(tmp), "-c", str(conf)], capture_output=True, text=True)
-            assert check.returncode == 0, check.stderr
-            nginx = subprocess.Popen(
-                [NGINX, "-p", str(tmp), "-c", str(conf), "-g", "daemon off;"],
-                stdout=subprocess.DEVNULL,
-                stderr=(tmp / "nginx.out").open("w"),
-            )
+            nginx = stack.start_nginx(stack.render_site(tmp, http_port, https_port, web_ports, cert, key))
             base = f"https://127.0.0.1:{https_port}"
             assert wait_for(lambda: _answers(base), 20), (tmp / "error.log").read_text()
             yield Deployment(base, f"http://127.0.0.1:{http_port}", env, webs, tmp / "access.log")
         finally:
-            if nginx is not None:
-                nginx.terminate()
-                nginx.wait(timeout=10)
+            stack.stop(nginx)
             for web in webs:
                 web.stop()
 
