@@ -50,7 +50,7 @@ def fresh_database(base: str | None, tmp: Path) -> tuple[str, callable]:
 
 def prepare(env: dict[str, str], askers: int, voters: int, devices: int = 0) -> tuple[int, dict]:
     """Schema, a live hearing without pre-moderation, bench accounts (cheap hashes), a host, and the signed device
-    cookies of browsers without an account (for anonymous poll answers)."""
+    tokens of browsers without an account (for anonymous poll answers)."""
     subprocess.run(
         [sys.executable, "-m", "flask", "--app", "portal", "db", "upgrade", "heads"],
         cwd=ROOT,
@@ -80,7 +80,7 @@ with app.app_context():
         roles={{Role.HOST}}, password="{PASSWORD}"))
     from portal.hearings import polls
     with app.test_request_context():
-        names["devices"] = [polls.new_device_cookie() for _ in range({devices})]
+        names["devices"] = [polls.new_device_token() for _ in range({devices})]
     for kind, n in (("askers", {askers}), ("voters", {voters})):
         for i in range(n):
             name = f"bench{{kind[0]}}{{i}}"

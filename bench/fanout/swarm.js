@@ -108,7 +108,7 @@ class Watcher {
       answerSends.push(t);
       answers += 1;
       const choice = [d.options[Math.floor(Math.random() * d.options.length)].id];
-      call(this.socket, "poll_answer", { poll_id: d.id, choices: choice, client_id: "pa-" + Math.random().toString(36).slice(2) })
+      call(this.socket, "poll_answer", { poll_id: d.id, choices: choice, client_id: "pa-" + Math.random().toString(36).slice(2), device: this.device })
         .then((ack) => {
           if (ack.ok) answerOk += 1;
           else { const c = (ack.error && ack.error.code) || "?"; answerErrors[c] = (answerErrors[c] || 0) + 1; }
@@ -188,8 +188,9 @@ async function main() {
     const batch = [];
     for (let j = i; j < Math.min(nClients, i + 100); j++) {
       batch.push(new Promise((resolve, reject) => {
-        const socket = connect(urls[j % urls.length], devices[j] ? "hearing_device=" + devices[j] : undefined);
+        const socket = connect(urls[j % urls.length]);
         const w = new Watcher(socket);
+        w.device = devices[j];
         w.answers = j < pollViewers;
         socket.on("connect", async () => {
           const snap = await call(socket, "join", { hearing_id: hearingId });

@@ -3,7 +3,8 @@
 * The host creates a poll (a draft, or opened at once), opens it, shows or hides its results, closes it: one
   table, ``POLLS``, every step written to the poll's history (``PollEvent``).
 * Viewers answer once: an account once per poll, a browser without an account once per poll where the host
-  allows anonymous answers (a signed device token in an HttpOnly cookie). The unique constraints of
+  allows anonymous answers (a signed device token the page's script keeps in the browser and sends with its
+  answers; anonymous pages set no cookie, so that a proxy may cache them). The unique constraints of
   ``hearing_poll_answers`` hold that, whatever the number of processes; a retry with the same ``client_id`` gets
   the first answer back.
 * Answers from sockets are written in batches (as votes are: ``AnswerBatcher``); results are not sent per answer:
@@ -51,8 +52,6 @@ from portal.times import utcnow
 log = logging.getLogger(__name__)
 
 HOST = "hearings.host"
-DEVICE_COOKIE = "hearing_device"
-DEVICE_MAX_AGE = 365 * 24 * 3600
 MAX_QUESTION = 200
 MAX_OPTION = 100
 
@@ -64,27 +63,21 @@ def _serializer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="hearings.poll-device")
 
 
-def new_device_cookie() -> str:
-    """A signed random device id for a browser without an account (set by the hearing's public page)."""
+def new_device_token() -> str:
+    """A signed random device id for a browser without an account (``GET /hearings/device-token``; the page's
+    script keeps it in the browser's storage and sends it with its answers)."""
     return _serializer().dumps(secrets.token_hex(16))
 
 
-def device_from_cookie(value: str | None) -> str | None:
-    """The device id of a signed cookie value, None when absent or not signed by this site."""
-    if not value or len(value) > 200:
+def device_from_token(value: Any) -> str | None:
+    """The device id of a signed token, None when absent or not signed by this site."""
+    if not isinstance(value, str) or not value or len(value) > 200:
         return None
     try:
         device = _serializer().loads(value)
     except BadSignature:
         return None
     return device if isinstance(device, str) and len(device) == 32 else None
-
-
-def device_from_environ(environ: dict[str, Any]) -> str | None:
-    """The device id from a socket's handshake request (its Cookie header)."""
-    from werkzeug.http import parse_cookie
-
-    return device_from_cookie(parse_cookie(environ.get("HTTP_COOKIE", "")).get(DEVICE_COOKIE))
 
 
 # --- reading ----------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from portal.accounts.permissions import can, require
@@ -24,28 +24,13 @@ def _user():
     return current_user if current_user.is_authenticated else None
 
 
-@bp.after_app_request
-def _device_cookie(response):
-    """A browser without an account gets its signed device token on the hearing's page (one poll answer per
-    browser, where the host allows anonymous answers)."""
-    if (
-        request.endpoint == "hearings.show"
-        and response.status_code == 200
-        and polls.DEVICE_COOKIE not in request.cookies
-    ):
-        response.set_cookie(
-            polls.DEVICE_COOKIE,
-            polls.new_device_cookie(),
-            max_age=polls.DEVICE_MAX_AGE,
-            httponly=True,
-            samesite="Lax",
-            secure=request.is_secure,
-        )
+@bp.route("/hearings/device-token")
+def device_token():
+    """A signed device token for a browser without an account (its script keeps it and sends it with poll answers):
+    one answer per browser where the host allows anonymous answers. Anonymous pages themselves set no cookie."""
+    response = jsonify(device=polls.new_device_token())
+    response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _device() -> str | None:
-    return polls.device_from_cookie(request.cookies.get(polls.DEVICE_COOKIE))
 
 
 @bp.app_context_processor
@@ -69,7 +54,7 @@ def _join_qr(hearing):
 
 def _poll_state(hearing):
     """The hearing's polls for a page's first render (the page's script keeps them current)."""
-    return polls.state_for(hearing, _user(), None if current_user.is_authenticated else _device())
+    return polls.state_for(hearing, _user(), None)  # an anonymous browser's answers: its script asks with its token
 
 
 # --- the host ---------------------------------------------------------------------------------------------------
@@ -130,19 +115,16 @@ def answer(poll_id: int):
     poll = polls.get_poll(poll_id)
     form = PollAnswerForm()
     back = url_for("hearings.show", hearing_id=poll.hearing_id) + f"#poll-{poll.id}"
+    if not current_user.is_authenticated:  # without an account, the page's script answers (with its device token)
+        return redirect(url_for("accounts.login", next=back))
     if not form.validate_on_submit():
         raise Invalid("表单已过期，请刷新页面后重试")
     choices = [to_id(v) for v in request.form.getlist("choice")]
     if any(c is None for c in choices) or len(choices) != len(set(choices)):
         raise Invalid("所选选项无效", field="choices")
-    user = _user()
-    if user is None and _device() is None:
-        return redirect(url_for("accounts.login", next=back))
     try:
-        polls.answer(user, None if user else _device(), poll.id, choices, form.client_id.data or secrets.token_hex(8))
+        polls.answer(current_user, None, poll.id, choices, form.client_id.data or secrets.token_hex(8))
     except DomainError as error:
-        if error.status == 401 and user is None:
-            return redirect(url_for("accounts.login", next=back))
         flash(error.message, "error")
     else:
         flash("感谢参与表决", "success")

@@ -33,14 +33,37 @@
     return node;
   }
 
+  // A browser without an account answers with a signed device token it keeps (one answer per browser where the
+  // host allows anonymous answers); the page itself sets no cookie.
+  const DEVICE_KEY = "hearing_device";
+  let device = null;
+  let deviceAsked = null;
+  function withDevice(then) {
+    if (signedIn || mode !== "public") return then();
+    if (device === null) {
+      try { device = localStorage.getItem(DEVICE_KEY); } catch (e) { device = null; }
+    }
+    if (device) return then();
+    if (!deviceAsked) {
+      deviceAsked = fetch(section.dataset.deviceUrl, { credentials: "same-origin", cache: "no-store" })
+        .then((r) => (r.ok ? r.json() : {}))
+        .then((d) => {
+          device = d.device || "";
+          try { if (device) localStorage.setItem(DEVICE_KEY, device); } catch (e) { /* private mode: this page only */ }
+        })
+        .catch(() => { deviceAsked = null; });
+    }
+    deviceAsked.then(then);
+  }
+
   function sync() {
-    socket.emit("poll_sync", { hearing_id: hearingId }, (ack) => {
+    withDevice(() => socket.emit("poll_sync", { hearing_id: hearingId, device: device || undefined }, (ack) => {
       if (!ack || !ack.ok) return;
       state.polls = new Map(ack.polls.map((p) => [p.id, p]));
       state.mine = new Map(Object.entries(ack.mine).map(([id, c]) => [Number(id), c]));
       state.anonymousOk = ack.can_answer_anonymously;
       render();
-    });
+    }));
   }
   socket.on("connect", sync);
   if (socket.connected) sync();
@@ -165,7 +188,7 @@
     const form = el("form", {
       method: "post", action: answerUrl.replace("/0/", "/" + p.id + "/"), class: "poll-form", "data-testid": "poll-form",
     });
-    form.append(el("input", { type: "hidden", name: "csrf_token", value: csrf }));
+    if (csrf) form.append(el("input", { type: "hidden", name: "csrf_token", value: csrf }));
     const fieldset = el("fieldset", {}, el("legend", { class: "visually-hidden", text: p.question }));
     p.options.forEach((o) => {
       fieldset.append(el("label", { class: "poll-option" },
@@ -183,7 +206,8 @@
       }
       if (!clientIds.has(p.id)) clientIds.set(p.id, live.newId());
       form.querySelector("button").disabled = true;
-      socket.timeout(15000).emit("poll_answer", { poll_id: p.id, choices, client_id: clientIds.get(p.id) }, (err, ack) => {
+      const payload = { poll_id: p.id, choices, client_id: clientIds.get(p.id), device: device || undefined };
+      socket.timeout(15000).emit("poll_answer", payload, (err, ack) => {
         form.querySelector("button").disabled = false;
         if (!err && ack && ack.ok) {
           state.mine.set(p.id, ack.choices);

@@ -15,8 +15,10 @@ from tests.hearings.live_support import NS, USER_AGENT, live_db, log_in, make_he
 class PollClient:
     """A socket of one viewer (or the host) following the poll events as the page does: newest version wins."""
 
-    def __init__(self, base_url: str, hearing_id: int, cookie: str | None = None, host: bool = False):
-        self.base_url, self.hearing_id, self.cookie = base_url, hearing_id, cookie
+    def __init__(
+        self, base_url: str, hearing_id: int, cookie: str | None = None, host: bool = False, device: str | None = None
+    ):
+        self.base_url, self.hearing_id, self.cookie, self.device = base_url, hearing_id, cookie, device
         self.sio = socketio.Client(reconnection=False)
         self.lock = threading.Lock()
         self.polls: dict[int, dict] = {}
@@ -37,6 +39,8 @@ class PollClient:
         return self
 
     def call(self, event: str, data: dict) -> dict:
+        if self.device and event in ("poll_sync", "poll_answer"):
+            data = {**data, "device": self.device}
         return self.sio.call(event, data, namespace=NS, timeout=15)
 
     def _on_poll(self, data):
@@ -75,12 +79,11 @@ def _host_cookie(live_server) -> str:
     return log_in(live_server.url, name)
 
 
-def _device_cookie(live_server, hearing_id: int) -> str:
-    """A browser without an account: the hearing's page gives it its device cookie."""
-    http = requests.Session()
-    http.headers["User-Agent"] = USER_AGENT
-    assert http.get(f"{live_server.url}/hearings/{hearing_id}", timeout=10).status_code == 200
-    return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
+def _device_token(live_server) -> str:
+    """A browser without an account: the page's script fetches its device token once and keeps it."""
+    response = requests.get(f"{live_server.url}/hearings/device-token", headers={"User-Agent": USER_AGENT}, timeout=10)
+    assert response.status_code == 200 and "Set-Cookie" not in response.headers
+    return response.json()["device"]
 
 
 def _database_totals(live_server, poll_id: int) -> tuple[int, dict[str, int]]:
@@ -99,9 +102,9 @@ def test_the_hall_answers_once_each_and_every_client_ends_with_the_database_tota
     hearing_id = make_hearing(live_server)
     host = PollClient(live_server.url, hearing_id, _host_cookie(live_server), host=True).connect()
     citizens = [log_in(live_server.url, name) for name in make_users(live_server, 6, prefix="pollv")]
-    browsers = [_device_cookie(live_server, hearing_id) for _ in range(6)]
-    viewers = [PollClient(live_server.url, hearing_id, c).connect() for c in citizens + browsers]
-    watcher = PollClient(live_server.url, hearing_id).connect()  # no account, no device cookie: watches only
+    viewers = [PollClient(live_server.url, hearing_id, c).connect() for c in citizens]
+    viewers += [PollClient(live_server.url, hearing_id, device=_device_token(live_server)).connect() for _ in range(6)]
+    watcher = PollClient(live_server.url, hearing_id).connect()  # no account, no device token: watches only
     clients = [host, *viewers, watcher]
     try:
         created = host.call(

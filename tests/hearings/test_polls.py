@@ -139,8 +139,8 @@ def test_anonymous_answers_only_where_allowed_and_once_per_browser(hearings, hos
     hearing = hearings.hearing()
     closed_to_anonymous, open_to_anonymous = _poll(host, hearing), _poll(host, hearing, anonymous=True)
     with app.test_request_context():
-        device = polls.device_from_cookie(polls.new_device_cookie())
-        assert device and polls.device_from_cookie("forged.value") is None
+        device = polls.device_from_token(polls.new_device_token())
+        assert device and polls.device_from_token("forged.value") is None and polls.device_from_token(7) is None
     with pytest.raises(Unauthorized):
         polls.answer(None, device, closed_to_anonymous.id, [_option(closed_to_anonymous, 0)], "d1")
     with pytest.raises(Unauthorized):
@@ -220,18 +220,23 @@ def test_a_viewer_answers_without_scripts_and_sees_the_answer(hearings, host, fa
     assert client.post(f"/hearings/polls/{poll.id}/answer", data={"choice": "x"}).status_code == 400
 
 
-def test_an_anonymous_browser_gets_a_device_cookie_and_answers_once(hearings, host, client):
+def test_an_anonymous_page_sets_no_cookie_and_the_browser_gets_its_device_token_apart(hearings, host, client):
     hearing = hearings.hearing()
     poll = _poll(host, hearing, anonymous=True)
     page = client.get(f"/hearings/{hearing.id}")
-    cookie = page.headers.get("Set-Cookie", "")
-    assert polls.DEVICE_COOKIE in cookie and "HttpOnly" in cookie
-    assert client.post(f"/hearings/polls/{poll.id}/answer", data={"choice": str(_option(poll, 0))}).status_code == 302
-    client.post(f"/hearings/polls/{poll.id}/answer", data={"choice": str(_option(poll, 1))})
+    assert "Set-Cookie" not in page.headers and "csrf" not in page.get_data(as_text=True)  # a proxy may cache it
+    assert 'data-testid="poll-form"' in page.get_data(as_text=True)  # the script answers it
+    token = client.get("/hearings/device-token")
+    assert token.headers["Cache-Control"] == "no-store" and "Set-Cookie" not in token.headers
+    device = polls.device_from_token(token.get_json()["device"])
+    polls.answer(None, device, poll.id, [_option(poll, 0)], "b1")
+    with pytest.raises(Conflict):
+        polls.answer(None, device, poll.id, [_option(poll, 1)], "b2")
     assert polls.results([poll.id])[poll.id][0] == 1
-    fresh = client.application.test_client()  # no cookie: sent to log in
-    response = fresh.post(f"/hearings/polls/{poll.id}/answer", data={"choice": str(_option(poll, 0))})
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    response = client.post(f"/hearings/polls/{poll.id}/answer", data={"choice": str(_option(poll, 0))})
+    assert (
+        response.status_code == 302 and "/login" in response.headers["Location"]
+    )  # no form answers without an account
 
 
 def test_the_transcript_lists_the_polls_with_their_results(hearings, host, factory, client):

@@ -241,6 +241,7 @@ MATRIX: dict[str, Entry] = {
     "hearings_polls.act | unknown action":  E(post=ROLE(anon="login", others="404"), args={"action": "nonsense"}),
     "hearings_polls.answer":                E(post=SIGNED_IN, data={"choice": "poll_option"}),
     "hearings_polls.join_form":             E(get=PUBLIC),
+    "hearings_polls.device_token":          E(get=PUBLIC),
     "hearings_polls.join_code":             E(get=Rule("REDIRECT", dict.fromkeys(ROLES, "302"))),  # to the hearing's page
     "hearings_polls.analytics_page":        E(get=ROLE("host", "admin")),
     "hearings_polls.analytics_csv":         E(get=ROLE("host", "admin")),
