@@ -11,7 +11,7 @@
   const mode = section.dataset.pollsMode; // public | host | projector
   const hearingId = Number(section.dataset.hearingId);
   const list = section.querySelector('[data-slot="polls"]');
-  const csrf = section.dataset.csrf || "";
+  const csrf = section.dataset.formToken || ""; // signed-in pages only
   const answerUrl = section.dataset.answerUrl || ""; // …/polls/0/answer
   const actionUrl = section.dataset.actionUrl || ""; // …/polls/0/ACTION
   const loginUrl = section.dataset.loginUrl || "";
