@@ -15,7 +15,6 @@ verified member today, the base of the share of enterprises that rated.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -98,53 +97,64 @@ def counted(department_id: int | None = None, policy_id: int | None = None) -> l
     return [R.kind != TargetKind.ORDER_MEMBER]
 
 
-def _per_enterprise(periods: list[str], conditions: list) -> dict[str, list[tuple]]:
-    """period → [(ratings, mean attitude, style, efficiency, competence, overall) per enterprise]."""
+Aggregate = tuple[int, int, list[float]]  # raters (enterprises), ratings, the enterprises' mean of each column
+
+
+def _aggregate(keys: list[sa.ColumnElement], conditions: list) -> dict[tuple, Aggregate]:
+    """Per value of ``keys``: each enterprise's mean of every column first, then the mean over enterprises —
+    both in the database, so a page of departments reads one row per department."""
     R = EnterpriseRating
+    inner = (
+        sa.select(
+            *(k.label(f"k{i}") for i, k in enumerate(keys)),
+            sa.func.count().label("n"),
+            *(sa.func.avg(getattr(R, c)).label(c) for c in COLUMNS),
+        )
+        .where(*conditions)
+        .group_by(*keys, R.enterprise_id)
+        .subquery()
+    )
+    key_cols = [inner.c[f"k{i}"] for i in range(len(keys))]
     rows = db.session.execute(
-        sa.select(R.period, sa.func.count(), *(sa.func.avg(getattr(R, c)) for c in COLUMNS))
-        .where(R.period.in_(periods), *conditions)
-        .group_by(R.period, R.enterprise_id)
+        sa.select(
+            *key_cols, sa.func.count(), sa.func.sum(inner.c.n), *(sa.func.avg(inner.c[c]) for c in COLUMNS)
+        ).group_by(*key_cols)
     ).all()
-    out: dict[str, list[tuple]] = defaultdict(list)
-    for period, n, *means in rows:
-        out[period].append((n, *(float(m) for m in means)))
-    return out
+    return {
+        tuple(row[: len(keys)]): (row[len(keys)], int(row[len(keys) + 1]), [float(m) for m in row[len(keys) + 2 :]])
+        for row in rows
+    }
 
 
-def _result(period: str, rows: list[tuple], eligible: int, k: int, **ids) -> IndexResult:
-    raters = len(rows)
-    ratings = sum(r[0] for r in rows)
+def _result(period: str, agg: Aggregate | None, eligible: int, k: int, **ids) -> IndexResult:
+    raters, ratings, means = agg or (0, 0, [])
     sufficient = raters >= k and raters > 0
     if not sufficient:
         return IndexResult(period, None, raters, ratings, eligible, k, False, None, **ids)
-    # An enterprise's score is the mean of its ratings' scores; the score is linear, so it is the score of
-    # the enterprise's mean dimensions.
-    scores = [rating_score(*r[1:]) for r in rows]
-    dimensions = {c: to_index(sum(r[i + 1] for r in rows) / raters) for i, c in enumerate(COLUMNS)}
-    return IndexResult(period, to_index(sum(scores) / raters), raters, ratings, eligible, k, True, dimensions, **ids)
+    # An enterprise's score is the mean of its ratings' scores; the score is linear, so the mean over enterprises
+    # of their scores is the score of the enterprises' mean columns.
+    dimensions = {c: to_index(m) for c, m in zip(COLUMNS, means, strict=True)}
+    return IndexResult(period, to_index(rating_score(*means)), raters, ratings, eligible, k, True, dimensions, **ids)
 
 
 def satisfaction_index(period: str, *, department_id: int | None = None, policy_id: int | None = None) -> IndexResult:
     """The index of one period: city-wide, or of one department, or of one policy."""
-    rows = _per_enterprise([period], counted(department_id, policy_id))
+    R = EnterpriseRating
+    agg = _aggregate([R.period], [R.period == period, *counted(department_id, policy_id)])
     return _result(
-        period,
-        rows.get(period, []),
-        verified_enterprise_count(),
-        min_sample(),
-        department_id=department_id,
-        policy_id=policy_id,
-    )
+        period, agg.get((period,)), verified_enterprise_count(), min_sample(),
+        department_id=department_id, policy_id=policy_id,
+    )  # fmt: skip
 
 
 def satisfaction_trend(
     periods: list[str], *, department_id: int | None = None, policy_id: int | None = None
 ) -> list[IndexResult]:
     """The index of each period (oldest first), in one query."""
-    rows = _per_enterprise(periods, counted(department_id, policy_id))
+    R = EnterpriseRating
+    agg = _aggregate([R.period], [R.period.in_(periods), *counted(department_id, policy_id)])
     eligible, k = verified_enterprise_count(), min_sample()
-    return [_result(p, rows.get(p, []), eligible, k, department_id=department_id, policy_id=policy_id) for p in periods]
+    return [_result(p, agg.get((p,)), eligible, k, department_id=department_id, policy_id=policy_id) for p in periods]
 
 
 def indexes_by(period: str, column: str) -> dict[int, IndexResult]:
@@ -152,17 +162,9 @@ def indexes_by(period: str, column: str) -> dict[int, IndexResult]:
     R = EnterpriseRating
     key = getattr(R, column)
     kinds = DEPARTMENT_KINDS if column == "department_id" else (TargetKind.POLICY,)
-    conditions = [key.is_not(None), R.kind.in_(kinds)]
-    rows = db.session.execute(
-        sa.select(key, sa.func.count(), *(sa.func.avg(getattr(R, c)) for c in COLUMNS))
-        .where(R.period == period, *conditions)
-        .group_by(key, R.enterprise_id)
-    ).all()
-    grouped: dict[int, list[tuple]] = defaultdict(list)
-    for ident, n, *means in rows:
-        grouped[ident].append((n, *(float(m) for m in means)))
+    agg = _aggregate([key], [R.period == period, key.is_not(None), R.kind.in_(kinds)])
     eligible, k = verified_enterprise_count(), min_sample()
-    return {ident: _result(period, g, eligible, k, **{column: ident}) for ident, g in grouped.items()}
+    return {ident: _result(period, a, eligible, k, **{column: ident}) for (ident,), a in agg.items()}
 
 
 @dataclass
