@@ -7,7 +7,7 @@
     window.SwaggerUIBundle({
       url: root.getAttribute("data-spec-url"),
       domNode: root,
-      deepLinking: true,
+      deepLinking: false, // a link inside each operation's toggle button is a nested control (axe)
       docExpansion: "list",
       defaultModelsExpandDepth: 0,
       displayRequestDuration: true,

@@ -64,6 +64,7 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/scorecards/{i['official_department']}",
             f"/feedback/public/?kpi=dispatched&kpi_from=2026-01-01&kpi_to=2026-12-31&dept={i['official_department']}",
             "/departments/",
+            "/api/v1/docs",
             "/consultations/",
             f"/consultations/{consulting}",
             f"/consultations/{consulted}",
