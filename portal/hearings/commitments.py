@@ -22,6 +22,7 @@ from portal.hearings.models import (
     QuestionState,
 )
 from portal.jobs import periodic
+from portal.plans.public import task_brief
 from portal.times import to_local, utcnow
 
 
@@ -30,9 +31,16 @@ def get_commitment(commitment_id: int) -> Commitment:
 
 
 def flag_commitment(
-    actor: User | None, hearing: Hearing, question_id: int | None, department_id: int, text: str, due_date: date | None
+    actor: User | None,
+    hearing: Hearing,
+    question_id: int | None,
+    department_id: int,
+    text: str,
+    due_date: date | None,
+    task_id: int | None = None,
 ) -> Commitment:
-    """The host flags an answer as a commitment of a department with a due date (SYSTEM: the demo loader)."""
+    """The host flags an answer as a commitment of a department with a due date and, where there is one, the
+    plan task it belongs to (a task of the hearing's plan); SYSTEM: the demo loader."""
     require(actor, "hearings.host", hearing)
     if hearing.state == HearingState.ARCHIVED:  # the archived record takes nothing more
         raise Conflict("答辩已归档，不能再登记承诺事项")
@@ -53,10 +61,15 @@ def flag_commitment(
             raise NotFound("问题不存在")
         if question.state not in (QuestionState.ANSWERING, QuestionState.ANSWERED):
             raise Conflict("只有正在回答或已回答的问题才能形成承诺事项")
+    if task_id:
+        task = task_brief(task_id)
+        if task is None or task.plan_id != hearing.plan_id:
+            raise Invalid("请选择本场答辩所审方案中的任务", field="task_id")
     commitment = Commitment(
         hearing_id=hearing.id,
         question_id=question_id,
         plan_id=hearing.plan_id,
+        task_id=task_id or None,
         department_id=department_id,
         text=text,
         due_date=due_date,
@@ -119,6 +132,15 @@ def commitments_for_plan(plan_id: int) -> list[Commitment]:
     return list(
         db.session.scalars(
             sa.select(Commitment).where(Commitment.plan_id == plan_id).order_by(Commitment.due_date, Commitment.id)
+        )
+    )
+
+
+def commitments_for_task(task_id: int) -> list[Commitment]:
+    """Commitments that belong to a plan task (the task's page shows their status)."""
+    return list(
+        db.session.scalars(
+            sa.select(Commitment).where(Commitment.task_id == task_id).order_by(Commitment.due_date, Commitment.id)
         )
     )
 

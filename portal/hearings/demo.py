@@ -78,6 +78,8 @@ def _add_question(hearing: Hearing, row: dict[str, Any], reject_reason: str) -> 
         answered_at=at + timedelta(minutes=8) if state == QuestionState.ANSWERED else None,
         reject_reason=reject_reason if state == QuestionState.REJECTED else "",
     )
+    if "answerer" in row:  # the panel member (a demo account) who took the question
+        q.answerer = next(p for p in hearing.panel if p.user_id == user(row["answerer"]).id)
     db.session.add(q)
     db.session.flush()
     note = "现场提问，由主持人录入" if row["by"] == "host" else ""
@@ -95,16 +97,23 @@ def _add_question(hearing: Hearing, row: dict[str, Any], reject_reason: str) -> 
             )
         )
     if state in (QuestionState.ANSWERING, QuestionState.ANSWERED):
+        taken = q.answerer is not None
+        who = f"{q.answerer.name}（{q.answerer.department_name or q.answerer.title}）" if taken else ""
         db.session.add(
             QuestionEvent(
-                question_id=q.id, action="answering", from_state="approved", to_state="answering", created_at=at
+                question_id=q.id,
+                action="take" if taken else "answering",
+                from_state="approved",
+                to_state="answering",
+                note=f"{who}：我来回答" if taken else "",
+                created_at=at,
             )
         )
     if state == QuestionState.ANSWERED:
         db.session.add(
             QuestionEvent(
                 question_id=q.id,
-                action="answered",
+                action="answer" if q.answerer is not None else "answered",
                 from_state="answering",
                 to_state="answered",
                 note=answer,
@@ -118,10 +127,12 @@ def _commitment(hearing: Hearing, question: Question, row: dict[str, Any]) -> No
     today = to_local(utcnow()).date()
     status = CommitmentStatus(row["status"])
     dept_id = department_id(row["department"])
+    tasks = [tid for tid, title, _ in plans.plan_tasks(hearing.plan_id) if row.get("task") and row["task"] in title]
     item = Commitment(
         hearing_id=hearing.id,
         question_id=question.id,
         plan_id=hearing.plan_id,
+        task_id=tasks[0] if tasks else None,  # the plan task the promise belongs to (a part of its title)
         department_id=dept_id,
         text=row["text"],
         due_date=today + timedelta(days=row["due_in_days"]),

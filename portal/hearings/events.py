@@ -1,6 +1,7 @@
 """Socket.IO namespace ``/hearings``: thin handlers that parse, call one service and ack.
 
-Client → server: join, leave, ask, vote, unvote, sync, moderate. Server → client: question, votes,
+Client → server: join, leave, ask, vote, unvote, sync, moderate (every row of the question table: moderators',
+hosts', the panel's take and answer, the asker's revise and withdraw). Server → client: question, votes,
 now, hearing, presence (public room), moderation (moderators), mine (the asker). See docs/API.md.
 """
 
@@ -198,6 +199,7 @@ class HearingsNamespace(Namespace):
         question_id=Id(required=False),
         hearing_id=Id(required=False),
         into=Id(required=False),
+        member=Id(required=False),
         reason=Text(1000),
         text=Text(),
         summary=Text(2000),
@@ -212,7 +214,7 @@ class HearingsNamespace(Namespace):
             return {"ok": True, "now": q.id if q else None}
         if data["question_id"] is None:
             raise Invalid("缺少 question_id", field="question_id")
-        params = {k: data[k] for k in ("reason", "text", "into", "summary")}
+        params = {k: data[k] for k in ("reason", "text", "into", "summary", "member")}
         q = questions.moderate(_account_now(sid), data["question_id"], action, **params)
         return {"ok": True, "question": payloads.moderation(q)}
 

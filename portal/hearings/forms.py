@@ -18,6 +18,14 @@ class CommitmentForm(FlaskForm):
     text = TextAreaField("承诺内容", validators=[DataRequired("请写明承诺的具体内容"), Length(max=500)])
     department_id = SelectField("责任部门", coerce=bounded_int, validators=[DataRequired("请选择责任部门")])
     due_date = DateField("完成时限", validators=[DataRequired("请填写完成时限")])
+    # The tasks of the hearing's plan (set by the view); 0: the promise belongs to no task.
+    task_id = SelectField(
+        "归属任务",
+        coerce=bounded_int,
+        choices=[],
+        validate_choice=False,
+        description="承诺归属作战方案中的某项任务时请选择：承诺页将显示该任务的调度进展，任务页将显示承诺的办理状态。",
+    )
 
 
 class CommitmentUpdateForm(FlaskForm):
@@ -29,5 +37,11 @@ class AskForm(FlaskForm):
     """The audience's question box; scripts send it over Socket.IO, without them it posts."""
 
     text = TextAreaField("您的问题", validators=[DataRequired("请输入问题内容")])
-    anonymous = BooleanField("匿名提问（公开显示为“匿名提问”）")
+    # What the code does with an anonymous question: the public views (page, projector, transcript, its CSV and
+    # JSON) show 匿名提问; the moderators' and hosts' consoles show the account's name; the record keeps the account.
+    anonymous = BooleanField(
+        "匿名提问",
+        description="公开页面、投屏和答辩实录只显示“匿名提问”。审核员和主持人在审核台、主持台仍能看到您的账号名称，"
+        "系统记录中保留提问账号。答辩团成员提问一律实名公开。",
+    )
     client_id = HiddenField(validators=[Optional()])

@@ -76,6 +76,7 @@ class QuestionState(enum.StrEnum):
     REJECTED = "rejected"
     MERGED = "merged"
     HIDDEN = "hidden"
+    WITHDRAWN = "withdrawn"  # 撤回: by its asker, before it was approved
 
     @property
     def label(self) -> str:
@@ -87,6 +88,7 @@ class QuestionState(enum.StrEnum):
             "rejected": "未通过",
             "merged": "已合并",
             "hidden": "已隐藏",
+            "withdrawn": "已撤回",
         }[self.value]
 
     @property
@@ -192,6 +194,10 @@ class PanelMember(db.Model):
     hearing: Mapped[Hearing] = relationship(back_populates="panel")
     department: Mapped[Department | None] = relationship()
 
+    @property
+    def department_name(self) -> str:
+        return self.department.short_name if self.department is not None else ""
+
 
 class Raiser(db.Model):
     """An invited question-raiser (提问人) of a given kind: leader, department, enterprise, expert, media."""
@@ -225,12 +231,16 @@ class Question(db.Model):
     reject_reason: Mapped[str] = mapped_column(sa.String(300), default="")
     merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hearing_questions.id"))
     answer_summary: Mapped[str] = mapped_column(sa.Text, default="")
+    # The panel member (答辩团成员) who took the question (我来回答) or to whom the host gave it.
+    answerer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hearing_panel_members.id", ondelete="SET NULL"))
+    from_panel: Mapped[bool] = mapped_column(default=False)  # asked by a member of the hearing's panel (答辩团提问)
     votes: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     author: Mapped[User] = relationship()
+    answerer: Mapped[PanelMember | None] = relationship()
     merged_into: Mapped[Question | None] = relationship(remote_side=[id])
     history: Mapped[list[QuestionEvent]] = relationship(order_by="QuestionEvent.id", viewonly=True)
 
@@ -265,6 +275,8 @@ class Commitment(db.Model):
     hearing_id: Mapped[int] = mapped_column(sa.ForeignKey("hearings.id"), index=True)
     question_id: Mapped[int | None] = mapped_column(sa.ForeignKey("hearing_questions.id"))
     plan_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plans.id"), index=True)
+    # The plan task (攻坚任务) the promise belongs to, where there is one: the commitment follows its progress.
+    task_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plan_tasks.id", ondelete="SET NULL"), index=True)
     department_id: Mapped[int] = mapped_column(sa.ForeignKey("departments.id"), index=True)
     text: Mapped[str] = mapped_column(sa.Text)
     due_date: Mapped[date] = mapped_column(sa.Date)

@@ -7,7 +7,15 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.hearings.models import PUBLIC_STATES, Commitment, Hearing, HearingState, Question, QuestionState
+from portal.hearings.models import (
+    PUBLIC_STATES,
+    Commitment,
+    Hearing,
+    HearingState,
+    PanelMember,
+    Question,
+    QuestionState,
+)
 from portal.hearings.text import held_reason
 from portal.times import to_local
 
@@ -47,7 +55,16 @@ def question(q: Question, merged: int | None = None) -> dict[str, Any]:
         "created_at": q.created_at.isoformat(),
         "answer_summary": q.answer_summary,
         "merged_count": merged or 0,
+        "answerer": member(q.answerer) if q.answerer_id else None,
+        "from_panel": q.from_panel,
     }
+
+
+def member(p: PanelMember | None) -> dict[str, Any] | None:
+    """A member of the panel as pages show who answers: name, title, department."""
+    if p is None:
+        return None
+    return {"id": p.id, "name": p.name, "title": p.title, "department": p.department_name, "lead": p.is_lead}
 
 
 def moderation(q: Question) -> dict[str, Any]:
@@ -65,6 +82,8 @@ def moderation(q: Question) -> dict[str, Any]:
         "time": _time(q.created_at),
         "reject_reason": q.reject_reason,
         "merged_into": q.merged_into_id,
+        "answerer": member(q.answerer) if q.answerer_id else None,
+        "from_panel": q.from_panel,
     }
 
 
@@ -79,6 +98,7 @@ def mine(q: Question) -> dict[str, Any]:
         "held_reason": held_reason(q.flagged) if q.state == QuestionState.PENDING else "",
         "merged_into": q.merged_into_id,
         "time": _time(q.created_at),
+        "editable": q.state == QuestionState.PENDING,  # the asker may revise or withdraw it until approved
     }
 
 
@@ -98,6 +118,7 @@ def counts(hearing_id: int) -> dict[str, int]:
         "hidden": by_state.get(QuestionState.HIDDEN, 0),
         "pending": by_state.get(QuestionState.PENDING, 0),
         "rejected": by_state.get(QuestionState.REJECTED, 0),
+        "withdrawn": by_state.get(QuestionState.WITHDRAWN, 0),
         "answered": by_state.get(QuestionState.ANSWERED, 0),
     }
 

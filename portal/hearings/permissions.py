@@ -29,3 +29,9 @@ def _update_commitment(user: User, commitment) -> bool:
 
 
 roles_rule("hearings.analytics", Role.HOST, Role.ADMIN)  # a hearing's analytics page and CSV
+
+
+@rule("hearings.panel")
+def _panel(user: User, hearing) -> bool:
+    """Members of the hearing's 答辩团 who have an account linked to their seat: take and answer questions."""
+    return hearing is not None and any(p.user_id == user.id for p in getattr(hearing, "panel", ()))

@@ -17,12 +17,14 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import Role, User
 from portal.accounts.permissions import can, require
-from portal.errors import Conflict, DomainError, Invalid, NotFound, RateLimited
+from portal.actors import is_system
+from portal.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited
 from portal.extensions import db
 from portal.hearings import live, payloads, text
 from portal.hearings.models import (
     Hearing,
     HearingState,
+    PanelMember,
     Question,
     QuestionEvent,
     QuestionState,
@@ -140,14 +142,21 @@ def ask(actor: User | None, hearing: Hearing, raw_text: str, client_id: Any, ano
         raise refusal
     body = text.question_text(raw_text, hearing.max_question_length)
     flagged = text.sensitive_matches(body)
-    state = QuestionState.PENDING if hearing.premoderation or flagged else QuestionState.APPROVED
+    # A question of the hearing's own panel (leaders questioning the plan's defenders) is on the record at
+    # once: it is never held for moderation, and it is asked in the member's name and title.
+    member = panel_seat(hearing, actor)
+    if member is not None:
+        state, anonymous = QuestionState.APPROVED, False
+    else:
+        state = QuestionState.PENDING if hearing.premoderation or flagged else QuestionState.APPROVED
     q = Question(
         hearing_id=hearing.id,
         author_id=actor.id,
         client_id=client_id,
         text=body,
-        asker_kind=asker_kind(actor),
-        asker_name="匿名提问" if anonymous else _asker_name(actor),
+        asker_kind=RaiserKind.LEADER if member is not None else asker_kind(actor),
+        asker_name=_member_name(member) if member is not None else "匿名提问" if anonymous else _asker_name(actor),
+        from_panel=member is not None,
         anonymous=anonymous,
         state=state,
         flagged="、".join(flagged),
@@ -172,12 +181,28 @@ def ask(actor: User | None, hearing: Hearing, raw_text: str, client_id: Any, ano
     # The hot path of a live hearing: the author is the actor (no query to load it for the moderators'
     # view), a new question has nothing merged into it, and the ack is built before the commit.
     set_committed_value(q, "author", actor)
-    note = f"含敏感词「{q.flagged}」，转人工审核" if flagged else ""
+    if member is not None:
+        note = "答辩团成员提问，不经审核直接公开"
+    else:
+        note = f"含敏感词「{q.flagged}」，转人工审核" if flagged else ""
     record(QuestionEvent, actor, "ask", None, q.state, question_id=q.id, note=note)
     _broadcast(q, merged=0)
     result = AskResult(q, True, payloads.mine(q), q.state.public)
     db.session.commit()
     return result
+
+
+def panel_seat(hearing: Hearing, actor: Any) -> PanelMember | None:
+    """The actor's seat on the hearing's panel (答辩团), if they have one."""
+    if actor is None or is_system(actor):
+        return None
+    return db.session.scalar(
+        sa.select(PanelMember).where(PanelMember.hearing_id == hearing.id, PanelMember.user_id == actor.id).limit(1)
+    )
+
+
+def _member_name(member: PanelMember) -> str:
+    return f"{member.name}（{member.title}）" if member.title else member.name
 
 
 def _first_ask(actor: User, client_id: str) -> AskResult | None:
@@ -442,12 +467,93 @@ def _queued_next(actor: User | None, q: Question, t: Transition, **params: Any) 
     return {}
 
 
+def _may_take(q: Question) -> str | None:
+    if q.state == QuestionState.ANSWERING:
+        if (closed := _record_open(q)) is not None:
+            return closed
+        if q.answerer is not None:
+            return f"该问题已由{q.answerer.name}回答"
+        return None
+    return _may_answer_now(q)
+
+
+def _seat(hearing: Hearing, actor: User | None, member_id: Any = None) -> PanelMember:
+    """The panel member acting (SYSTEM names one: the demo loader)."""
+    member = _panel_member(hearing, member_id) if is_system(actor) else panel_seat(hearing, actor)
+    if member is None:
+        raise Forbidden("您不是本场答辩团成员")
+    return member
+
+
+def _panel_member(hearing: Hearing, member_id: Any) -> PanelMember:
+    try:
+        mid = int(member_id)
+    except (TypeError, ValueError):
+        mid = 0
+    member = next((p for p in hearing.panel if p.id == mid), None)
+    if member is None:
+        raise Invalid("请选择本场答辩团的成员", field="member")
+    return member
+
+
+def _taken(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    """我来回答: a member of the panel takes the question; an approved one becomes the one answered now."""
+    hearing = _hearing(q)
+    member = _seat(hearing, actor, params.get("member"))
+    if q.state == QuestionState.APPROVED:
+        _answering(actor, q, t)
+    q.answerer = member
+    q.state = QuestionState.ANSWERING
+    return {"note": f"{_member_label(member)}：我来回答"}
+
+
+def _reassigned(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    """The host gives the question to another member of the panel (改派)."""
+    member = _panel_member(_hearing(q), params.get("member"))
+    if q.answerer_id == member.id:
+        raise Conflict(f"该问题已由{member.name}回答")
+    before = _member_label(q.answerer) if q.answerer is not None else "未指定"
+    q.answerer = member
+    return {"note": f"改由{_member_label(member)}回答（原：{before}）"}
+
+
+def _panel_answered(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    """The answering member records the answer's summary (a host's clerk uses ``answered``)."""
+    hearing = _hearing(q)
+    member = _seat(hearing, actor, params.get("member") or q.answerer_id)
+    if q.answerer_id != member.id:
+        raise Forbidden("只有正在回答该问题的答辩团成员可以记录答复")
+    if not text.plain_text(params.get("summary") or ""):
+        raise Invalid("请填写答复摘要", field="summary")
+    return _answered(actor, q, t, **params)
+
+
+def _member_label(member: PanelMember) -> str:
+    return f"{member.name}（{member.department_name or member.title}）"
+
+
+def _own(actor: User | None, q: Question) -> None:
+    if not is_system(actor) and q.author_id != actor.id:
+        raise Forbidden("只能修改或撤回自己的提问")
+
+
+def _revised(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    """The asker corrects their question while it waits for moderation; the text before stays in history."""
+    _own(actor, q)
+    return _edited(actor, q, t, **params)
+
+
+def _withdrawn(actor: User | None, q: Question, t: Transition, **params: Any) -> dict[str, Any]:
+    _own(actor, q)
+    return {"note": text.plain_text(params.get("reason") or "")[:300]}
+
+
 def _recorded(actor: User | None, q: Question, t: Transition, before: QuestionState, extra: dict[str, Any]) -> None:
     record(QuestionEvent, actor, t.action, before, q.state, question_id=q.id, **extra)
 
 
 Q = QuestionState
-MODERATE, HOST = "hearings.moderate", "hearings.host"
+MODERATE, HOST, PANEL, ASKER = "hearings.moderate", "hearings.host", "hearings.panel", "hearings.ask"
 
 # pending → approved → answering → answered; pending → rejected; approved → merged (into another);
 # approved|answered → hidden; an edit keeps the state and the original text in history; "next" puts an
@@ -474,6 +580,20 @@ QUESTIONS = Machine(
         row("next", "排到下一个", Q.APPROVED, None, HOST, effect=_queued_next, guard=_record_open),
         row("answering", "开始回答", Q.APPROVED, Q.ANSWERING, HOST, effect=_answering, guard=_may_answer_now),
         row("answered", "标记已回答", Q.ANSWERING, Q.ANSWERED, HOST, effect=_answered, guard=_record_open),
+        row(
+            "take",
+            "我来回答",
+            {Q.APPROVED, Q.ANSWERING},
+            Q.ANSWERING,
+            PANEL,
+            effect=_taken,
+            guard=_may_take,
+            derived=True,
+        ),
+        row("reassign", "改派", {Q.APPROVED, Q.ANSWERING}, None, HOST, effect=_reassigned, guard=_record_open),
+        row("answer", "记录答复", Q.ANSWERING, Q.ANSWERED, PANEL, effect=_panel_answered, guard=_record_open),
+        row("revise", "修改提问", Q.PENDING, None, ASKER, effect=_revised, guard=_record_open),
+        row("withdraw", "撤回提问", Q.PENDING, Q.WITHDRAWN, ASKER, effect=_withdrawn, guard=_record_open),
     ),
     can=can,
     subject=_hearing,
@@ -481,15 +601,22 @@ QUESTIONS = Machine(
     refusal="问题当前为「{state}」，不能「{action}」",
     unknown="未知的审核操作",
     record=_recorded,
-    who_labels={MODERATE: "moderators, hosts", HOST: "hosts"},
-    notes="every action writes a question event; the Now / Next slots follow answering, answered, hide and next; "
-    "no action once the hearing is closed or archived.",
+    who_labels={
+        MODERATE: "moderators, hosts",
+        HOST: "hosts",
+        PANEL: "members of the hearing's panel (answer: the member answering it)",
+        ASKER: "the question's asker",
+    },
+    notes="every action writes a question event; the Now / Next slots follow answering, take, answered, answer, "
+    "hide and next; a panel member takes an approved question when none is answered, or the one answered now "
+    "when nobody has taken it; no action once the hearing is closed or archived.",
 )
-SLOT_ACTIONS = frozenset({"next", "answering", "answered", "hide"})
+SLOT_ACTIONS = frozenset({"next", "answering", "answered", "hide", "take", "reassign", "answer"})
 
 
 def moderate(actor: User | None, question_id: Any, action: str, **params: Any) -> Question:
-    """Apply one row of ``QUESTIONS`` (approve, reject, edit, merge, hide, next, answering, answered)."""
+    """Apply one row of ``QUESTIONS`` (moderators' and hosts' actions, the panel's take and answer, the
+    asker's revise and withdraw)."""
     q = get_question(question_id)
     QUESTIONS.fire(actor, q, action, **params)
     if action != "next":  # the question itself is unchanged when it only takes the Next slot

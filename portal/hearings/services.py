@@ -20,6 +20,7 @@ from portal.hearings import live, payloads, polls
 from portal.hearings.commitments import (  # noqa: F401  (part of this module's interface)
     commitments_for_hearing,
     commitments_for_plan,
+    commitments_for_task,
     flag_commitment,
     update_commitment,
 )
@@ -324,6 +325,8 @@ def transcript(hearing: Hearing) -> list[dict[str, Any]]:
                 "merged_into": q.merged_into_id,
                 "votes": q.votes,
                 "answer_summary": q.answer_summary,
+                "answerer": _answerer_label(q.answerer) if q.answerer_id and shown else "",
+                "from_panel": q.from_panel,
                 "answered_at": local_iso(q.answered_at),
                 "commitments": [
                     {
@@ -337,6 +340,13 @@ def transcript(hearing: Hearing) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _answerer_label(member: PanelMember | None) -> str:
+    if member is None:
+        return ""
+    where = " · ".join(part for part in (member.title, member.department_name) if part)
+    return f"{member.name}（{where}）" if where else member.name
 
 
 def local_iso(value: datetime | None) -> str | None:

@@ -17,6 +17,7 @@ from portal.hearings.forms import AskForm, CommitmentForm, CommitmentUpdateForm
 from portal.hearings.models import HearingState, QuestionState
 from portal.outputs import csv_response
 from portal.pages import home_panel
+from portal.plans import public as plans
 
 bp = Blueprint("hearings", __name__, url_prefix="/hearings")
 
@@ -38,7 +39,9 @@ def _user():
 def _page_context(hearing) -> dict:
     return {
         "hearing": hearing,
+        "seat": questions.panel_seat(hearing, _user()),
         "panel": services.panel_by_role(hearing),
+        "panel_members": [payloads.member(p) for p in services.panel_by_role(hearing)],
         "raisers": services.raisers_by_kind(hearing),
         "snapshot": services.snapshot(hearing, _user()),
         "commitments": services.commitments_for_hearing(hearing.id),
@@ -96,6 +99,20 @@ def moderate(hearing_id: int):
     )
 
 
+@bp.route("/<int:hearing_id>/panel")
+@login_required
+def panel(hearing_id: int):
+    """答辩团 console: the approved queue with votes, who answers now, what is next; 我来回答 and the answer."""
+    hearing = services.get_hearing(hearing_id)
+    require(current_user, "hearings.panel", hearing)
+    return render_template(
+        "hearings/panel.html",
+        question_actions=questions.question_menu(current_user, hearing),
+        record_closed=questions.hearing_open(hearing),
+        **_page_context(hearing),
+    )
+
+
 @bp.route("/<int:hearing_id>/host", methods=["GET", "POST"])
 @login_required
 def host(hearing_id: int):
@@ -104,6 +121,10 @@ def host(hearing_id: int):
     require(current_user, "hearings.host", hearing)
     form = CommitmentForm()
     form.department_id.choices = [(0, "请选择")] + [(d.id, d.name) for d, _ in accounts.department_tree()]
+    tasks = plans.plan_tasks(hearing.plan_id)
+    form.task_id.choices = [(0, "（不归属具体任务）" if tasks else "（本场答辩未关联作战方案）")] + [
+        (tid, title) for tid, title, _ in tasks
+    ]
     context = _page_context(hearing)
     answered = [q for q in context["snapshot"]["questions"] if q["state"] in ("answering", "answered")]
     form.question_id.choices = [("", "（不对应具体问题）" if answered else "（暂无已回答的问题）")] + [
@@ -124,6 +145,7 @@ def host(hearing_id: int):
                     form.department_id.data,
                     form.text.data,
                     form.due_date.data,
+                    form.task_id.data or None,
                 )
             except DomainError as error:
                 attach_error(form, error)
@@ -210,6 +232,7 @@ CSV_COLUMNS = [
     ("reason", "不予公开理由"),
     ("merged_into", "合并到"),
     ("votes", "票数"),
+    ("answerer", "答复人"),
     ("answer_summary", "答复摘要"),
     ("answered_at", "答复时间"),
     ("commitments", "承诺事项"),
@@ -270,4 +293,5 @@ def commitment(commitment_id: int):
                 flash("进展已记录", "success")
                 return redirect(url_for("hearings.commitment", commitment_id=item.id))
     editable = can(_user(), "hearings.commitment.update", item)
-    return render_template("hearings/commitment.html", item=item, form=form, editable=editable), status
+    task = plans.task_brief(item.task_id, reports=5)
+    return render_template("hearings/commitment.html", item=item, form=form, editable=editable, task=task), status

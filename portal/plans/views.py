@@ -15,7 +15,7 @@ from portal.plans import editing, services
 from portal.plans.forms import ProgressForm
 from portal.plans.models import TaskStatus
 from portal.plans.progress import local_today
-from portal.plans.sections import sections_for
+from portal.plans.sections import sections_for, task_sections_for
 from portal.plans.versions import compare, snapshot, snapshot_counts
 
 bp = Blueprint("plans", __name__, url_prefix="/plans")
@@ -111,6 +111,7 @@ def _render_task(task, form, status: int = 200):
         history=services.task_history(task.id),
         today=local_today(),
         overdue=services.task_is_overdue(task),
+        sections=task_sections_for(task.id),
     ), status
 
 

@@ -1,5 +1,6 @@
-/* Moderation and host consoles: buttons on top of hearings-live.js, each sending one `moderate`
-   event (approve, reject, edit, merge, hide, next, answering, answered, answered_next). */
+/* Moderation, host and panel consoles: buttons on top of hearings-live.js, each sending one `moderate`
+   event (approve, reject, edit, merge, hide, next, answering, answered, answered_next, reassign; the
+   panel's take and answer). */
 (function () {
   "use strict";
   const live = window.HearingsLive;
@@ -8,6 +9,8 @@
   const hearingId = Number(root.dataset.hearingId);
   const isHost = root.dataset.host === "true";
   const mode = root.dataset.mode;
+  const memberId = Number(root.dataset.memberId || 0); // the panel console's own seat
+  const panel = JSON.parse(root.dataset.panel || "[]");
   // State → the actions this user may take from it, from the server's transition table.
   const allowed = JSON.parse(root.dataset.actions || "{}");
   const may = (q, action) => (allowed[q.state] || []).includes(action);
@@ -75,6 +78,17 @@
     return select;
   }
 
+  function memberSelect(q) {
+    const select = document.createElement("select");
+    panel.filter((m) => !q.answerer || m.id !== q.answerer.id).forEach((m) => {
+      const option = document.createElement("option");
+      option.value = m.id;
+      option.textContent = m.name + "（" + m.title + (m.department ? " · " + m.department : "") + "）";
+      select.append(option);
+    });
+    return select;
+  }
+
   function actionsFor(q, container) {
     const list = [];
     const act = (action, label, extra) => send(Object.assign({ question_id: q.id, action: action, label: label }, extra || {}));
@@ -89,6 +103,13 @@
     if (isHost) {
       if (may(q, "next")) list.push(button("排到下一个", () => act("next", "排到下一个")));
       if (may(q, "answering")) list.push(button("开始回答", () => act("answering", "开始回答"), true));
+      if (may(q, "reassign") && panel.length) list.push(button(q.answerer ? "改派…" : "指定答复人…", () => inlineForm(container, "由谁回答", memberSelect(q), "确定", (member, close) =>
+        send({ question_id: q.id, action: "reassign", member: Number(member), label: "改派" }, (ack) => ack.ok && close())), true));
+    }
+    if (mode === "panel" && may(q, "take")) {
+      // One question is answered at a time: an approved one while none is, or the one answered now if nobody has it.
+      const free = (q.state === "approved" && !live.state.now) || (q.state === "answering" && !q.answerer);
+      if (free) list.push(button("我来回答", () => act("take", "我来回答")));
     }
     if (mode === "moderate") {
       if (may(q, "edit")) list.push(button("修改错字", () => inlineForm(container, "修改后的内容（原文保留在记录中）", textarea(q.text), "保存", (text, close) =>
@@ -104,7 +125,7 @@
   }
 
   live.decorate = function (li, q) {
-    const key = q.state;
+    const key = q.state + ":" + (q.answerer ? q.answerer.id : "") + ":" + (live.state.now ? live.state.now.id : "");
     if (li.dataset.decorated === key) return;
     li.dataset.decorated = key;
     const container = slot("actions", li);
@@ -181,9 +202,35 @@
     const fallback = now ? String(now.id) : answered.length ? String(answered[0].id) : "";
     answeredSelect.value = chosen !== null && options.some((o) => o.value === chosen) ? chosen : fallback;
   }
+  // The panel console: the answer form while this member answers the question now; who answers, by member.
+  function renderPanel() {
+    if (mode !== "panel") return;
+    const now = live.state.now;
+    const mine = Boolean(now && now.answerer && now.answerer.id === memberId);
+    const card = slot("answer-card");
+    if (card) card.hidden = !mine;
+    root.querySelectorAll('[data-slot="roster"] [data-member-id]').forEach((li) => {
+      const answering = now && now.answerer && String(now.answerer.id) === li.dataset.memberId;
+      const status = slot("member-status", li);
+      status.textContent = answering ? "正在回答" : "";
+      status.className = answering ? "answering" : "";
+    });
+  }
+  const panelAnswer = root.querySelector("[data-panel-answer]");
+  if (panelAnswer) {
+    panelAnswer.addEventListener("click", () => {
+      const now = live.state.now;
+      const summary = slot("panel-summary");
+      if (!now) return;
+      send({ action: "answer", question_id: now.id, summary: summary.value, label: "记录答复" }, (ack) => {
+        if (ack && ack.ok) summary.value = "";
+      });
+    });
+  }
   live.afterRender = () => {
     renderPending();
     renderAnswered();
+    renderPanel();
   };
 
   root.querySelectorAll("[data-host-action]").forEach((b) => {

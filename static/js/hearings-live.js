@@ -265,6 +265,13 @@
     badge.textContent = q.state_label;
     badge.className = "status " + (STATE_CSS[q.state] || "status-info");
     slot("merged", li).textContent = q.merged_count ? "已合并 " + q.merged_count + " 条相同问题" : "";
+    const panelBadge = slot("panel_badge", li);
+    if (panelBadge) panelBadge.hidden = !q.from_panel;
+    const answerer = slot("answerer", li);
+    if (answerer) {
+      answerer.textContent = answererText(q);
+      answerer.hidden = !q.answerer;
+    }
     const answer = slot("answer_summary", li);
     answer.textContent = q.answer_summary ? "答复：" + q.answer_summary : "";
     answer.hidden = !q.answer_summary;
@@ -275,6 +282,14 @@
     vote.title = mineVote ? "已投票，再次点击撤回" : "为这个问题投票";
     if (live.decorate) live.decorate(li, q);
   }
+
+  // Who answers (the same words as the server's _macros.html answerer_text): 正在回答：王明（副市长 · 审批局）
+  function answererText(q) {
+    const a = q.answerer;
+    if (!a) return "";
+    return (q.state === "answering" ? "正在回答" : "答复人") + "：" + a.name + "（" + a.title + (a.department ? " · " + a.department : "") + "）";
+  }
+  live.answererText = answererText;
 
   function renderList(container, items, emptyEl) {
     if (!container) return;
@@ -309,15 +324,32 @@
     const kind = document.createElement("span");
     kind.className = "badge";
     kind.textContent = q.kind_label;
+    if (q.from_panel) {
+      const panelBadge = document.createElement("span");
+      panelBadge.className = "badge badge-panel";
+      panelBadge.textContent = "答辩团提问";
+      meta.append(panelBadge, " ");
+    }
     meta.append(kind, " " + q.asker + " · " + q.votes + " 票");
     box.append(text, meta);
+    if (q.answerer) {
+      const who = document.createElement("p");
+      who.className = "now-answerer";
+      who.dataset.testid = name + "-answerer";
+      who.textContent = answererText(q);
+      box.append(who);
+    }
   }
 
   function renderMine() {
     const list = slot("mine");
     if (!list) return;
-    list.replaceChildren();
     const mine = Array.from(state.mine.values()).sort((a, b) => b.id - a.id);
+    // Redrawn only when a question of one's own changed: an open 修改 form survives the queue's updates.
+    const key = mine.map((q) => q.id + ":" + q.state + ":" + q.text).join("|");
+    if (list.dataset.key === key) return;
+    list.dataset.key = key;
+    list.replaceChildren();
     if (!mine.length) {
       const li = document.createElement("li");
       li.className = "muted";
@@ -338,8 +370,56 @@
         reason.textContent = why;
         li.append(reason);
       }
+      if (q.editable) li.append(mineActions(q, li));
       list.append(li);
     });
+  }
+
+  // Until a moderator approves it, the asker may correct the question or withdraw it (rows of the
+  // question table: revise, withdraw); moderators see the change at once.
+  function mineActions(q, li) {
+    const box = document.createElement("span");
+    box.className = "mine-actions";
+    const act = (payload, done) => socket.emit("moderate", Object.assign({ hearing_id: hearingId, question_id: q.id }, payload), (ack) => {
+      if (!ack || !ack.ok) toast((ack && ack.error && ack.error.message) || "操作失败，请重试", "warn");
+      else if (done) done();
+    });
+    const edit = document.createElement("button");
+    edit.type = "button";
+    edit.className = "button button-small button-secondary";
+    edit.textContent = "修改";
+    edit.addEventListener("click", () => {
+      if (li.querySelector("form")) return;
+      const form = document.createElement("form");
+      form.className = "inline-panel";
+      const label = document.createElement("label");
+      label.textContent = "修改问题（审核前可改，原文保留在记录中）";
+      const area = document.createElement("textarea");
+      area.rows = 2;
+      area.value = q.text;
+      area.id = "revise-" + q.id;
+      label.htmlFor = area.id;
+      const save = document.createElement("button");
+      save.type = "submit";
+      save.className = "button button-small";
+      save.textContent = "保存修改";
+      form.append(label, area, save);
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        act({ action: "revise", text: area.value }, () => form.remove());
+      });
+      li.append(form);
+      area.focus();
+    });
+    const withdraw = document.createElement("button");
+    withdraw.type = "button";
+    withdraw.className = "button button-small button-secondary";
+    withdraw.textContent = "撤回";
+    withdraw.addEventListener("click", () => {
+      if (window.confirm("撤回后该问题不再提交审核，确定撤回吗？")) act({ action: "withdraw" });
+    });
+    box.append(edit, withdraw);
+    return box;
   }
 
   // 承诺事项: rows added or updated in place (the server's order: due date, then id).

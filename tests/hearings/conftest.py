@@ -53,9 +53,11 @@ class HearingFactory:
             QuestionState.ANSWERING: ["approve", "answering"],
             QuestionState.ANSWERED: ["approve", "answering", "answered"],
             QuestionState.HIDDEN: ["approve", "hide"],
+            QuestionState.WITHDRAWN: ["withdraw"],
         }[state]
         for action in path:
-            questions.moderate(moderator, q.id, action, reason="与主题无关", summary="已答复")
+            actor = author if action == "withdraw" else moderator  # only the asker withdraws
+            questions.moderate(actor, q.id, action, reason="与主题无关", summary="已答复")
         return q
 
 

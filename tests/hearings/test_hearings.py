@@ -83,6 +83,7 @@ def test_the_snapshot_shows_public_questions_mine_and_votes(hearings, factory):
         "hidden": 0,
         "pending": 1,
         "rejected": 1,
+        "withdrawn": 0,
         "answered": 0,
     }
     assert services.snapshot(hearing, factory.user(Role.MODERATOR))["pending"][0]["id"] == pending.id

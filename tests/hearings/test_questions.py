@@ -177,6 +177,7 @@ def test_every_change_takes_the_next_seq_and_is_emitted_after_commit(hearings, f
         "hidden": 0,
         "pending": 0,
         "rejected": 0,
+        "withdrawn": 0,
         "answered": 0,
     }
     assert q.id in [d["question"]["id"] for e, d, r in emitted if e == "mine"]

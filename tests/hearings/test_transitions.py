@@ -17,6 +17,7 @@ REACHABLE = [
     QuestionState.ANSWERED,
     QuestionState.REJECTED,
     QuestionState.HIDDEN,
+    QuestionState.WITHDRAWN,
 ]
 CASES = [(t.action, state) for t in QUESTIONS for state in REACHABLE]
 
@@ -24,14 +25,37 @@ CASES = [(t.action, state) for t in QUESTIONS for state in REACHABLE]
 def params_for(action, hearings, hearing):
     if action == "merge":
         return {"into": hearings.question(hearing).id}
+    if action == "reassign":
+        return {"member": hearing.panel[0].id}
     return {"reason": "与本场主题无关", "text": "修改后的问题内容，更正了错字", "summary": "已答复"}
+
+
+def actor_for(action, q, hearing, factory, db):
+    """Who takes the row: the asker for theirs, the panel member answering for the panel's, else a host."""
+    who = QUESTIONS[action].who
+    if who == "hearings.ask":
+        return q.author
+    if who == "hearings.panel":
+        seat = hearing.panel[0]
+        if q.state == QuestionState.ANSWERING and action == "answer":
+            q.answerer_id = seat.id
+            db.session.commit()
+        return db.session.get(type(q.author), seat.user_id)
+    return factory.user(Role.HOST)
+
+
+def _panel_hearing(hearings, factory):
+    from portal.hearings.services import PanelData
+
+    member = factory.user(Role.OFFICIAL)
+    return hearings.hearing(panel=[PanelData(name="王明", title="副市长", user_id=member.id, is_lead=True)])
 
 
 @pytest.mark.parametrize(("action", "state"), CASES, ids=[f"{a}-from-{s.value}" for a, s in CASES])
 def test_transition_is_allowed_exactly_from_its_source_states(action, state, hearings, factory, db):
-    hearing = hearings.hearing()
+    hearing = _panel_hearing(hearings, factory)
     q = hearings.question(hearing, state)
-    host = factory.user(Role.HOST)
+    host = actor_for(action, q, hearing, factory, db)
     t = QUESTIONS[action]
     params = params_for(action, hearings, hearing)
     if state in t.sources:
@@ -50,7 +74,8 @@ def test_transition_is_allowed_exactly_from_its_source_states(action, state, hea
 @pytest.mark.parametrize("action", [t.action for t in QUESTIONS])
 def test_citizens_may_not_moderate_or_host(action, hearings, factory):
     hearing = hearings.hearing()
-    q = hearings.question(hearing, QuestionState.PENDING if action in ("approve", "reject") else QuestionState.APPROVED)
+    pending = action in ("approve", "reject", "revise", "withdraw")  # another's question: the asker's rows
+    q = hearings.question(hearing, QuestionState.PENDING if pending else QuestionState.APPROVED)
     with pytest.raises(Forbidden):
         questions.moderate(factory.user(Role.CITIZEN), q.id, action, reason="x", text="新的问题内容文字", into=q.id)
 
@@ -84,10 +109,12 @@ def test_allowed_actions_follow_the_table():
     def allowed_actions(state):
         return [t.action for t in QUESTIONS.from_state(state)]
 
-    assert allowed_actions(QuestionState.PENDING) == ["approve", "reject", "edit"]
-    assert allowed_actions(QuestionState.APPROVED) == ["edit", "merge", "hide", "next", "answering"]
+    assert allowed_actions(QuestionState.PENDING) == ["approve", "reject", "edit", "revise", "withdraw"]
+    assert allowed_actions(QuestionState.APPROVED) == ["edit", "merge", "hide", "next", "answering", "take", "reassign"]
+    assert allowed_actions(QuestionState.ANSWERING) == ["answered", "take", "reassign", "answer"]
     assert allowed_actions(QuestionState.ANSWERED) == ["hide"]
     assert allowed_actions(QuestionState.REJECTED) == []
+    assert allowed_actions(QuestionState.WITHDRAWN) == []
 
 
 def test_an_unknown_action_is_refused_with_a_clear_error(hearings, factory):
@@ -110,5 +137,7 @@ def test_the_consoles_draw_the_buttons_each_role_may_take_from_the_table(hearing
         menu = json.loads(re.search(r"data-actions='([^']*)'", html).group(1))
         for t in QUESTIONS:
             for state in QuestionState:
-                expected = state in t.sources and (role == Role.HOST or t.who == "hearings.moderate")
+                # every account may take the asker's rows (on its own questions); the panel's need a seat
+                may = {"hearings.moderate": True, "hearings.host": role == Role.HOST, "hearings.ask": True}
+                expected = state in t.sources and may.get(t.who, False)
                 assert (t.action in menu[state.value]) == expected, (role, t.action, state)

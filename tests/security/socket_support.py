@@ -117,8 +117,17 @@ def set_hearing_state(live_server, hearing_id: int, state: str) -> None:
         db.session.commit()
 
 
-def make_question(live_server, hearing_id: int, state: str = "approved", votes: int = 0, text: str = "") -> int:
-    """A question row in ``state`` (written directly: the matrix needs many, in every state)."""
+def make_question(
+    live_server,
+    hearing_id: int,
+    state: str = "approved",
+    votes: int = 0,
+    text: str = "",
+    author: str | None = None,
+    answerer: int | None = None,
+) -> int:
+    """A question row in ``state`` (written directly: the matrix needs many, in every state), by the first account
+    or the one named ``author``, taken by the panel member ``answerer``."""
     import sqlalchemy as sa
 
     from portal.accounts.models import User
@@ -126,7 +135,8 @@ def make_question(live_server, hearing_id: int, state: str = "approved", votes: 
     from portal.times import utcnow
 
     with live_db(live_server) as db:
-        author = db.session.scalar(sa.select(User.id).order_by(User.id).limit(1))
+        by_name = sa.select(User.id).where(User.username == author)
+        author = db.session.scalar(by_name if author else sa.select(User.id).order_by(User.id).limit(1))
         q = Question(
             hearing_id=hearing_id,
             author_id=author,
@@ -136,6 +146,7 @@ def make_question(live_server, hearing_id: int, state: str = "approved", votes: 
             asker_name="测试提问人",
             state=QuestionState(state),
             votes=votes,
+            answerer_id=answerer,
             published_at=utcnow() if state != "pending" else None,
         )
         db.session.add(q)

@@ -234,6 +234,7 @@ MATRIX: dict[str, Entry] = {
                                               data={"status": "in_progress", "note": "已完成方案起草"}),
     "hearings.moderate":                    E(get=ROLE("moderator", "host")),
     "hearings.host":                        E(get=ROLE("host"), post=ROLE("host")),
+    "hearings.panel":                       E(get=ROLE("panel")),
     "hearings.confirm_close":               E(get=ROLE("host")),
     "hearings.change_state":                E(post=ROLE("host"), args={"hearing_id": "spare_hearing", "action": "open"}),
     "hearings_polls.create":                E(post=ROLE("host"), data={"question": "您最关注哪项措施？", "options": "甲\n乙"}),

@@ -45,6 +45,11 @@ MODERATION = {
     "answering": only("host"),
     "answered": only("host"),
     "answered_next": only("host"),
+    "reassign": only("host"),
+    "take": only("panel_member"),  # a member of the hearing's panel (答辩团); its other officials may not
+    "answer": only("panel_member"),  # the member answering the question
+    "revise": SIGNED_IN,  # each account on a pending question of its own
+    "withdraw": SIGNED_IN,
 }
 
 EXPECTED: dict[tuple[str, str], dict[str, str] | str] = {
@@ -81,7 +86,14 @@ def cast(live_server):
     cookies = cookies_for(live_server, names)
     hearing_id = make_hearing(live_server, panel_user=panel_user, department=department)
     clients = {role: Client(live_server, cookies[role]).connect() for role in ROLES}
-    yield {"cookies": cookies, "hearing_id": hearing_id, "clients": clients, "panel_department": department}
+    yield {
+        "cookies": cookies,
+        "hearing_id": hearing_id,
+        "clients": clients,
+        "panel_department": department,
+        "panel_user": panel_user,
+        "names": names,
+    }
     for client in clients.values():
         client.disconnect()
 
@@ -97,14 +109,33 @@ def _now_answering_hearing(live_server) -> int:
     return hearing_id
 
 
-def _moderation_payload(live_server, hearing_id: int, action: str) -> tuple[dict, int | None, str | None]:
+def _seat(live_server, hearing_id: int) -> int:
+    import sqlalchemy as sa
+
+    from portal.hearings.models import PanelMember
+
+    with live_db(live_server) as db:
+        return db.session.scalar(sa.select(PanelMember.id).where(PanelMember.hearing_id == hearing_id))
+
+
+def _moderation_payload(live_server, cast, action: str, role: str) -> tuple[dict, int | None, str | None]:
     """The payload of one moderation probe on fresh rows, the question it acts on and that question's state."""
+    hearing_id = cast["hearing_id"]
     if action == "answered_next":
         return {"action": action, "hearing_id": _now_answering_hearing(live_server)}, None, None
-    if action == "answering":  # one question at a time: a hearing of its own
-        hearing_id = make_hearing(live_server)
-    state = {"approve": "pending", "reject": "pending", "answered": "answering"}.get(action, "approved")
-    qid = make_question(live_server, hearing_id, state)
+    if action in ("answering", "take", "answer"):  # one question at a time: a hearing of its own, with the panel
+        hearing_id = make_hearing(live_server, panel_user=cast["panel_user"], department=cast["panel_department"])
+    state = {
+        "approve": "pending",
+        "reject": "pending",
+        "revise": "pending",
+        "withdraw": "pending",
+        "answered": "answering",
+        "answer": "answering",
+    }.get(action, "approved")
+    author = cast["names"].get(role) if action in ("revise", "withdraw") else None
+    answerer = _seat(live_server, hearing_id) if action == "answer" else None
+    qid = make_question(live_server, hearing_id, state, author=author, answerer=answerer)
     payload = {"action": action, "question_id": qid, "hearing_id": hearing_id}
     payload.update(
         {
@@ -113,6 +144,9 @@ def _moderation_payload(live_server, hearing_id: int, action: str) -> tuple[dict
             "edit": {"text": "修改错字后的问题内容（矩阵测试）"},
             "merge": {"into": make_question(live_server, hearing_id, "approved")} if action == "merge" else {},
             "answered": {"summary": "已当场答复"},
+            "answer": {"summary": "答辩团成员的答复摘要"},
+            "revise": {"text": "提问人修改后的问题内容（矩阵测试）"},
+            "reassign": {"member": _seat(live_server, hearing_id)} if action == "reassign" else {},
         }.get(action, {})
     )
     return payload, qid, state
@@ -181,7 +215,7 @@ def test_every_socket_event_answers_every_role_as_the_matrix_says(live_server, c
                 results[(namespace, event, role)] = (expected[role], got)
             elif expected == "MODERATION":
                 for action, table in MODERATION.items():
-                    payload, qid, state = _moderation_payload(live_server, cast["hearing_id"], action)
+                    payload, qid, state = _moderation_payload(live_server, cast, action, role)
                     got = outcome(cast["clients"][role].call("moderate", payload))
                     results[(namespace, f"moderate:{action}", role)] = (table[role], got)
                     if table[role] != "ok" and qid is not None:
