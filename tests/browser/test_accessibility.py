@@ -119,6 +119,7 @@ def main_pages(i: dict[str, object]) -> dict[str | None, list[str]]:
             f"/hearings/{i['closed_hearing']}/analytics",
         ],
         "moderator": [f"/hearings/{live}/moderate", f"/consultations/{consulting}/moderate"],
+        "vicemayor": [f"/hearings/{live}/panel"],  # heads the live hearing's 答辩团
         "shenpi": [f"/plans/tasks/{i['shenpi_task']}", "/ratings/comments"],
         "editor": ["/policies/manage/", "/policies/manage/new", f"/policies/manage/{i['policy']}/edit"],
         "admin": [

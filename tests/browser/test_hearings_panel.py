@@ -91,6 +91,11 @@ def test_a_panel_member_takes_and_answers_a_question_while_a_citizen_watches(liv
     _shoot(mayor, "panel-console-1280")
     _shoot(citizen, "panel-public-answering-360")
     _shoot(projector, "panel-projector-1280")
+    if os.environ.get("SCREENSHOT_DIR"):
+        for page, name in ((mayor, "panel-console-360"), (projector, "panel-projector-360")):
+            page.set_viewport_size({"width": 360, "height": 800})
+            _shoot(page, name)
+        mayor.set_viewport_size({"width": 1280, "height": 900})
 
     mayor.get_by_label("答复摘要（公开显示在问题下方和答辩实录中）").fill("年内实现企业开办全程网办、一日办结")
     mayor.get_by_role("button", name="答复完毕").click()
@@ -106,6 +111,9 @@ def test_a_panel_member_takes_and_answers_a_question_while_a_citizen_watches(liv
     host.goto(f"/hearings/{hearing_id}/host")
     expect(host.locator(f'[data-testid="question"][data-id="{question_id}"]')).to_contain_text("答复人：刘志强")
     _shoot(host, "panel-host-1280")
+    if os.environ.get("SCREENSHOT_DIR"):
+        host.set_viewport_size({"width": 360, "height": 800})
+        _shoot(host, "panel-host-360")
 
     with live_db(live_server) as db:
         from portal.hearings.models import Question
