@@ -70,18 +70,17 @@ class HearingData:
 
 
 def set_people(hearing: Hearing, data: HearingData) -> None:
-    """The hearing's panel (答辩团) and question-raisers, in the order given, replacing what it had."""
-    hearing.panel = [
-        PanelMember(
-            name=p.name,
-            title=p.title,
-            department_id=p.department_id,
-            user_id=p.user_id,
-            is_lead=p.is_lead,
-            sort_order=i,
-        )
-        for i, p in enumerate(data.panel)
-    ]
+    """The hearing's panel (答辩团) and question-raisers, in the order given, replacing what it had. A member who
+    stays (same account, or same name without one) keeps their seat, so the questions they took keep their
+    answerer when the hearing is edited."""
+    seats = {(p.user_id, p.name if p.user_id is None else ""): p for p in hearing.panel}
+    panel = []
+    for i, p in enumerate(data.panel):
+        seat = seats.pop((p.user_id, p.name if p.user_id is None else ""), None) or PanelMember()
+        seat.name, seat.title, seat.department_id = p.name, p.title, p.department_id
+        seat.user_id, seat.is_lead, seat.sort_order = p.user_id, p.is_lead, i
+        panel.append(seat)
+    hearing.panel = panel
     hearing.raisers = [Raiser(kind=k, name=n, organisation=o, sort_order=i) for i, (k, n, o) in enumerate(data.raisers)]
 
 

@@ -167,3 +167,24 @@ def test_only_the_asker_revises_or_withdraws_and_only_until_approved(panel, hear
     with pytest.raises(Conflict):
         questions.moderate(citizen, approved.id, "revise", text="通过后再修改的内容")
     assert pending.state == QuestionState.PENDING and approved.state == QuestionState.APPROVED
+
+
+def test_editing_the_hearing_keeps_the_seats_of_members_who_stay(panel, hearings, db):
+    hearing, mayor, _, seat, _ = panel
+    q = hearings.question(hearing)
+    questions.moderate(mayor, q.id, "take")
+    data = services.HearingData(
+        kind=hearing.kind,
+        title=hearing.title,
+        starts_at=hearing.starts_at,
+        panel=[
+            services.PanelData(name="王明", title="常务副市长", department_id=seat.department_id, user_id=mayor.id),
+            services.PanelData(name="赵新", title="局长"),
+        ],
+    )
+    services.set_people(hearing, data)
+    db.session.commit()
+    db.session.refresh(q)
+    assert [p.name for p in hearing.panel] == ["王明", "赵新"]
+    assert hearing.panel[0].id == seat.id and hearing.panel[0].title == "常务副市长"
+    assert q.answerer_id == seat.id
