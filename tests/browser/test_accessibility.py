@@ -151,7 +151,7 @@ def pages(live_server) -> dict[str | None, list[str]]:
     return main_pages(demo_ids(live_server))
 
 
-ROLES = [None, "citizen", "entrepreneur", "unit", "official", "dispatcher", "host", "moderator", "shenpi"]
+ROLES = [None, "citizen", "entrepreneur", "unit", "official", "dispatcher", "host", "moderator", "vicemayor", "shenpi"]
 ROLES += ["editor", "admin"]
 
 
