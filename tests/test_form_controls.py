@@ -35,7 +35,7 @@ PASSWORD = "demo1234"
 ROLES = [None, "admin", "citizen", "entrepreneur", "unit", "official", "dispatcher", "moderator", "host", "editor"]
 ROLES += ["vicemayor", "shenpi"]
 # Loaders of bulk content that adds rows, not pages or forms: skipped to keep the walk fast.
-SKIPPED_LOADERS = ("portal.dashboard.", "portal.policies.")
+SKIPPED_LOADERS = ("portal.dashboard.", "portal.policies.", "portal.ratings.")  # ratings rate the policies
 MAX_PATHS_PER_ENDPOINT = 3  # e.g. three of the plan's tasks, three users to edit
 MAX_PATHS = {"feedback.order": 20}  # every demo work order: each state shows other forms
 MAX_QUERIES_PER_PATH = 2  # a page and one of its filtered/paged variants
@@ -51,6 +51,17 @@ OPTIONAL_READS = {
     # 增派 to an order that has its 主办部门 offers no lead to choose, and the suggested 协办 tick-boxes appear only
     # when the list suggests a department not yet on the order
     "feedback.dispatch": {"lead", "assisting"},
+    # 以企业名义提交 is offered only to verified members of an enterprise; absent = filed personally
+    "feedback.new": {"enterprise_id"},
+    "feedback.phone_entry": {"enterprise_id"},
+    # One handler for approve / refuse / leave / revoke: only refusing and revoking ask for a reason
+    "enterprises.decide": {"reason"},
+    # The page script adds a client id so that a retry is not a second answer; the plain form has none
+    "hearings_polls.answer": {"client_id"},
+    "hearings_polls.create": {"client_id"},
+    "consultation.change_state": {"note"},  # an optional note on the state change
+    "consultation.support": {"retract"},  # sent only by the 取消附议 button
+    "consultation.moderate_comment": {"reason"},  # approving needs none; rejecting and hiding do
 }
 # Not submitted by the walk: logging out (here or everywhere) would end the role's session (the forms send only their csrf_token).
 NOT_SUBMITTED = {"accounts.logout", "accounts.sign_out_everywhere"}
