@@ -45,6 +45,11 @@ def test_an_administrator_registers_a_client_sees_its_key_once_and_revokes_it(ap
     assert stored.key_prefix in listing and key not in listing and key not in detail  # shown once, never again
 
     assert admin.get(API, headers={"X-API-Key": key}).status_code == 200
+    limits = open_form(admin, f"/admin/api-clients/{stored.id}", form="/limits")
+    limits.fill("读取频率限制", "900 per minute").fill("写入频率限制", "30 per minute")
+    assert limits.submit(button="保存限制").status_code == 302
+    db.session.expire_all()
+    assert (stored.read_limit, stored.write_limit) == ("900 per minute", "30 per minute")
     revoke = open_form(admin, f"/admin/api-clients/{stored.id}", form="/revoke")
     assert revoke.submit(button="吊销密钥").status_code == 302
     db.session.expire_all()
@@ -52,7 +57,7 @@ def test_an_administrator_registers_a_client_sees_its_key_once_and_revokes_it(ap
     refused = app.test_client().get(API, headers={"X-API-Key": key})
     assert refused.status_code == 403
     assert refused.get_json() == {"error": {"code": "api_key_revoked", "message": "该 API 密钥已被吊销"}}
-    assert [e.action for e in db.session.get(ApiClient, stored.id).events] == ["issue", "revoke"]
+    assert [e.action for e in db.session.get(ApiClient, stored.id).events] == ["issue", "change_limits", "revoke"]
 
 
 def test_the_form_refuses_an_unknown_owner_and_a_malformed_limit(app, db, users, login):
